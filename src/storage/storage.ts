@@ -1,0 +1,101 @@
+import type { Doc, DockEvent, Principal, Row, Table, Workspace } from '../domain/types.js'
+
+/**
+ * Stored workspace: the public record plus the head of its hash chain.
+ */
+export interface WorkspaceRecord extends Workspace {
+  readonly headHash: string
+}
+
+/** Stored principal: the public record plus the hash of its key. */
+export interface PrincipalRecord extends Principal {
+  readonly keyHash: string
+}
+
+export interface RowQuery {
+  readonly workspaceId: string
+  readonly table: string
+  readonly statuses?: readonly string[]
+  readonly owner?: string
+  /** Only rows whose `seq` is greater (pagination cursor, `seq` order). */
+  readonly afterSeq?: number
+  /**
+   * `seq`: creation order. `claim`: priority descending, then `seq` ascending;
+   * with `claim` the cursor is `afterKey` instead of `afterSeq`.
+   */
+  readonly order: 'seq' | 'claim'
+  readonly afterKey?: { readonly priority: number; readonly seq: number }
+  /** Only rows without a live owner at this instant (ms since epoch). */
+  readonly unownedAt?: number
+  readonly limit: number
+}
+
+/**
+ * A unit of work against the store. Methods are async so one service runs on
+ * both the embedded and the networked backend. Records go in and come out
+ * whole; the store indexes the few fields queries need.
+ */
+export interface Tx {
+  getWorkspace(idOrName: string): Promise<WorkspaceRecord | null>
+  listWorkspaces(): Promise<WorkspaceRecord[]>
+  insertWorkspace(ws: WorkspaceRecord): Promise<void>
+  /** Writes revision, headHash and frozen. */
+  updateWorkspace(ws: WorkspaceRecord): Promise<void>
+
+  getPrincipal(workspaceId: string, id: string): Promise<PrincipalRecord | null>
+  getPrincipalByName(workspaceId: string, name: string): Promise<PrincipalRecord | null>
+  getPrincipalByKeyHash(keyHash: string): Promise<PrincipalRecord | null>
+  listPrincipals(workspaceId: string): Promise<PrincipalRecord[]>
+  insertPrincipal(p: PrincipalRecord): Promise<void>
+  updatePrincipal(p: PrincipalRecord): Promise<void>
+
+  getTable(workspaceId: string, name: string): Promise<Table | null>
+  listTables(workspaceId: string): Promise<Table[]>
+  insertTable(t: Table): Promise<void>
+  updateTable(t: Table): Promise<void>
+
+  getRow(workspaceId: string, id: string): Promise<Row | null>
+  getRows(workspaceId: string, ids: readonly string[]): Promise<Row[]>
+  queryRows(q: RowQuery): Promise<Row[]>
+  /** Rows whose lease expired before `now` (ms), oldest expiry first. */
+  listExpiredLeases(workspaceId: string, now: number, limit: number): Promise<Row[]>
+  insertRow(r: Row): Promise<void>
+  updateRow(r: Row): Promise<void>
+  /** Next value of the workspace's row creation counter. */
+  nextRowSeq(workspaceId: string): Promise<number>
+
+  getDoc(workspaceId: string, idOrTitle: string): Promise<Doc | null>
+  listDocs(workspaceId: string): Promise<Doc[]>
+  insertDoc(d: Doc): Promise<void>
+  updateDoc(d: Doc): Promise<void>
+
+  appendEvent(e: DockEvent): Promise<void>
+  /** Events with revision > since, ascending, at most `limit`. */
+  listEvents(workspaceId: string, since: number, limit: number): Promise<DockEvent[]>
+}
+
+/**
+ * The storage port. Adapters: `sqlite/sqlite-storage.ts` (embedded default) and
+ * `postgres/postgres-storage.ts`. Both pass `test/storage/conformance.case.ts`.
+ */
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres'
+  /** Creates or migrates the schema. Idempotent. */
+  init(): Promise<void>
+  close(): Promise<void>
+  /**
+   * Runs `fn` in one transaction holding the write lock of `workspaceId` (or
+   * no workspace lock when null, e.g. creating a workspace). Writes to one
+   * workspace are serialised, which is what keeps revisions gap-free and the
+   * hash chain linear. Commits when `fn` resolves, rolls back when it throws.
+   * The commit is durable before the promise resolves.
+   */
+  write<T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T>
+  /** Runs `fn` against committed state; never sees another transaction's uncommitted writes. */
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
+  /**
+   * Subscribes to commits made by any node sharing this store: the listener
+   * hears (workspaceId, revision) as a wake-up hint; the log is the truth.
+   */
+  onCommit(listener: (workspaceId: string, revision: number) => void): () => void
+}
