@@ -1,0 +1,34 @@
+import type { DockEvent } from '../../domain/types.js'
+import { useWorkspace } from '../hooks/useWorkspace.js'
+import { describeTarget } from '../lib/eventFilter.js'
+import { formatTime } from '../lib/time.js'
+
+export function EventItem({ event }: { readonly event: DockEvent }) {
+  const { nameOf } = useWorkspace()
+  const e = event
+  return (
+    <li className={`event event-${e.type.split('.')[0]}`} data-type={e.type}>
+      <details>
+        <summary>
+          <span className="event-rev mono">#{e.revision}</span>
+          <span className="event-type">{e.type}</span>
+          <span className="event-actor">{e.actor === 'system' ? 'system' : nameOf(e.actor)}</span>
+          <span className="event-target">{describeTarget(e)}</span>
+          <time className="event-time muted small" dateTime={e.ts}>{formatTime(e.ts)}</time>
+        </summary>
+        <dl className="event-detail">
+          <div><dt>hash</dt><dd className="mono small">{e.hash}</dd></div>
+          <div><dt>prev</dt><dd className="mono small">{e.prevHash}</dd></div>
+          {e.requestId && <div><dt>request</dt><dd className="mono small">{e.requestId}</dd></div>}
+          {e.signature && <div><dt>signed</dt><dd className="mono small">{e.signature.slice(0, 32)}…</dd></div>}
+        </dl>
+        <div className="event-states">
+          {e.before !== null && e.before !== undefined && (
+            <div><h4>Before</h4><pre>{JSON.stringify(e.before, null, 2)}</pre></div>
+          )}
+          <div><h4>After</h4><pre>{JSON.stringify(e.after, null, 2)}</pre></div>
+        </div>
+      </details>
+    </li>
+  )
+}

@@ -1,0 +1,11 @@
+import type { DockEvent } from '../../domain/types.js'
+import { EventItem } from './EventItem.js'
+
+export function EventList({ events }: { readonly events: readonly DockEvent[] }) {
+  if (events.length === 0) return <p className="empty">No events match.</p>
+  return (
+    <ol className="event-list" aria-label="Events, newest first" data-testid="event-list">
+      {events.map((e) => <EventItem key={e.revision} event={e} />)}
+    </ol>
+  )
+}

@@ -1,0 +1,28 @@
+/** The trail's filters, applied the same way the server applies them, for live events. */
+import type { DockEvent } from '../../domain/types.js'
+import type { EventFilters } from '../api/dock.js'
+
+export function matchesFilters(e: DockEvent, f: EventFilters): boolean {
+  if (f.actor && !f.actor.split(',').includes(e.actor)) return false
+  if (f.table && !f.table.split(',').includes(e.target.table ?? '')) return false
+  if (f.doc && !f.doc.split(',').includes(e.target.doc ?? (e.target.kind === 'doc' ? e.target.id : ''))) return false
+  if (f.type) {
+    const ok = f.type.split(',').some((t) => (t.endsWith('.*') ? e.type.startsWith(t.slice(0, -1)) : e.type === t))
+    if (!ok) return false
+  }
+  return true
+}
+
+export function describeTarget(e: DockEvent): string {
+  const t = e.target
+  switch (t.kind) {
+    case 'row':
+      return `${t.table ?? '?'} / ${t.id}${t.status ? ` → ${t.status}` : ''}`
+    case 'doc':
+      return `doc ${t.doc ?? t.id}${t.section ? ` § ${t.section}` : ''}`
+    case 'table':
+      return `table ${t.table ?? t.id}`
+    default:
+      return `${t.kind} ${t.id}`
+  }
+}

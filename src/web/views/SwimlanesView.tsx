@@ -1,0 +1,89 @@
+import { useEffect, useId, useMemo, useState } from 'react'
+import type { DockEvent } from '../../domain/types.js'
+import { describeError } from '../api/client.js'
+import { useFeed, useWorkspace } from '../hooks/useWorkspace.js'
+import { useNow } from '../hooks/useNow.js'
+import { CLAIM_EVENT_TYPES, claimIntervals } from '../lib/swimlanes.js'
+import { SwimlaneChart } from '../components/SwimlaneChart.js'
+import { ClaimTable } from '../components/ClaimTable.js'
+
+const PAGE = 1000
+const MAX_PAGES = 50
+const RANGES = [
+  { label: 'Everything', ms: 0 },
+  { label: 'Last 15 minutes', ms: 15 * 60_000 },
+  { label: 'Last hour', ms: 60 * 60_000 },
+  { label: 'Last 24 hours', ms: 24 * 60 * 60_000 },
+] as const
+
+/** Per-agent timeline of claims, drawn from the log's claim events. */
+export function SwimlanesView() {
+  const { api, nameOf } = useWorkspace()
+  const id = useId()
+  const [events, setEvents] = useState<readonly DockEvent[]>([])
+  const [loaded, setLoaded] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [rangeMs, setRangeMs] = useState(0)
+  const now = useNow(1000)
+
+  useEffect(() => {
+    let cancelled = false
+    void (async () => {
+      try {
+        const all: DockEvent[] = []
+        let since = 0
+        for (let i = 0; i < MAX_PAGES; i++) {
+          const page = await api.events(since, PAGE, { type: CLAIM_EVENT_TYPES.join(',') })
+          if (cancelled) return
+          all.push(...page.items)
+          if (page.items.length < PAGE) break
+          since = page.items[page.items.length - 1]!.revision
+        }
+        setEvents((live) => {
+          const seen = new Set(all.map((e) => e.revision))
+          return [...all, ...live.filter((e) => !seen.has(e.revision))]
+        })
+        setLoaded(true)
+      } catch (err) {
+        if (!cancelled) setError(describeError(err))
+      }
+    })()
+    return () => { cancelled = true }
+  }, [api])
+
+  useFeed((e) => {
+    if (!(CLAIM_EVENT_TYPES as readonly string[]).includes(e.type)) return
+    setEvents((prev) => (prev.some((p) => p.revision === e.revision) ? prev : [...prev, e]))
+  })
+
+  const intervals = useMemo(() => claimIntervals(events), [events])
+  const visible = useMemo(() => {
+    if (!rangeMs) return intervals
+    const from = now - rangeMs
+    return intervals.filter((c) => (c.end ?? now) >= from)
+  }, [intervals, rangeMs, now])
+  const from = rangeMs ? now - rangeMs : Math.min(now - 60_000, ...visible.map((c) => c.start))
+
+  return (
+    <div className="swimlanes-view">
+      <div className="view-toolbar">
+        <h1>Swimlanes</h1>
+        <span className="field-inline">
+          <label htmlFor={`${id}-range`}>Range</label>
+          <select id={`${id}-range`} value={rangeMs} onChange={(e) => setRangeMs(Number(e.target.value))}>
+            {RANGES.map((r) => <option key={r.ms} value={r.ms}>{r.label}</option>)}
+          </select>
+        </span>
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {!loaded && !error && <p className="loading" role="status">Reading the log…</p>}
+      {loaded && visible.length === 0 && <p className="empty">No claims in this range.</p>}
+      {visible.length > 0 && (
+        <>
+          <SwimlaneChart intervals={visible} from={from} to={now} nameOf={nameOf} />
+          <ClaimTable intervals={visible} nameOf={nameOf} now={now} />
+        </>
+      )}
+    </div>
+  )
+}

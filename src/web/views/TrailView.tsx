@@ -1,0 +1,94 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { DockEvent } from '../../domain/types.js'
+import { describeError } from '../api/client.js'
+import type { DocSummary, EventFilters } from '../api/dock.js'
+import { useFeed, useWorkspace } from '../hooks/useWorkspace.js'
+import { matchesFilters } from '../lib/eventFilter.js'
+import { TrailFilters } from '../components/TrailFilters.js'
+import { EventList } from '../components/EventList.js'
+import { TimeTravel } from '../components/TimeTravel.js'
+import type { Table } from '../../domain/types.js'
+
+const WINDOW = 1000
+const ENOUGH = 100
+
+/**
+ * The event log, newest first. It loads backwards in windows of revisions
+ * (`since = lo`) so the newest events come first whatever the log's length, and
+ * appends matching live events from the feed.
+ */
+export function TrailView() {
+  const { api, workspace } = useWorkspace()
+  const [filters, setFilters] = useState<EventFilters>({})
+  const [events, setEvents] = useState<readonly DockEvent[]>([])
+  const [lo, setLo] = useState<number | null>(null)
+  const [loading, setLoading] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [tables, setTables] = useState<readonly Table[]>([])
+  const [docs, setDocs] = useState<readonly DocSummary[]>([])
+  const generation = useRef(0)
+  const headAtOpen = useRef(workspace.revision)
+
+  useEffect(() => {
+    api.tables().then(setTables, () => undefined)
+    api.docs().then(setDocs, () => undefined)
+  }, [api])
+
+  const loadOlder = useCallback(async (from: number, f: EventFilters, gen: number) => {
+    setLoading(true)
+    setError(null)
+    try {
+      let hi = from
+      const found: DockEvent[] = []
+      while (hi > 0 && found.length < ENOUGH) {
+        const since = Math.max(0, hi - WINDOW)
+        const page = await api.events(since, WINDOW, f)
+        if (gen !== generation.current) return
+        for (const e of page.items) if (e.revision <= hi) found.push(e)
+        hi = since
+      }
+      setEvents((prev) => {
+        const seen = new Set(prev.map((e) => e.revision))
+        return [...prev, ...found.filter((e) => !seen.has(e.revision))].sort((a, b) => b.revision - a.revision)
+      })
+      setLo(hi)
+    } catch (err) {
+      if (gen === generation.current) setError(describeError(err))
+    } finally {
+      if (gen === generation.current) setLoading(false)
+    }
+  }, [api])
+
+  useEffect(() => {
+    const gen = ++generation.current
+    setEvents([])
+    setLo(null)
+    headAtOpen.current = workspace.revision
+    void loadOlder(workspace.revision, filters, gen)
+    // Reload only when the filters change (not on every revision); live events arrive through the feed.
+  }, [filters, loadOlder])
+
+  useFeed((e) => {
+    if (e.revision <= headAtOpen.current || !matchesFilters(e, filters)) return
+    setEvents((prev) => (prev.some((p) => p.revision === e.revision) ? prev : [e, ...prev]))
+  })
+
+  return (
+    <div className="trail-view">
+      <div className="view-toolbar"><h1>Trail</h1></div>
+      <TrailFilters value={filters} onChange={setFilters} tables={tables} docs={docs} />
+      {error && <p className="error" role="alert">{error}</p>}
+      <EventList events={events} />
+      <div className="load-more">
+        {loading && <p className="loading" role="status">Loading events…</p>}
+        {!loading && lo !== null && lo > 0 && (
+          <button type="button" onClick={() => void loadOlder(lo, filters, generation.current)}>
+            Load older events (before rev {lo + 1})
+          </button>
+        )}
+        {!loading && lo === 0 && <p className="muted small">Start of the log. {events.length} events shown.</p>}
+      </div>
+      <TimeTravel tables={tables} />
+    </div>
+  )
+}
