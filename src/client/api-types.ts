@@ -211,7 +211,8 @@ export interface EventFilters {
   readonly status?: OneOrMany
   readonly doc?: OneOrMany
   readonly actor?: OneOrMany
-  readonly type?: EventType | `${string}.*` | readonly (EventType | `${string}.*`)[]
+  /** Event types (`row.claimed`), or a family (`row.*`). */
+  readonly type?: EventType | (string & {}) | readonly (EventType | (string & {}))[]
 }
 
 export interface EventsQuery extends EventFilters {

@@ -46,7 +46,7 @@ import { mergeText } from './text-merge.js'
 import { watchEvents, type WatchOptions } from './watch.js'
 
 export interface DockClientOptions {
-  /** Server root, e.g. `http://127.0.0.1:7070` (a trailing `/v1` is accepted too). */
+  /** Server root, e.g. `http://127.0.0.1:4747` (a trailing `/v1` is accepted too). */
   readonly baseUrl: string
   /** The principal's key, sent as `Authorization: Bearer <token>`. */
   readonly token?: string
@@ -101,7 +101,7 @@ const DEFAULT_ATTEMPTS = 5
 
 /**
  * @example
- * const dock = new DockClient({ baseUrl: 'http://127.0.0.1:7070', token: process.env.DOCK_TOKEN })
+ * const dock = new DockClient({ baseUrl: 'http://127.0.0.1:4747', token: process.env.DOCK_TOKEN })
  * const next = await dock.claimNext('tasks')
  * if (next) await dock.transition('tasks', next.row.id, { to: 'done', fencingToken: next.lease.token })
  */
