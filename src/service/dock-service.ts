@@ -160,6 +160,13 @@ export class DockService {
     return p
   }
 
+  /** Re-reads the caller: long-lived streams call this so a suspension ends them. */
+  async authenticateAgain(caller: Caller): Promise<void> {
+    const p = await this.storage.read((tx) => tx.getPrincipal(caller.principal.workspaceId, caller.principal.id))
+    if (p === null) throw new DockError('unauthorized', 'unknown principal')
+    if (p.status === 'suspended') throw new DockError('principal_suspended', `principal ${p.name} is suspended`)
+  }
+
   async me(caller: Caller): Promise<{ principal: Principal; workspace: Workspace }> {
     const ws = await this.#readWorkspace(caller, caller.principal.workspaceId)
     return { principal: publicPrincipal(caller.principal), workspace: publicWorkspace(ws) }

@@ -1,0 +1,121 @@
+import { renderSections } from '../../domain/markdown-sections.js'
+import type { DockService } from '../../service/dock-service.js'
+import { parseIfMatch, type Router } from '../route.js'
+import { docCreateBody, docReplaceBody, lockBody, sectionKey, sectionWriteBody } from '../schemas.js'
+import { DockError } from '../../domain/errors.js'
+import { z } from 'zod'
+
+const docQuery = z.strictObject({ format: z.enum(['json', 'markdown']).default('json') })
+
+export function registerDocRoutes(router: Router, service: DockService): void {
+  const docPath = '/v1/workspaces/:ws/docs/:doc'
+
+  router.add({
+    method: 'POST',
+    url: '/v1/workspaces/:ws/docs',
+    tag: 'docs',
+    summary: 'Create a doc from markdown; headings split it into sections',
+    body: docCreateBody,
+    status: 201,
+    handler: ({ caller, params, body }) => service.createDoc(caller, params['ws']!, body),
+  })
+  router.add({
+    method: 'GET',
+    url: '/v1/workspaces/:ws/docs',
+    tag: 'docs',
+    summary: 'List docs (sections without bodies)',
+    handler: async ({ caller, params }) => ({
+      items: (await service.listDocs(caller, params['ws']!)).map((d) => ({
+        ...d,
+        sections: d.sections.map(({ body: _body, ...rest }) => rest),
+      })),
+      nextCursor: null,
+    }),
+  })
+  router.add({
+    method: 'GET',
+    url: docPath,
+    tag: 'docs',
+    summary: 'Read a doc with sections, versions and editors; format=markdown gives the text',
+    query: docQuery,
+    handler: async ({ caller, params, query, reply }) => {
+      const doc = await service.getDoc(caller, params['ws']!, params['doc']!)
+      void reply.header('etag', `"${doc.version}"`)
+      if (query.format === 'markdown') return reply.type('text/markdown; charset=utf-8').send(renderSections(doc.sections))
+      return doc
+    },
+  })
+  router.add({
+    method: 'PUT',
+    url: docPath,
+    tag: 'docs',
+    summary: 'Replace the whole doc; needs expectedVersion (409) or If-Match (412), else 428',
+    body: docReplaceBody,
+    handler: async ({ caller, params, body, request, reply }) => {
+      const doc = await service.replaceDoc(caller, params['ws']!, params['doc']!, {
+        content: body.content,
+        expectedVersion: body.expectedVersion,
+        ifMatch: parseIfMatch(request),
+      })
+      void reply.header('etag', `"${doc.version}"`)
+      return doc
+    },
+  })
+  router.add({
+    method: 'GET',
+    url: `${docPath}/sections/:key`,
+    tag: 'docs',
+    summary: 'Read one section; ETag is its version',
+    handler: async ({ caller, params, reply }) => {
+      const section = await service.getSection(caller, params['ws']!, params['doc']!, key(params['key']))
+      void reply.header('etag', `"${section.version}"`)
+      return section
+    },
+  })
+  router.add({
+    method: 'PUT',
+    url: `${docPath}/sections/:key`,
+    tag: 'docs',
+    summary: 'Write one section; never conflicts with writes to other sections; a new key appends',
+    body: sectionWriteBody,
+    handler: async ({ caller, params, body, request, reply }) => {
+      const result = await service.writeSection(caller, params['ws']!, params['doc']!, key(params['key']), {
+        body: body.body,
+        ...(body.heading !== undefined ? { heading: body.heading } : {}),
+        ...(body.lane !== undefined ? { lane: body.lane } : {}),
+        expectedVersion: body.expectedVersion,
+        ifMatch: parseIfMatch(request),
+      })
+      void reply.header('etag', `"${result.section.version}"`)
+      return result
+    },
+  })
+  router.add({
+    method: 'GET',
+    url: `${docPath}/sections/:key/history`,
+    tag: 'docs',
+    summary: "The log's writes to one section, oldest first",
+    handler: async ({ caller, params }) => ({ items: await service.sectionHistory(caller, params['ws']!, params['doc']!, key(params['key'])) }),
+  })
+  router.add({
+    method: 'POST',
+    url: `${docPath}/lock`,
+    tag: 'docs',
+    summary: 'Take the doc lock (an exclusive lease); 423 doc_locked when held',
+    body: lockBody,
+    handler: ({ caller, params, body }) => service.lockDoc(caller, params['ws']!, params['doc']!, body.leaseMs),
+  })
+  router.add({
+    method: 'POST',
+    url: `${docPath}/unlock`,
+    tag: 'docs',
+    summary: 'Give the doc lock back',
+    handler: ({ caller, params }) => service.unlockDoc(caller, params['ws']!, params['doc']!),
+  })
+}
+
+function key(raw: string | undefined): string {
+  const parsed = sectionKey.safeParse(raw)
+  if (!parsed.success) throw new DockError('invalid_input', 'section key: letters, digits, _ and - only')
+  return parsed.data
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify'
+
+import { openDock, type OpenDockOptions } from '../service/open-dock.js'
+import type { DockService } from '../service/dock-service.js'
+import { createDockApp } from './app.js'
+
+export interface StartDockServerOptions extends OpenDockOptions {
+  readonly host?: string
+  /** 0 picks a free port. */
+  readonly port?: number
+  readonly bodyLimit?: number
+  readonly webRoot?: string | null
+  /** How often expired leases are swept back (ms, default 1000). */
+  readonly sweepIntervalMs?: number
+  readonly logger?: boolean
+}
+
+export interface DockServer {
+  readonly url: string
+  readonly port: number
+  readonly app: FastifyInstance
+  readonly service: DockService
+  /** Set only on the first start of an empty store when no operator token was given. */
+  readonly operatorKey: string | null
+  close(): Promise<void>
+}
+
+/** Opens the store, bootstraps it, and serves the API and the web UI on one port. */
+export async function startDockServer(options: StartDockServerOptions = {}): Promise<DockServer> {
+  const dock = await openDock(options)
+  const app = await createDockApp({
+    service: dock.service,
+    ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  })
+  const host = options.host ?? '127.0.0.1'
+  await app.listen({ host, port: options.port ?? 4747 })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 4747)
+  let sweeping = false
+  const sweeper = setInterval(() => {
+    if (sweeping) return
+    sweeping = true
+    dock.service
+      .sweepAllLeases()
+      .catch((err: unknown) => app.log.error({ err }, 'lease sweep failed'))
+      .finally(() => (sweeping = false))
+  }, options.sweepIntervalMs ?? 1000)
+  sweeper.unref()
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    app,
+    service: dock.service,
+    operatorKey: dock.operatorKey,
+    async close() {
+      clearInterval(sweeper)
+      await app.close()
+      await dock.close()
+    },
+  }
+}
