@@ -1,0 +1,22 @@
+import type { ErrorCode } from '../domain/errors.js'
+
+/** Codes the CLI raises on its own, before any request: bad flags, unreadable files, no token. */
+export type CliErrorCode = 'usage' | 'missing_token' | 'io_error' | 'unreachable' | 'audit_broken'
+
+/** A refusal by the CLI itself; printed as `error <code>: message` like a server refusal. */
+export class CliError extends Error {
+  readonly code: CliErrorCode | ErrorCode
+
+  constructor(code: CliErrorCode | ErrorCode, message: string) {
+    super(message)
+    this.name = 'CliError'
+    this.code = code
+  }
+}
+
+/** Anything with a string `code` — a CliError, the SDK's DockApiError, a DockError from in-process code. */
+export function errorCodeOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined
+  const code = (err as { code?: unknown }).code
+  return typeof code === 'string' ? code : undefined
+}

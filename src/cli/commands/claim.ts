@@ -1,0 +1,19 @@
+import type { Command } from 'commander'
+
+import { renderClaim } from '../claim-view.js'
+import { connect, emit, globalOptions } from '../context.js'
+import type { CliIo } from '../io.js'
+import { parseDuration } from '../parse.js'
+
+/** `dock claim <table> <id>`: take one row; 409 already_claimed if someone holds it. */
+export function registerClaimCommand(program: Command, io: CliIo): void {
+  program
+    .command('claim <table> <id>')
+    .description('claim a row: prints the fencing token to carry on your writes')
+    .option('--lease <duration>', 'lease length, e.g. 60s (default: the table\'s)')
+    .action(async (table: string, id: string, opts: { lease?: string }, cmd: Command) => {
+      const options = globalOptions(cmd, io)
+      const claim = await connect(options).claim(table, id, opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) })
+      emit(io, options, claim, (c) => renderClaim('claimed', c))
+    })
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander'
+
+import { renderClaim } from '../claim-view.js'
+import { connect, emit, globalOptions } from '../context.js'
+import type { CliIo } from '../io.js'
+import { parseDuration, parseInteger } from '../parse.js'
+
+/** `dock heartbeat <table> <id> --fencing <token>`: extend your lease. */
+export function registerHeartbeatCommand(program: Command, io: CliIo): void {
+  program
+    .command('heartbeat <table> <id>')
+    .description('extend the lease on a row you hold')
+    .requiredOption('--fencing <token>', 'the fencing token your claim returned')
+    .option('--lease <duration>', 'new lease length from now, e.g. 60s')
+    .action(async (table: string, id: string, opts: { fencing: string; lease?: string }, cmd: Command) => {
+      const options = globalOptions(cmd, io)
+      const claim = await connect(options).heartbeat(table, id, {
+        fencingToken: parseInteger(opts.fencing, '--fencing'),
+        ...(opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) }),
+      })
+      emit(io, options, claim, (c) => renderClaim('extended', c))
+    })
+}

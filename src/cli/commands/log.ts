@@ -1,0 +1,50 @@
+import type { Command } from 'commander'
+
+import type { DockEvent } from '../../domain/types.js'
+import { connect, emit, globalOptions } from '../context.js'
+import { filtersFrom, renderEventLine, type FilterOptions } from '../event-view.js'
+import type { CliIo } from '../io.js'
+import { parseInteger } from '../parse.js'
+import { PrincipalNames } from '../principal-names.js'
+import { addEventFilterOptions } from './event-filter-options.js'
+
+interface LogOptions extends FilterOptions {
+  since?: string
+  limit?: string
+  all?: boolean
+}
+
+/** `dock log`: the event log (the audit trail and change feed), oldest first. */
+export function registerLogCommand(program: Command, io: CliIo): void {
+  const log = program
+    .command('log')
+    .description('the event log, oldest first: who changed what, at which revision')
+    .option('--since <revision>', 'events after this revision', '0')
+    .option('--limit <n>', 'at most this many events (≤1000)', '100')
+    .option('--all', 'follow pages to the head')
+  addEventFilterOptions(log).action(async (opts: LogOptions, cmd: Command) => {
+    const options = globalOptions(cmd, io)
+    const dock = connect(options)
+    const filters = filtersFrom(opts)
+    const limit = parseInteger(opts.limit ?? '100', '--limit')
+    let since = parseInteger(opts.since ?? '0', '--since')
+    const items: DockEvent[] = []
+    let revision = 0
+    let nextSince = since
+    for (;;) {
+      const page = await dock.events({ ...filters, since, limit })
+      items.push(...page.items)
+      revision = page.revision
+      nextSince = page.nextSince
+      if (opts.all !== true || page.items.length === 0 || page.nextSince <= since) break
+      since = page.nextSince
+    }
+    if (options.json) {
+      emit(io, options, { items, revision, nextSince }, () => '')
+      return
+    }
+    const names = new PrincipalNames(dock)
+    await names.names(items.map((e) => e.actor))
+    io.stdout(items.length === 0 ? '(no events)\n' : items.map((e) => renderEventLine(e, names)).join(''))
+  })
+}

@@ -1,0 +1,45 @@
+import type { Command } from 'commander'
+
+import { startDockServer } from '../../http/serve.js'
+import { boardUrl } from '../board-url.js'
+import { untilAborted, type CliIo } from '../io.js'
+import { describeStore, listenOptions, storeOptions } from '../server-options.js'
+
+/** `dock serve`: the HTTP API, watch streams, MCP endpoint and web UI, until Ctrl-C. */
+export function registerServeCommand(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('run the Dock server until Ctrl-C (first start creates the workspace "default" and prints the operator key)')
+    .option('-p, --port <port>', 'port (env DOCK_PORT, default 4747; 0 picks a free one)')
+    .option('--host <host>', 'interface (env DOCK_HOST, default 127.0.0.1)')
+    .option('-d, --data <dir>', 'data directory (env DOCK_DATA_DIR, default ./dock-data)')
+    .addHelpText(
+      'after',
+      `
+Environment: DOCK_DATABASE_URL=postgres://… stores in PostgreSQL instead of the data directory
+(several nodes may share it); DOCK_OPERATOR_TOKEN sets the operator key on first start.`,
+    )
+    .action(async (opts: { port?: string; host?: string; data?: string }) => {
+      const listen = listenOptions(opts, io)
+      const store = storeOptions(opts, io)
+      const server = await startDockServer({ ...listen, ...store })
+      try {
+        io.stdout(`dock serving ${server.url} (${describeStore(store)})\n`)
+        if (server.operatorKey !== null) {
+          io.stdout(
+            `\nfirst start: created workspace "default" and its operator.\n` +
+              `operator key: ${server.operatorKey}\n` +
+              `(shown only now; store it, e.g. export DOCK_TOKEN=${server.operatorKey})\n` +
+              `board: ${boardUrl(server.url, server.operatorKey)}\n\n`,
+          )
+        } else {
+          io.stdout(`board: ${server.url}/\n`)
+        }
+        io.stdout('Ctrl-C to stop\n')
+        await untilAborted(io.signal)
+        io.stdout('stopping…\n')
+      } finally {
+        await server.close()
+      }
+    })
+}

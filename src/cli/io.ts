@@ -1,0 +1,40 @@
+/**
+ * Where a CLI run reads its environment and writes its output. `main.ts` binds it
+ * to the process; tests pass buffers, a fixed environment and their own abort signal.
+ */
+export interface CliIo {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Colour and pauses suit a terminal; pipes get plain text. */
+  readonly isTTY: boolean
+  /** Aborts long-running commands (`serve`, `watch`, `mcp`, `demo`): Ctrl-C in the process. */
+  readonly signal: AbortSignal
+}
+
+/** Binds the CLI to this process: its streams, environment and SIGINT/SIGTERM. */
+export function createProcessIo(): CliIo {
+  const controller = new AbortController()
+  // First Ctrl-C asks long-running commands to close cleanly; a second one, or
+  // a close that takes too long, ends the process.
+  const stop = (): void => {
+    if (controller.signal.aborted) process.exit(130)
+    controller.abort()
+    setTimeout(() => process.exit(130), 5000).unref()
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    signal: controller.signal,
+  }
+}
+
+/** Resolves once the signal aborts (immediately if it already has). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+}

@@ -1,0 +1,112 @@
+/**
+ * The `dock` command line, runnable in-process: `runCli(argv, io)` parses the
+ * arguments, runs one command and resolves with its exit status. `main.ts`
+ * binds it to the process; tests call it with captured output.
+ *
+ * @module
+ */
+import { Command, CommanderError } from 'commander'
+
+import { errorCodeOf } from './cli-error.js'
+import { registerAuditCommand } from './commands/audit.js'
+import { registerClaimCommand } from './commands/claim.js'
+import { registerClaimNextCommand } from './commands/claim-next.js'
+import { registerDemoCommand } from './commands/demo.js'
+import { registerDocCommand } from './commands/doc.js'
+import { registerFreezeCommands } from './commands/freeze.js'
+import { registerHeartbeatCommand } from './commands/heartbeat.js'
+import { registerInitCommand } from './commands/init.js'
+import { registerLogCommand } from './commands/log.js'
+import { registerMcpCommand } from './commands/mcp.js'
+import { registerMoveCommand } from './commands/move.js'
+import { registerPrincipalCommand } from './commands/principal.js'
+import { registerReleaseCommand } from './commands/release.js'
+import { registerRowCommand } from './commands/row.js'
+import { registerServeCommand } from './commands/serve.js'
+import { registerTableCommand } from './commands/table.js'
+import { registerWatchCommand } from './commands/watch.js'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js'
+import type { CliIo } from './io.js'
+
+export const CLI_VERSION = '0.1.0'
+
+/** Builds the command tree; each `register*` adds one command (or one group) from its own file. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command('dock')
+    .description('Dock: a coordination server for teams of AI agents')
+    .version(CLI_VERSION, '-V, --version')
+    .option('--url <url>', 'server URL (env DOCK_URL, default http://127.0.0.1:4747)')
+    .option('--token <key>', 'your principal key (env DOCK_TOKEN)')
+    .option('--workspace <ws>', 'workspace id or name (env DOCK_WORKSPACE, default "default")')
+    .option('--json', 'print JSON for scripts instead of tables')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      outputError: (text, write) => write(text),
+    })
+
+  registerServeCommand(program, io)
+  registerInitCommand(program, io)
+  registerPrincipalCommand(program, io)
+  registerTableCommand(program, io)
+  registerRowCommand(program, io)
+  registerClaimCommand(program, io)
+  registerClaimNextCommand(program, io)
+  registerHeartbeatCommand(program, io)
+  registerReleaseCommand(program, io)
+  registerMoveCommand(program, io)
+  registerDocCommand(program, io)
+  registerWatchCommand(program, io)
+  registerLogCommand(program, io)
+  registerAuditCommand(program, io)
+  registerFreezeCommands(program, io)
+  registerMcpCommand(program, io)
+  registerDemoCommand(program, io)
+  return program
+}
+
+/**
+ * Runs `dock <argv…>` (argv without the node and script paths) and resolves
+ * with the exit status; it never throws. Refusals print `error <code>: message`.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = createProgram(io)
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return EXIT_OK
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version "errors" are how commander ends after printing them.
+      if (err.exitCode === 0) return EXIT_OK
+      return err.code === 'commander.executeSubCommandAsync' ? EXIT_FAILURE : EXIT_USAGE
+    }
+    return reportError(err, io)
+  }
+}
+
+function reportError(err: unknown, io: CliIo): number {
+  const unreachable = networkFailure(err)
+  if (unreachable !== undefined) {
+    io.stderr(`error unreachable: cannot reach the Dock server (${unreachable}); is it running? (--url / DOCK_URL)\n`)
+    return exitCodeFor('unreachable')
+  }
+  const code = errorCodeOf(err)
+  const message = err instanceof Error ? err.message : String(err)
+  if (code !== undefined) {
+    io.stderr(`error ${code}: ${message}\n`)
+    return exitCodeFor(code)
+  }
+  const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : ''
+  io.stderr(`error: ${message}${cause}\n`)
+  return EXIT_FAILURE
+}
+
+/** fetch() fails with a TypeError whose cause names the socket error (ECONNREFUSED …). */
+function networkFailure(err: unknown): string | undefined {
+  if (!(err instanceof TypeError) || err.message !== 'fetch failed') return undefined
+  const cause = err.cause as { code?: unknown; message?: unknown } | undefined
+  if (typeof cause?.code === 'string') return cause.code
+  return typeof cause?.message === 'string' ? cause.message : 'network error'
+}
