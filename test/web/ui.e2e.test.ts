@@ -1,0 +1,244 @@
+/**
+ * End-to-end tests of the web UI in a real Chromium against a real Dock server
+ * (in-process, fresh data dir). Agents act through the HTTP API; the browser is
+ * only watched, never reloaded, so what moves on screen came from the SSE feed.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDockServer } from '../../src/http/serve.js'
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+const ARTIFACTS = join(ROOT, 'test-artifacts')
+const OP = 'op-secret'
+const TABLE = 'tasks'
+
+interface Started { url: string; close(): Promise<void> }
+
+let srv: Started
+let dataDir: string
+let browser: Browser
+let context: BrowserContext
+let page: Page
+let agentKey: string
+let agentId: string
+
+async function api(key: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${srv.url}/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  return { status: res.status, json: text ? JSON.parse(text) : null }
+}
+
+async function ok(key: string, method: string, path: string, body?: unknown): Promise<any> {
+  const r = await api(key, method, path, body)
+  if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.json)}`)
+  return r.json
+}
+
+const ws = '/workspaces/default'
+
+function card(status: string, title: string) {
+  return page.locator(`[data-testid="board"] section[data-status="${status}"]`).getByRole('article', { name: title, exact: true })
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist/web/index.html'))) {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' })
+  }
+  mkdirSync(ARTIFACTS, { recursive: true })
+  dataDir = mkdtempSync(join(tmpdir(), 'dock-web-e2e-'))
+  srv = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP })
+
+  await ok(OP, 'POST', `${ws}/tables`, {
+    name: TABLE,
+    columns: [{ name: 'title', type: 'text', required: true }],
+    workflow: {
+      statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'],
+      initial: 'todo',
+      done: ['done'],
+      claim: { from: ['todo'], to: 'in_progress', leaseMs: 600_000, maxAttempts: 3, deadLetter: 'failed' },
+      transitions: [
+        { from: 'in_progress', to: 'ready_for_review', by: ['owner'] },
+        { from: 'ready_for_review', to: 'done', by: ['reviewer', 'operator'], require: ['not:author'] },
+      ],
+    },
+  })
+  const agent = await ok(OP, 'POST', `${ws}/principals`, { name: 'agent-1', kind: 'agent', roles: ['member'], skills: ['writing'] })
+  agentKey = agent.key
+  agentId = agent.principal.id
+  await ok(OP, 'POST', `${ws}/principals`, { name: 'reviewer-1', kind: 'human', roles: ['reviewer'], skills: [] })
+  const spec = await ok(OP, 'POST', `${ws}/tables/${TABLE}/rows`, { values: { title: 'Write the spec' } })
+  await ok(OP, 'POST', `${ws}/tables/${TABLE}/rows`, { values: { title: 'Ship the release' }, blockedBy: [spec.id], priority: 2 })
+  await ok(OP, 'POST', `${ws}/docs`, {
+    title: 'Plan',
+    content: '# Plan\n\nThe **plan** for the week.\n\n## Goals\n\n- ship the board\n- <script>alert(1)</script> stays text\n\n## Risks\n\nNone yet.\n',
+  })
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  })
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  page = await context.newPage()
+  page.setDefaultTimeout(20_000)
+})
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined)
+  await browser?.close().catch(() => undefined)
+  await srv?.close().catch(() => undefined)
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('web UI', () => {
+  it('signs in with a key and keeps it in localStorage', async () => {
+    await page.goto(srv.url)
+    await page.getByLabel('Principal key').fill('wrong-key')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('alert').filter({ hasText: 'not accepted' }).waitFor()
+
+    await page.getByLabel('Principal key').fill(OP)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Board', level: 1 }).waitFor()
+    expect(await page.evaluate(() => localStorage.getItem('dock.key'))).toBe(OP)
+    await page.locator('[data-testid="feed-status"][data-status="live"]').waitFor()
+  })
+
+  it('moves a card between columns when an agent claims and transitions it through the API, without a reload', async () => {
+    await card('todo', 'Write the spec').waitFor()
+    await page.evaluate(() => { (window as unknown as { __noReload: boolean }).__noReload = true })
+
+    const claim = await ok(agentKey, 'POST', `${ws}/tables/${TABLE}/claim-next`, {})
+    expect(claim.row.values.title).toBe('Write the spec')
+    const claimed = card('in_progress', 'Write the spec')
+    await claimed.waitFor()
+    expect(await card('todo', 'Write the spec').count()).toBe(0)
+    expect(await claimed.getByTestId('card-owner').textContent()).toBe('agent-1')
+    expect(await claimed.getByRole('timer').textContent()).toMatch(/left$/)
+
+    await ok(agentKey, 'POST', `${ws}/tables/${TABLE}/rows/${claim.row.id}/transition`, { to: 'ready_for_review', fencingToken: claim.lease.token })
+    await card('ready_for_review', 'Write the spec').waitFor()
+    expect(await card('in_progress', 'Write the spec').count()).toBe(0)
+    await page.getByTestId('live-announcer').filter({ hasText: 'Write the spec moved to ready_for_review by agent-1' }).waitFor({ state: 'attached' })
+
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true)
+    await page.screenshot({ path: join(ARTIFACTS, 'board-1280.png'), fullPage: true })
+  })
+
+  it('suspends the agent from the UI after confirmation; its next API call gets 403 principal_suspended', async () => {
+    await page.getByRole('link', { name: 'Agents' }).click()
+    const agentCard = page.locator('article[data-principal="agent-1"]')
+    await agentCard.waitFor()
+    expect(await agentCard.getByTestId('principal-status').textContent()).toBe('active')
+
+    // Cancel first: nothing happens.
+    await agentCard.getByRole('button', { name: 'Suspend agent-1' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Suspend agent-1?' })
+    await dialog.waitFor()
+    await page.screenshot({ path: join(ARTIFACTS, 'agents-confirm-1280.png') })
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    expect((await api(agentKey, 'GET', '/me')).status).toBe(200)
+
+    // Now confirm.
+    await agentCard.getByRole('button', { name: 'Suspend agent-1' }).click()
+    await dialog.waitFor()
+    await dialog.getByRole('button', { name: 'Suspend' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await agentCard.getByTestId('principal-status').filter({ hasText: 'suspended' }).waitFor()
+
+    const refused = await api(agentKey, 'POST', `${ws}/tables/${TABLE}/claim-next`, {})
+    expect(refused.status).toBe(403)
+    expect(refused.json.code).toBe('principal_suspended')
+    const p = await ok(OP, 'GET', `${ws}/principals/${agentId}`)
+    expect(p.status).toBe('suspended')
+    await page.screenshot({ path: join(ARTIFACTS, 'agents-1280.png'), fullPage: true })
+
+    // And resume through the UI so the agent can work again.
+    await agentCard.getByRole('button', { name: 'Resume agent-1' }).click()
+    await page.getByRole('dialog', { name: 'Resume agent-1?' }).getByRole('button', { name: 'Resume' }).click()
+    await agentCard.getByTestId('principal-status').filter({ hasText: 'active' }).waitFor()
+    expect((await api(agentKey, 'GET', '/me')).status).toBe(200)
+  })
+
+  it('renders docs with per-section attribution and escaped raw HTML', async () => {
+    await page.getByRole('link', { name: 'Docs' }).click()
+    const goals = page.locator('section[data-section="goals"]')
+    await goals.waitFor()
+    expect(await goals.locator('.markdown li').count()).toBe(2)
+    expect(await goals.locator('.markdown script').count()).toBe(0)
+    expect(await goals.locator('.markdown').textContent()).toContain('<script>alert(1)</script> stays text')
+    expect(await goals.getByTestId('section-editor').textContent()).not.toBe('')
+    await goals.getByRole('button', { name: /History/ }).click()
+    await goals.locator('.section-history li').first().waitFor()
+    await page.screenshot({ path: join(ARTIFACTS, 'docs-1280.png'), fullPage: true })
+  })
+
+  it('shows the trail, the swimlanes and a table as of an earlier revision', async () => {
+    await page.getByRole('link', { name: 'Trail' }).click()
+    await page.locator('[data-testid="event-list"] li[data-type="row.claimed"]').first().waitFor()
+    await page.getByLabel('Type', { exact: true }).selectOption('row.transitioned')
+    await page.locator('[data-testid="event-list"] li[data-type="row.transitioned"]').first().waitFor()
+    expect(await page.locator('[data-testid="event-list"] li:not([data-type="row.transitioned"])').count()).toBe(0)
+
+    // As of the revision before the claim, "Write the spec" was still in todo.
+    const claimedEvent = (await ok(OP, 'GET', `${ws}/events?type=row.claimed&limit=1`)).items[0]
+    await page.getByLabel('As of revision').fill(String(claimedEvent.revision - 1))
+    await page.getByRole('button', { name: 'Show' }).click()
+    const asOf = page.locator('[data-testid="board-as-of"]')
+    await asOf.locator('section[data-status="todo"]').getByRole('article', { name: 'Write the spec', exact: true }).waitFor()
+    expect(await asOf.locator('section[data-status="ready_for_review"] article').count()).toBe(0)
+    await page.screenshot({ path: join(ARTIFACTS, 'trail-1280.png'), fullPage: true })
+
+    await page.getByRole('link', { name: 'Swimlanes' }).click()
+    await page.locator('[data-testid="swimlanes-svg"] g.lane[data-actor="agent-1"] rect.bar').first().waitFor()
+    expect(await page.locator('[data-testid="swimlanes-svg"] rect.bar-transitioned').count()).toBeGreaterThanOrEqual(1)
+    await page.screenshot({ path: join(ARTIFACTS, 'swimlanes-1280.png'), fullPage: true })
+  })
+
+  it('at 390 px wide the board is usable with no horizontal overflow of the page', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.getByRole('link', { name: 'Board' }).click()
+    const ship = card('todo', 'Ship the release')
+    await ship.waitFor()
+    const overflow = await page.evaluate(() => ({
+      doc: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      body: document.body.scrollWidth - document.body.clientWidth,
+    }))
+    expect(overflow).toEqual({ doc: 0, body: 0 })
+    for (const status of ['todo', 'in_progress', 'ready_for_review', 'done', 'failed']) {
+      const box = await page.locator(`[data-testid="board"] section[data-status="${status}"]`).boundingBox()
+      expect(box).not.toBeNull()
+      expect(box!.x).toBeGreaterThanOrEqual(0)
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390)
+    }
+    // The card's details open by keyboard.
+    await ship.locator('summary').focus()
+    await page.keyboard.press('Enter')
+    expect(await ship.locator('details').getAttribute('open')).not.toBeNull()
+    await page.screenshot({ path: join(ARTIFACTS, 'board-390.png'), fullPage: true })
+
+    const views = [
+      ['Agents', 'agents', 'article[data-principal="agent-1"]'],
+      ['Docs', 'docs', 'section[data-section="goals"]'],
+      ['Trail', 'trail', '[data-testid="event-list"] li'],
+      ['Swimlanes', 'swimlanes', '[data-testid="swimlanes-svg"] rect.bar'],
+    ] as const
+    for (const [link, name, ready] of views) {
+      await page.getByRole('link', { name: link }).click()
+      await page.locator(ready).first().waitFor()
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      expect(wide, `${name} overflows at 390 px`).toBe(0)
+      await page.screenshot({ path: join(ARTIFACTS, `${name}-390.png`), fullPage: true })
+    }
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+})
