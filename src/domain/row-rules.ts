@@ -18,6 +18,9 @@ export function checkFencing(row: Row, caller: Principal, token: number | undefi
     })
   }
   if (row.owner !== caller.id) {
+    if (token !== undefined && token === row.fencingToken && row.owner === null) {
+      throw new DockError('lease_expired', `the lease of token ${token} on row ${row.id} has ended`, { details: { current: row } })
+    }
     if (row.owner !== null && hasLiveClaim(row, now)) {
       throw new DockError('already_claimed', `row ${row.id} is claimed by ${row.owner}`, { details: { current: row } })
     }

@@ -27,7 +27,7 @@ export class ChangeHub {
 
   /**
    * Events after `since`, at most `limit`, from the tail when it covers them,
-   * else from the log. Returns [] when nothing is newer.
+   * else from the log. Returns [] when the log has nothing newer.
    */
   async eventsAfter(workspaceId: string, since: number, limit: number): Promise<DockEvent[]> {
     const tail = this.#tail(workspaceId)
@@ -86,7 +86,8 @@ class WorkspaceTail {
     if (this.#loaded < 0) return null
     const first = this.#events[0]?.revision ?? this.#loaded + 1
     if (since + 1 < first) return null
-    if (since >= this.#loaded) return []
+    // Past what the tail has loaded: it may simply be behind the log, so let the log answer.
+    if (since >= this.#loaded) return null
     const start = since + 1 - first
     return this.#events.slice(start, start + limit)
   }
