@@ -1,8 +1,9 @@
 /**
- * The web UI's address for a key. The key travels in the fragment, which
- * browsers never send to the server or put in Referer headers.
+ * The web UI's address, optionally at a table's board. The UI asks for a key
+ * on its sign-in screen (it does not take one from the URL), so callers print
+ * the key next to this.
  */
-export function boardUrl(serverUrl: string, key: string | null): string {
+export function boardUrl(serverUrl: string, table?: string): string {
   const root = `${serverUrl.replace(/\/+$/, '')}/`
-  return key === null ? root : `${root}#token=${encodeURIComponent(key)}`
+  return table === undefined ? root : `${root}#/board/${encodeURIComponent(table)}`
 }

@@ -1,20 +1,28 @@
 import type { EventFilters } from '../client/index.js'
 import type { DockEvent } from '../domain/types.js'
-import type { PrincipalNames } from './principal-names.js'
+import type { Names } from './names.js'
 
 /** One event as a line: `#42 12:03:04.120 worker-2 row.claimed tasks/r_1 → in_progress`. */
-export function renderEventLine(event: DockEvent, names: PrincipalNames): string {
+export function renderEventLine(event: DockEvent, names: Names): string {
   const time = event.ts.length >= 23 ? event.ts.slice(11, 23) : event.ts
-  return `#${event.revision} ${time} ${names.peek(event.actor)} ${event.type} ${describeTarget(event)}\n`
+  return `#${event.revision} ${time} ${names.principal(event.actor)} ${event.type} ${describeTarget(event, names)}\n`
 }
 
-export function describeTarget(event: DockEvent): string {
+/** Loads the names `renderEventLine` shows for these events. */
+export async function loadEventNames(events: readonly DockEvent[], names: Names): Promise<void> {
+  await Promise.all([
+    names.loadPrincipals(events.map((e) => e.actor)),
+    names.loadDocs(events.filter((e) => e.target.kind === 'doc' && titleOf(e) === undefined).map((e) => e.target.doc ?? e.target.id)),
+  ])
+}
+
+export function describeTarget(event: DockEvent, names: Names): string {
   const t = event.target
   switch (t.kind) {
     case 'row':
       return `${t.table ?? '?'}/${t.id}${t.status === undefined ? '' : ` → ${t.status}`}`
     case 'doc':
-      return `doc ${titleOf(event) ?? t.doc ?? t.id}${t.section === undefined ? '' : `#${t.section}`}`
+      return `doc ${titleOf(event) ?? names.doc(t.doc ?? t.id)}${t.section === undefined ? '' : `#${t.section}`}`
     case 'table':
       return `table ${t.table ?? t.id}`
     case 'principal':

@@ -1,11 +1,11 @@
 import type { Row, Table } from '../domain/types.js'
 import { formatUntil, renderRecord, renderTable } from './format.js'
-import type { PrincipalNames } from './principal-names.js'
+import type { Names } from './names.js'
 
 /** Rows as an aligned table: id, status, owner, then the value columns. */
-export async function renderRows(rows: readonly Row[], table: Table | undefined, names: PrincipalNames): Promise<string> {
+export async function renderRows(rows: readonly Row[], table: Table | undefined, names: Names): Promise<string> {
   if (rows.length === 0) return '(no rows)\n'
-  await names.names(rows.map((r) => r.owner))
+  await names.loadPrincipals(rows.map((r) => r.owner))
   const statusColumn = table?.workflow.statusColumn ?? 'status'
   const valueColumns = (table?.columns.map((c) => c.name) ?? [...new Set(rows.flatMap((r) => Object.keys(r.values)))]).filter(
     (c) => c !== statusColumn,
@@ -28,7 +28,7 @@ export async function renderRows(rows: readonly Row[], table: Table | undefined,
     rows.map((r) => [
       r.id,
       r.status,
-      names.peek(r.owner),
+      names.principal(r.owner),
       ...valueColumns.map((c) => r.values[c]),
       ...(anyPriority ? [r.priority] : []),
       ...(anyBlocked ? [r.blockedBy] : []),
@@ -39,14 +39,14 @@ export async function renderRows(rows: readonly Row[], table: Table | undefined,
 }
 
 /** One row as `key: value` lines. */
-export async function renderRow(row: Row, names: PrincipalNames): Promise<string> {
-  await names.names([row.owner, row.createdBy, row.updatedBy, row.author])
+export async function renderRow(row: Row, names: Names): Promise<string> {
+  await names.loadPrincipals([row.owner, row.createdBy, row.updatedBy, row.author])
   return renderRecord([
     ['id', row.id],
     ['table', row.table],
     ['status', row.status],
     ...Object.entries(row.values).map(([k, v]) => [`  ${k}`, v] as const),
-    ['owner', row.owner === null ? null : `${names.peek(row.owner)} (lease ${formatUntil(row.leaseExpiresAt)}, token ${row.fencingToken})`],
+    ['owner', row.owner === null ? null : `${names.principal(row.owner)} (lease ${formatUntil(row.leaseExpiresAt)}, token ${row.fencingToken})`],
     ['version', row.version],
     ['revision', row.revision],
     ['contract', `v${row.contractVersion}`],
@@ -54,7 +54,7 @@ export async function renderRow(row: Row, names: PrincipalNames): Promise<string
     ['blocked by', row.blockedBy],
     ['skills', row.requiredSkills],
     ['priority', row.priority],
-    ['created', `${row.createdAt} by ${names.peek(row.createdBy)}`],
-    ['updated', `${row.updatedAt} by ${names.peek(row.updatedBy)}`],
+    ['created', `${row.createdAt} by ${names.principal(row.createdBy)}`],
+    ['updated', `${row.updatedAt} by ${names.principal(row.updatedBy)}`],
   ])
 }

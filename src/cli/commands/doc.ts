@@ -7,7 +7,7 @@ import { connect, emit, globalOptions } from '../context.js'
 import { renderTable } from '../format.js'
 import type { CliIo } from '../io.js'
 import { parseInteger, readTextFile } from '../parse.js'
-import { PrincipalNames } from '../principal-names.js'
+import { Names } from '../names.js'
 
 interface PutOptions {
   content?: string
@@ -47,7 +47,7 @@ export function registerDocCommand(program: Command, io: CliIo): void {
       const dock = connect(options)
       const d = await dock.getDoc(name)
       if (options.json) emit(io, options, d, () => '')
-      else if (opts.sections === true) io.stdout(await renderSections(d, new PrincipalNames(dock)))
+      else if (opts.sections === true) io.stdout(await renderSections(d, new Names(dock)))
       else io.stdout(ensureNewline(renderMarkdown(d)))
     })
 
@@ -130,14 +130,14 @@ export function renderMarkdown(doc: Doc): string {
     .join('\n\n')
 }
 
-async function renderSections(doc: Doc, names: PrincipalNames): Promise<string> {
-  await names.names(doc.sections.flatMap((s) => [s.editedBy, s.lane]))
-  const head = `${doc.title} (${doc.id}), v${doc.version}${doc.lock === null ? '' : `, locked by ${names.peek(doc.lock.owner)} until ${doc.lock.expiresAt}`}\n`
+async function renderSections(doc: Doc, names: Names): Promise<string> {
+  await names.loadPrincipals(doc.sections.flatMap((s) => [s.editedBy, s.lane]))
+  const head = `${doc.title} (${doc.id}), v${doc.version}${doc.lock === null ? '' : `, locked by ${names.principal(doc.lock.owner)} until ${doc.lock.expiresAt}`}\n`
   return (
     head +
     renderTable(
       ['key', 'heading', 'v', 'edited by', 'edited at', 'lane'],
-      doc.sections.map((s) => [s.key, `${'#'.repeat(s.level)} ${s.heading}`.trim(), s.version, names.peek(s.editedBy), s.editedAt, s.lane === null ? null : names.peek(s.lane)]),
+      doc.sections.map((s) => [s.key, `${'#'.repeat(s.level)} ${s.heading}`.trim(), s.version, names.principal(s.editedBy), s.editedAt, s.lane === null ? null : names.principal(s.lane)]),
     )
   )
 }

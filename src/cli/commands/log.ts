@@ -2,10 +2,10 @@ import type { Command } from 'commander'
 
 import type { DockEvent } from '../../domain/types.js'
 import { connect, emit, globalOptions } from '../context.js'
-import { filtersFrom, renderEventLine, type FilterOptions } from '../event-view.js'
+import { filtersFrom, loadEventNames, renderEventLine, type FilterOptions } from '../event-view.js'
 import type { CliIo } from '../io.js'
 import { parseInteger } from '../parse.js'
-import { PrincipalNames } from '../principal-names.js'
+import { Names } from '../names.js'
 import { addEventFilterOptions } from './event-filter-options.js'
 
 interface LogOptions extends FilterOptions {
@@ -43,8 +43,8 @@ export function registerLogCommand(program: Command, io: CliIo): void {
       emit(io, options, { items, revision, nextSince }, () => '')
       return
     }
-    const names = new PrincipalNames(dock)
-    await names.names(items.map((e) => e.actor))
+    const names = new Names(dock)
+    await loadEventNames(items, names)
     io.stdout(items.length === 0 ? '(no events)\n' : items.map((e) => renderEventLine(e, names)).join(''))
   })
 }

@@ -5,7 +5,7 @@ import type { Row, Table } from '../../domain/types.js'
 import { connect, emit, globalOptions } from '../context.js'
 import type { CliIo } from '../io.js'
 import { collectList, parseAssignments, parseInteger, parseJsonObject } from '../parse.js'
-import { PrincipalNames } from '../principal-names.js'
+import { Names } from '../names.js'
 import { renderRow, renderRows } from '../row-view.js'
 
 interface WriteOptions {
@@ -83,7 +83,7 @@ export function registerRowCommand(program: Command, io: CliIo): void {
         return
       }
       const table = await dock.getTable(tableName).catch(() => undefined)
-      io.stdout(await renderRows(rows, table, new PrincipalNames(dock)))
+      io.stdout(await renderRows(rows, table, new Names(dock)))
       if (next !== null) io.stderr(`(more rows: --all, or --limit)\n`)
     })
 
@@ -95,7 +95,7 @@ export function registerRowCommand(program: Command, io: CliIo): void {
       const dock = connect(options)
       const r = await dock.getRow(tableName, id)
       if (options.json) emit(io, options, r, () => '')
-      else io.stdout(await renderRow(r, new PrincipalNames(dock)))
+      else io.stdout(await renderRow(r, new Names(dock)))
     })
 
   row

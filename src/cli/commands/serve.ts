@@ -30,10 +30,10 @@ Environment: DOCK_DATABASE_URL=postgres://… stores in PostgreSQL instead of th
             `\nfirst start: created workspace "default" and its operator.\n` +
               `operator key: ${server.operatorKey}\n` +
               `(shown only now; store it, e.g. export DOCK_TOKEN=${server.operatorKey})\n` +
-              `board: ${boardUrl(server.url, server.operatorKey)}\n\n`,
+              `board: ${boardUrl(server.url)} (sign in with the operator key)\n\n`,
           )
         } else {
-          io.stdout(`board: ${server.url}/\n`)
+          io.stdout(`board: ${boardUrl(server.url)}\n`)
         }
         io.stdout('Ctrl-C to stop\n')
         await untilAborted(io.signal)

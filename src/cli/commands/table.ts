@@ -161,7 +161,7 @@ function hasClaimFlags(opts: CreateOptions): boolean {
 export function describeTable(t: Table): string {
   const columns = renderTable(
     ['column', 'type', 'required', 'default'],
-    t.columns.map((c) => [c.name, typeLabel(c), c.required === true ? 'yes' : '', c.default]),
+    t.columns.map((c) => [c.name, typeLabel(c), c.required === true ? 'yes' : null, c.default]),
   )
   const w = t.workflow
   const lines = [

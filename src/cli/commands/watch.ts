@@ -1,10 +1,10 @@
 import type { Command } from 'commander'
 
 import { connect, globalOptions } from '../context.js'
-import { filtersFrom, renderEventLine, type FilterOptions } from '../event-view.js'
+import { filtersFrom, loadEventNames, renderEventLine, type FilterOptions } from '../event-view.js'
 import type { CliIo } from '../io.js'
 import { parseInteger } from '../parse.js'
-import { PrincipalNames } from '../principal-names.js'
+import { Names } from '../names.js'
 import { addEventFilterOptions } from './event-filter-options.js'
 
 interface WatchCommandOptions extends FilterOptions {
@@ -20,7 +20,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
   addEventFilterOptions(watch).action(async (opts: WatchCommandOptions, cmd: Command) => {
     const options = globalOptions(cmd, io)
     const dock = connect(options)
-    const names = new PrincipalNames(dock)
+    const names = new Names(dock)
     if (!options.json) io.stderr(`watching ${options.workspace} at ${options.url} (Ctrl-C to stop)\n`)
     const events = dock.watch({
       ...filtersFrom(opts),
@@ -33,7 +33,7 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     for await (const event of events) {
       if (options.json) io.stdout(`${JSON.stringify(event)}\n`)
       else {
-        await names.name(event.actor)
+        await loadEventNames([event], names)
         io.stdout(renderEventLine(event, names))
       }
     }

@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import type { CliIo } from '../../src/cli/io.js'
+import { runCli } from '../../src/cli/run-cli.js'
+import { startDockServer, type DockServer } from '../../src/http/serve.js'
+
+export const OPERATOR_KEY = 'cli-test-operator-key'
+
+export interface CliResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export interface RunOptions {
+  readonly env?: Record<string, string | undefined>
+  readonly signal?: AbortSignal
+  readonly isTTY?: boolean
+}
+
+/** Runs `dock <argv…>` in-process with captured output. */
+export async function dock(argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  let stdout = ''
+  let stderr = ''
+  const io: CliIo = {
+    stdout: (text) => {
+      stdout += text
+    },
+    stderr: (text) => {
+      stderr += text
+    },
+    env: options.env ?? {},
+    isTTY: options.isTTY ?? false,
+    signal: options.signal ?? new AbortController().signal,
+  }
+  const code = await runCli(argv, io)
+  return { code, stdout, stderr }
+}
+
+export interface CliServer {
+  readonly url: string
+  readonly dataDir: string
+  readonly server: DockServer
+  /** The environment a CLI user of this server has: DOCK_URL and the operator's DOCK_TOKEN. */
+  readonly env: Record<string, string>
+  /** `dock <argv…>` as the operator (or with `token` as another principal's key). */
+  run(argv: readonly string[], token?: string): Promise<CliResult>
+  close(): Promise<void>
+}
+
+/** A real Dock server on a free port with a fresh data dir. */
+export async function startCliServer(): Promise<CliServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dock-cli-test-'))
+  const server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OPERATOR_KEY, logger: false })
+  const env = { DOCK_URL: server.url, DOCK_TOKEN: OPERATOR_KEY }
+  return {
+    url: server.url,
+    dataDir,
+    server,
+    env,
+    run: (argv, token) => dock(argv, { env: { ...env, DOCK_TOKEN: token ?? OPERATOR_KEY } }),
+    async close() {
+      await server.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Parses stdout of a `--json` run, failing with the whole output when it is not JSON. */
+export function json<T = unknown>(result: CliResult): T {
+  try {
+    return JSON.parse(result.stdout) as T
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}):\nstdout: ${result.stdout}\nstderr: ${result.stderr}`)
+  }
+}
