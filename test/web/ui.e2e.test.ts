@@ -123,6 +123,7 @@ describe('web UI', () => {
     expect(await card('todo', 'Write the spec').count()).toBe(0)
     expect(await claimed.getByTestId('card-owner').textContent()).toBe('agent-1')
     expect(await claimed.getByRole('timer').textContent()).toMatch(/left$/)
+    await page.screenshot({ path: join(ARTIFACTS, 'board-claimed-1280.png'), fullPage: true })
 
     await ok(agentKey, 'POST', `${ws}/tables/${TABLE}/rows/${claim.row.id}/transition`, { to: 'ready_for_review', fencingToken: claim.lease.token })
     await card('ready_for_review', 'Write the spec').waitFor()
@@ -167,6 +168,44 @@ describe('web UI', () => {
     await page.getByRole('dialog', { name: 'Resume agent-1?' }).getByRole('button', { name: 'Resume' }).click()
     await agentCard.getByTestId('principal-status').filter({ hasText: 'active' }).waitFor()
     expect((await api(agentKey, 'GET', '/me')).status).toBe(200)
+  })
+
+  it('freezes and unfreezes the workspace from the UI, each after confirmation', async () => {
+    await page.getByRole('button', { name: 'Freeze workspace' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Freeze the workspace?' })
+    await dialog.getByRole('button', { name: 'Freeze' }).click()
+    await page.getByTestId('frozen-badge').waitFor()
+    const refused = await api(OP, 'POST', `${ws}/tables/${TABLE}/rows`, { values: { title: 'Not while frozen' } })
+    expect(refused.status).toBe(423)
+    expect(refused.json.code).toBe('workspace_frozen')
+    expect((await api(OP, 'GET', `${ws}/tables/${TABLE}/rows`)).status).toBe(200)
+
+    await page.getByRole('button', { name: 'Unfreeze workspace' }).click()
+    await page.getByRole('dialog', { name: 'Unfreeze the workspace?' }).getByRole('button', { name: 'Unfreeze' }).click()
+    await page.getByTestId('frozen-badge').waitFor({ state: 'detached' })
+    expect((await ok(OP, 'GET', ws)).frozen).toBe(false)
+  })
+
+  it('keeps the session across a reload and is keyboard navigable with a visible focus ring', async () => {
+    // A fresh load: the key from localStorage signs in again, and Tab starts from the top.
+    await page.goto(`${srv.url}/#/board`)
+    await page.reload()
+    await page.getByRole('heading', { name: 'Board', level: 1 }).waitFor()
+    await card('ready_for_review', 'Write the spec').waitFor()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
+    const labels: string[] = []
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab')
+      const info = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement
+        return { text: el.textContent ?? '', tag: el.tagName, outline: getComputedStyle(el).outlineStyle }
+      })
+      if (info.tag === 'BODY') break // past the last control
+      expect(info.outline, `focus ring on ${info.tag} ${info.text}`).not.toBe('none')
+      labels.push(info.text)
+    }
+    expect(labels).toEqual(expect.arrayContaining(['Sign out', 'Board', 'Docs', 'Trail', 'Swimlanes', 'Agents']))
   })
 
   it('renders docs with per-section attribution and escaped raw HTML', async () => {

@@ -21,7 +21,7 @@ export function ClaimTable({ intervals, nameOf, now }: Props) {
             {[...intervals].reverse().map((c) => (
               <tr key={`${c.table}/${c.rowId}@${c.startRevision}`}>
                 <td>{nameOf(c.actor)}</td>
-                <td className="mono small">{c.table}/{c.rowId}</td>
+                <td>{c.label} <span className="mono small muted">{c.table}/{c.rowId}</span></td>
                 <td>{formatTime(new Date(c.start).toISOString())}</td>
                 <td>{formatDuration((c.end ?? now) - c.start)}</td>
                 <td>{c.endKind === 'transitioned' ? `→ ${c.endStatus ?? '?'}` : c.endKind.replace('_', ' ')}</td>

@@ -13,7 +13,7 @@ export function EventItem({ event }: { readonly event: DockEvent }) {
           <span className="event-rev mono">#{e.revision}</span>
           <span className="event-type">{e.type}</span>
           <span className="event-actor">{e.actor === 'system' ? 'system' : nameOf(e.actor)}</span>
-          <span className="event-target">{describeTarget(e)}</span>
+          <span className="event-target">{describeTarget(e, nameOf)}</span>
           <time className="event-time muted small" dateTime={e.ts}>{formatTime(e.ts)}</time>
         </summary>
         <dl className="event-detail">

@@ -17,7 +17,7 @@ export function RowBlockers({ blockedBy, rowsById, table }: Props) {
           const done = r ? table.workflow.done.includes(r.status) : false
           return (
             <li key={id} className={done ? 'blocker blocker-done' : 'blocker'}>
-              <span aria-hidden="true">{done ? '✓' : '⛔'}</span> {r ? rowTitle(r, table) : id}
+              <span className="blocker-mark" aria-hidden="true" /> {r ? rowTitle(r, table) : id}
               <span className="visually-hidden">{r ? ` (${r.status}${done ? ', done' : ''})` : ' (other table)'}</span>
               {r && <span className="muted small" aria-hidden="true"> · {r.status}</span>}
             </li>

@@ -27,7 +27,7 @@ export function SectionHistory({ docId, sectionKey, version }: { readonly docId:
   if (!items) return <p className="loading" role="status">Loading history…</p>
   if (items.length === 0) return <p className="muted small">No recorded writes.</p>
   return (
-    <ol className="section-history" reversed>
+    <ol className="section-history" aria-label="Section history, newest first">
       {[...items].reverse().map((e) => {
         const s = sectionOf(e, sectionKey)
         return (

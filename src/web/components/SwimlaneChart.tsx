@@ -19,7 +19,7 @@ export function describeClaim(c: ClaimInterval, nameOf: (id: string) => string, 
     : c.endKind === 'transitioned' ? `moved to ${c.endStatus ?? '?'}`
     : c.endKind === 'lease_expired' ? 'lease expired'
     : c.endKind === 'superseded' ? 'claimed again' : 'released'
-  return `${nameOf(c.actor)} held ${c.table}/${c.rowId} from ${formatClock(c.start)} for ${formatDuration(end - c.start)}, ${how}`
+  return `${nameOf(c.actor)} held ${c.label} (${c.table}/${c.rowId}) from ${formatClock(c.start)} for ${formatDuration(end - c.start)}, ${how}`
 }
 
 /** An SVG timeline: one lane per agent, one bar per claim, coloured by how it ended. */
@@ -67,18 +67,18 @@ export function SwimlaneChart({ intervals, from, to, nameOf }: Props) {
               {intervals.filter((c) => c.actor === lane.actor).map((c) => {
                 const x0 = x(c.start)
                 const w = Math.max(3, x(c.end ?? to) - x0)
+                const chars = Math.floor((w - 8) / 6.5)
                 return (
-                  <rect
-                    key={`${c.table}/${c.rowId}@${c.startRevision}`}
-                    className={`bar bar-${c.endKind}`}
-                    x={x0}
-                    y={y + (LANE_H - BAR_H) / 2}
-                    width={w}
-                    height={BAR_H}
-                    rx={3}
-                  >
-                    <title>{describeClaim(c, nameOf, to)}</title>
-                  </rect>
+                  <g key={`${c.table}/${c.rowId}@${c.startRevision}`}>
+                    <rect className={`bar bar-${c.endKind}`} x={x0} y={y + (LANE_H - BAR_H) / 2} width={w} height={BAR_H} rx={3}>
+                      <title>{describeClaim(c, nameOf, to)}</title>
+                    </rect>
+                    {chars >= 4 && (
+                      <text className="bar-label" x={x0 + 4} y={y + LANE_H / 2 + 4} aria-hidden="true">
+                        {c.label.length > chars ? `${c.label.slice(0, chars - 1)}…` : c.label}
+                      </text>
+                    )}
+                  </g>
                 )
               })}
             </g>

@@ -13,13 +13,18 @@ export function matchesFilters(e: DockEvent, f: EventFilters): boolean {
   return true
 }
 
-export function describeTarget(e: DockEvent): string {
+export function describeTarget(e: DockEvent, nameOf: (id: string) => string = (id) => id): string {
   const t = e.target
+  const after = e.after as { title?: unknown; values?: Record<string, unknown> } | null
   switch (t.kind) {
-    case 'row':
-      return `${t.table ?? '?'} / ${t.id}${t.status ? ` → ${t.status}` : ''}`
+    case 'row': {
+      const title = typeof after?.values?.title === 'string' ? ` “${after.values.title}”` : ''
+      return `${t.table ?? '?'} / ${t.id}${title}${t.status ? ` → ${t.status}` : ''}`
+    }
     case 'doc':
-      return `doc ${t.doc ?? t.id}${t.section ? ` § ${t.section}` : ''}`
+      return `doc ${typeof after?.title === 'string' ? after.title : t.doc ?? t.id}${t.section ? ` § ${t.section}` : ''}`
+    case 'principal':
+      return `principal ${nameOf(t.id)}`
     case 'table':
       return `table ${t.table ?? t.id}`
     default:

@@ -11,6 +11,8 @@ export interface ClaimInterval {
   readonly actor: string
   readonly table: string
   readonly rowId: string
+  /** The row's title (or name) when the claim started, else its id. */
+  readonly label: string
   readonly start: number
   /** null while the claim is still open. */
   readonly end: number | null
@@ -23,8 +25,16 @@ export interface ClaimInterval {
 
 export const CLAIM_EVENT_TYPES = ['row.claimed', 'row.released', 'row.transitioned', 'row.lease_expired'] as const
 
+function labelOf(row: Partial<Row> | null, id: string): string {
+  for (const k of ['title', 'name', 'summary']) {
+    const v = row?.values?.[k]
+    if (typeof v === 'string' && v.trim()) return v
+  }
+  return id
+}
+
 export function claimIntervals(events: readonly DockEvent[]): ClaimInterval[] {
-  const open = new Map<string, { actor: string; table: string; start: number; startRevision: number }>()
+  const open = new Map<string, { actor: string; table: string; label: string; start: number; startRevision: number }>()
   const out: ClaimInterval[] = []
   const sorted = [...events].sort((a, b) => a.revision - b.revision)
   const close = (key: string, e: DockEvent, endKind: ClaimEnd) => {
@@ -36,6 +46,7 @@ export function claimIntervals(events: readonly DockEvent[]): ClaimInterval[] {
       actor: o.actor,
       table: o.table,
       rowId: key.slice(key.indexOf('\u0000') + 1),
+      label: o.label,
       start: o.start,
       end: Date.parse(e.ts),
       endKind,
@@ -53,7 +64,7 @@ export function claimIntervals(events: readonly DockEvent[]): ClaimInterval[] {
       case 'row.claimed': {
         if (open.has(key)) close(key, e, 'superseded')
         const actor = (after?.owner as string | undefined) ?? e.actor
-        open.set(key, { actor, table, start: Date.parse(e.ts), startRevision: e.revision })
+        open.set(key, { actor, table, label: labelOf(after, e.target.id), start: Date.parse(e.ts), startRevision: e.revision })
         break
       }
       case 'row.released':
@@ -72,7 +83,7 @@ export function claimIntervals(events: readonly DockEvent[]): ClaimInterval[] {
   }
   for (const [key, o] of open) {
     out.push({
-      actor: o.actor, table: o.table, rowId: key.slice(key.indexOf('\u0000') + 1), start: o.start,
+      actor: o.actor, table: o.table, rowId: key.slice(key.indexOf('\u0000') + 1), label: o.label, start: o.start,
       end: null, endKind: 'open', endStatus: null, startRevision: o.startRevision, endRevision: null,
     })
   }

@@ -62,7 +62,9 @@ export function SwimlanesView() {
     const from = now - rangeMs
     return intervals.filter((c) => (c.end ?? now) >= from)
   }, [intervals, rangeMs, now])
-  const from = rangeMs ? now - rangeMs : Math.min(now - 60_000, ...visible.map((c) => c.start))
+  // "Everything" spans the first claim to now, padded a little, and at least a minute.
+  const earliest = Math.min(now, ...visible.map((c) => c.start))
+  const from = rangeMs ? now - rangeMs : Math.min(now - 60_000, earliest - Math.max(5_000, (now - earliest) * 0.03))
 
   return (
     <div className="swimlanes-view">

@@ -86,7 +86,7 @@ export function TrailView() {
             Load older events (before rev {lo + 1})
           </button>
         )}
-        {!loading && lo === 0 && <p className="muted small">Start of the log. {events.length} events shown.</p>}
+        {!loading && lo === 0 && <p className="muted small">Start of the log. {events.length} event{events.length === 1 ? '' : 's'} shown.</p>}
       </div>
       <TimeTravel tables={tables} />
     </div>
