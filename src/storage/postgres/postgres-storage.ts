@@ -1,0 +1,643 @@
+import pg from 'pg'
+import type { ClientConfig, Notification, PoolClient, QueryResultRow } from 'pg'
+
+import { DockError } from '../../domain/errors.js'
+import type { Doc, DockEvent, Row, Table } from '../../domain/types.js'
+import type { PrincipalRecord, RowQuery, Storage, Tx, WorkspaceRecord } from '../storage.js'
+import { MIGRATION_LOCK_KEY, MIGRATIONS_TABLE_SQL, POSTGRES_MIGRATIONS } from './postgres-migrations.js'
+
+export interface PostgresStorageOptions {
+  /** `postgres://user:pass@host:port/db`; a `schema=<name>` query parameter is read (and removed) like the `schema` option. */
+  readonly url: string
+  /** Connections per node for reads and writes (default 10); LISTEN uses one more. */
+  readonly poolSize?: number
+  /**
+   * Schema holding Dock's tables, created on `init()` if missing. Lets several
+   * Dock deployments (or test suites) share one database. Default: the
+   * connection's own search_path (usually `public`).
+   */
+  readonly schema?: string
+  /**
+   * A transaction left idle this long is aborted by the server, so a node that
+   * hangs mid-write cannot hold a workspace's write lock forever (default 30 s, 0 = never).
+   */
+  readonly idleInTransactionTimeoutMs?: number
+}
+
+/** The NOTIFY channel every node listens on; the payload is `<workspaceId>:<revision>`. */
+export const COMMIT_CHANNEL = 'dock_commits'
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+const RECONNECT_MIN_MS = 100
+const RECONNECT_MAX_MS = 5_000
+
+type CommitListener = (workspaceId: string, revision: number) => void
+
+/**
+ * Networked store: several stateless Dock nodes share one PostgreSQL database.
+ *
+ * Writes to one workspace are serialised by `SELECT … FOR UPDATE` on its
+ * workspace row, taken first in every write transaction (READ COMMITTED, so
+ * every later statement of the transaction sees what the previous holder
+ * committed). That lock is what keeps revisions gap-free and the hash chain
+ * linear across nodes. Inside one node, writers of a workspace also queue on
+ * an in-process mutex first, so they wait without holding a pooled connection
+ * and reads are never starved of connections by a burst of writes.
+ *
+ * Reads run in REPEATABLE READ READ ONLY transactions: one snapshot for every
+ * statement of the read.
+ *
+ * Each commit that moved a workspace's revision calls `pg_notify` inside the
+ * transaction (delivered on commit); one dedicated LISTEN connection per
+ * instance hears the commits of all nodes and wakes local watchers.
+ */
+export class PostgresStorage implements Storage {
+  readonly kind = 'postgres' as const
+  /** The schema the tables live in, when one was chosen. */
+  readonly schema: string | null
+  readonly #config: ClientConfig
+  readonly #pool: pg.Pool
+  readonly #listeners = new Set<CommitListener>()
+  readonly #locks = new KeyedMutex()
+  #listenClient: pg.Client | null = null
+  #listenStarting: Promise<void> | null = null
+  #reconnectTimer: NodeJS.Timeout | null = null
+  #reconnectDelay = RECONNECT_MIN_MS
+  #initialised = false
+  #closed = false
+
+  constructor(options: PostgresStorageOptions) {
+    const { config, schema } = connectionConfig(options)
+    this.schema = schema
+    this.#config = config
+    this.#pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 })
+    // An idle pooled client whose connection dies emits here; the pool drops it and
+    // the next checkout opens a fresh one. Without a handler the process would crash.
+    this.#pool.on('error', () => undefined)
+  }
+
+  async init(): Promise<void> {
+    this.#assertOpen()
+    if (!this.#initialised) {
+      const client = await this.#pool.connect()
+      let broken: Error | undefined
+      try {
+        await client.query('BEGIN')
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
+        await ensureSchema(client, this.schema)
+        await client.query(MIGRATIONS_TABLE_SQL)
+        const applied = new Set(
+          (await client.query<{ version: number }>('SELECT version FROM dock_migrations')).rows.map((r) => r.version),
+        )
+        for (const m of POSTGRES_MIGRATIONS) {
+          if (applied.has(m.version)) continue
+          await client.query(m.sql)
+          await client.query('INSERT INTO dock_migrations (version, description) VALUES ($1, $2)', [m.version, m.description])
+        }
+        await client.query('COMMIT')
+      } catch (err) {
+        broken = await rollback(client)
+        throw err
+      } finally {
+        client.release(broken)
+      }
+      this.#initialised = true
+    }
+    await this.#ensureListening()
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer)
+    this.#reconnectTimer = null
+    await this.#listenStarting?.catch(() => undefined)
+    const listener = this.#listenClient
+    this.#listenClient = null
+    if (listener !== null) await listener.end().catch(() => undefined)
+    this.#listeners.clear()
+    await this.#pool.end()
+  }
+
+  async write<T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.#assertOpen()
+    const run = async (): Promise<{ value: T; revision: number | null }> => {
+      const client = await this.#pool.connect()
+      let broken: Error | undefined
+      try {
+        await client.query('BEGIN')
+        let before: number | null = null
+        if (workspaceId !== null) {
+          const locked = await client.query<{ revision: string }>('SELECT revision FROM workspaces WHERE id = $1 FOR UPDATE', [workspaceId])
+          before = locked.rows[0] === undefined ? null : Number(locked.rows[0].revision)
+        }
+        const value = await fn(new PgTx(client))
+        let revision: number | null = null
+        if (workspaceId !== null) {
+          // Notify only when the revision moved; pg_notify inside the transaction is delivered on commit.
+          const moved = await client.query<{ revision: string }>(
+            "SELECT revision, pg_notify($2, id || ':' || revision) FROM workspaces WHERE id = $1 AND revision IS DISTINCT FROM $3::bigint",
+            [workspaceId, COMMIT_CHANNEL, before],
+          )
+          revision = moved.rows[0] === undefined ? null : Number(moved.rows[0].revision)
+        }
+        // synchronous_commit stays at its default (on): COMMIT returns once the WAL is flushed.
+        await client.query('COMMIT')
+        return { value, revision }
+      } catch (err) {
+        broken = await rollback(client)
+        throw mapError(err)
+      } finally {
+        client.release(broken)
+      }
+    }
+    const { value, revision } = workspaceId === null ? await run() : await this.#locks.run(workspaceId, run)
+    if (workspaceId !== null && revision !== null) this.#emit(workspaceId, revision)
+    return value
+  }
+
+  async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.#assertOpen()
+    const client = await this.#pool.connect()
+    let broken: Error | undefined
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      const value = await fn(new PgTx(client))
+      await client.query('COMMIT')
+      return value
+    } catch (err) {
+      broken = await rollback(client)
+      throw mapError(err)
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    this.#listeners.add(listener)
+    if (this.#initialised && !this.#closed) void this.#ensureListening().catch(() => undefined)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** Whether the LISTEN connection is up (for health checks and tests). */
+  get listening(): boolean {
+    return this.#listenClient !== null
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('PostgresStorage is closed')
+  }
+
+  #emit(workspaceId: string, revision: number): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(workspaceId, revision)
+      } catch {
+        // A listener's failure is its own; the commit stands and the others still hear it.
+      }
+    }
+  }
+
+  #ensureListening(): Promise<void> {
+    if (this.#listenClient !== null || this.#closed) return Promise.resolve()
+    if (this.#listenStarting !== null) return this.#listenStarting
+    this.#listenStarting = this.#listen().finally(() => {
+      this.#listenStarting = null
+    })
+    return this.#listenStarting
+  }
+
+  async #listen(): Promise<void> {
+    const client = new pg.Client({ ...this.#config, keepAlive: true })
+    client.on('notification', (msg: Notification) => this.#onNotification(msg))
+    client.on('error', () => this.#listenerLost(client))
+    client.on('end', () => this.#listenerLost(client))
+    try {
+      await client.connect()
+      await client.query(`LISTEN ${COMMIT_CHANNEL}`)
+    } catch (err) {
+      await client.end().catch(() => undefined)
+      throw err
+    }
+    if (this.#closed) {
+      await client.end().catch(() => undefined)
+      return
+    }
+    this.#listenClient = client
+    this.#reconnectDelay = RECONNECT_MIN_MS
+  }
+
+  #onNotification(msg: Notification): void {
+    if (msg.channel !== COMMIT_CHANNEL || msg.payload === undefined) return
+    const at = msg.payload.lastIndexOf(':')
+    if (at <= 0) return
+    const revision = Number(msg.payload.slice(at + 1))
+    if (!Number.isSafeInteger(revision)) return
+    this.#emit(msg.payload.slice(0, at), revision)
+  }
+
+  #listenerLost(client: pg.Client): void {
+    if (this.#listenClient !== client) return
+    this.#listenClient = null
+    client.end().catch(() => undefined)
+    this.#scheduleReconnect()
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#reconnectTimer !== null) return
+    const delay = this.#reconnectDelay
+    this.#reconnectDelay = Math.min(delay * 2, RECONNECT_MAX_MS)
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null
+      this.#ensureListening()
+        .then(() => this.#hintAll())
+        .catch(() => this.#scheduleReconnect())
+    }, delay)
+    this.#reconnectTimer.unref()
+  }
+
+  /** After a gap in LISTEN, commits may have been missed: hint every workspace's head so watchers catch up from the log. */
+  async #hintAll(): Promise<void> {
+    if (this.#closed || this.#listeners.size === 0) return
+    const heads = await this.read((tx) => tx.listWorkspaces())
+    for (const ws of heads) this.#emit(ws.id, ws.revision)
+  }
+}
+
+// ------------------------------------------------------------------ connection and errors
+
+function connectionConfig(options: PostgresStorageOptions): { config: ClientConfig; schema: string | null } {
+  let url: URL
+  try {
+    url = new URL(options.url)
+  } catch {
+    throw new Error('the PostgreSQL URL is not a valid URL (postgres://user@host:5432/db)')
+  }
+  const fromUrl = url.searchParams.get('schema')
+  url.searchParams.delete('schema')
+  const schema = options.schema ?? (fromUrl === null || fromUrl === '' ? null : fromUrl)
+  if (schema !== null && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`schema ${JSON.stringify(schema)} must be a lower-case identifier (a-z, 0-9, _; at most 63 chars)`)
+  }
+  // The connection string overrides explicit settings in pg, so fold its `options` into ours.
+  const startupOptions = [url.searchParams.get('options'), schema === null ? null : `-c search_path=${schema}`].filter(
+    (o): o is string => o !== null && o !== '',
+  )
+  url.searchParams.delete('options')
+  const idle = options.idleInTransactionTimeoutMs ?? 30_000
+  const config: ClientConfig = {
+    connectionString: url.toString(),
+    application_name: 'dock',
+    keepAlive: true,
+    ...(idle > 0 ? { idle_in_transaction_session_timeout: idle } : {}),
+    ...(startupOptions.length > 0 ? { options: startupOptions.join(' ') } : {}),
+  }
+  return { config, schema }
+}
+
+/** Creates the target schema: the chosen one, or the first of the search_path when it does not exist yet. */
+async function ensureSchema(client: PoolClient, schema: string | null): Promise<void> {
+  if (schema !== null) {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
+    return
+  }
+  const { rows } = await client.query<{ current: string | null; path: string }>(
+    "SELECT current_schema() AS current, current_setting('search_path') AS path",
+  )
+  if (rows[0] === undefined || rows[0].current !== null) return
+  const first = rows[0].path
+    .split(',')
+    .map((s) => s.trim().replace(/^"(.*)"$/, '$1'))
+    .find((s) => s !== '' && s !== '$user')
+  if (first === undefined) throw new Error('the search_path names no schema to create Dock tables in')
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(first)}`)
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`
+}
+
+/** Rolls back; returns the error to destroy the connection with when even that failed. */
+async function rollback(client: PoolClient): Promise<Error | undefined> {
+  try {
+    await client.query('ROLLBACK')
+    return undefined
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err))
+  }
+}
+
+/**
+ * Turns the database's refusals that callers can cause into domain errors:
+ * a workspace name taken by a concurrent creation (the service checked first,
+ * but another node may commit in between) and text PostgreSQL cannot store
+ * (NUL characters). Everything else passes through unchanged.
+ */
+function mapError(err: unknown): unknown {
+  if (!(err instanceof pg.DatabaseError)) return err
+  if (err.code === '23505' && err.constraint === 'workspaces_name_key') {
+    return new DockError('already_exists', 'a workspace with this name exists', { cause: err })
+  }
+  if (err.code === '22021' || err.code === '22P05') {
+    return new DockError('invalid_input', 'text must not contain NUL characters', { cause: err })
+  }
+  return err
+}
+
+// ------------------------------------------------------------------ per-workspace queue
+
+/** FIFO mutex per key; a key's entry disappears once its queue drains. */
+class KeyedMutex {
+  readonly #tails = new Map<string, Promise<void>>()
+
+  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(key) ?? Promise.resolve()
+    const result = previous.then(fn)
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.#tails.set(key, tail)
+    void tail.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key)
+    })
+    return result
+  }
+}
+
+// ------------------------------------------------------------------ the transaction
+
+/** Statement names by SQL text: each pooled connection prepares a statement once, then reuses it. */
+const statementNames = new Map<string, string>()
+
+function statementName(text: string): string {
+  let name = statementNames.get(text)
+  if (name === undefined) {
+    name = `dock_${statementNames.size + 1}`
+    statementNames.set(text, name)
+  }
+  return name
+}
+
+interface DataRow {
+  readonly data: string
+}
+
+class PgTx implements Tx {
+  readonly #client: PoolClient
+
+  constructor(client: PoolClient) {
+    this.#client = client
+  }
+
+  async #query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    const result = await this.#client.query<R>({ name: statementName(text), text, values })
+    return result.rows
+  }
+
+  async #one<T>(text: string, ...values: unknown[]): Promise<T | null> {
+    const rows = await this.#query<DataRow>(text, values)
+    return rows[0] === undefined ? null : (JSON.parse(rows[0].data) as T)
+  }
+
+  async #all<T>(text: string, ...values: unknown[]): Promise<T[]> {
+    return (await this.#query<DataRow>(text, values)).map((r) => JSON.parse(r.data) as T)
+  }
+
+  async #run(text: string, ...values: unknown[]): Promise<void> {
+    await this.#query(text, values)
+  }
+
+  async getWorkspace(idOrName: string): Promise<WorkspaceRecord | null> {
+    const rows = await this.#query<WorkspaceDbRow>(
+      'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1',
+      [idOrName],
+    )
+    return rows[0] === undefined ? null : toWorkspace(rows[0])
+  }
+
+  async listWorkspaces(): Promise<WorkspaceRecord[]> {
+    const rows = await this.#query<WorkspaceDbRow>('SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces ORDER BY created_at, id', [])
+    return rows.map(toWorkspace)
+  }
+
+  async insertWorkspace(ws: WorkspaceRecord): Promise<void> {
+    await this.#run(
+      'INSERT INTO workspaces (id, name, revision, head_hash, frozen, created_at, row_seq) VALUES ($1, $2, $3, $4, $5, $6, 0)',
+      ws.id,
+      ws.name,
+      ws.revision,
+      ws.headHash,
+      ws.frozen,
+      ws.createdAt,
+    )
+  }
+
+  async updateWorkspace(ws: WorkspaceRecord): Promise<void> {
+    await this.#run('UPDATE workspaces SET revision = $1, head_hash = $2, frozen = $3 WHERE id = $4', ws.revision, ws.headHash, ws.frozen, ws.id)
+  }
+
+  async getPrincipal(workspaceId: string, id: string): Promise<PrincipalRecord | null> {
+    return this.#one('SELECT data FROM principals WHERE workspace_id = $1 AND id = $2', workspaceId, id)
+  }
+
+  async getPrincipalByName(workspaceId: string, name: string): Promise<PrincipalRecord | null> {
+    return this.#one('SELECT data FROM principals WHERE workspace_id = $1 AND name = $2', workspaceId, name)
+  }
+
+  async getPrincipalByKeyHash(keyHash: string): Promise<PrincipalRecord | null> {
+    return this.#one('SELECT data FROM principals WHERE key_hash = $1', keyHash)
+  }
+
+  async listPrincipals(workspaceId: string): Promise<PrincipalRecord[]> {
+    return this.#all('SELECT data FROM principals WHERE workspace_id = $1 ORDER BY created_at, id', workspaceId)
+  }
+
+  async insertPrincipal(p: PrincipalRecord): Promise<void> {
+    await this.#run(
+      'INSERT INTO principals (workspace_id, id, name, key_hash, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)',
+      p.workspaceId,
+      p.id,
+      p.name,
+      p.keyHash,
+      p.createdAt,
+      JSON.stringify(p),
+    )
+  }
+
+  async updatePrincipal(p: PrincipalRecord): Promise<void> {
+    await this.#run(
+      'UPDATE principals SET name = $1, key_hash = $2, data = $3 WHERE workspace_id = $4 AND id = $5',
+      p.name,
+      p.keyHash,
+      JSON.stringify(p),
+      p.workspaceId,
+      p.id,
+    )
+  }
+
+  async getTable(workspaceId: string, name: string): Promise<Table | null> {
+    return this.#one('SELECT data FROM tables WHERE workspace_id = $1 AND name = $2', workspaceId, name)
+  }
+
+  async listTables(workspaceId: string): Promise<Table[]> {
+    return this.#all('SELECT data FROM tables WHERE workspace_id = $1 ORDER BY name', workspaceId)
+  }
+
+  async insertTable(t: Table): Promise<void> {
+    await this.#run('INSERT INTO tables (workspace_id, name, id, data) VALUES ($1, $2, $3, $4)', t.workspaceId, t.name, t.id, JSON.stringify(t))
+  }
+
+  async updateTable(t: Table): Promise<void> {
+    await this.#run('UPDATE tables SET data = $1 WHERE workspace_id = $2 AND name = $3', JSON.stringify(t), t.workspaceId, t.name)
+  }
+
+  async getRow(workspaceId: string, id: string): Promise<Row | null> {
+    return this.#one('SELECT data FROM rows WHERE workspace_id = $1 AND id = $2', workspaceId, id)
+  }
+
+  async getRows(workspaceId: string, ids: readonly string[]): Promise<Row[]> {
+    if (ids.length === 0) return []
+    const found = await this.#all<Row>('SELECT data FROM rows WHERE workspace_id = $1 AND id = ANY($2::text[])', workspaceId, [...ids])
+    // Same contract as the embedded store: in the order asked, missing ids left out.
+    const byId = new Map(found.map((r) => [r.id, r]))
+    const out: Row[] = []
+    for (const id of ids) {
+      const row = byId.get(id)
+      if (row !== undefined) out.push(row)
+    }
+    return out
+  }
+
+  async queryRows(q: RowQuery): Promise<Row[]> {
+    const values: unknown[] = [q.workspaceId, q.table]
+    const where: string[] = ['workspace_id = $1', 'table_name = $2']
+    const param = (v: unknown): string => {
+      values.push(v)
+      return `$${values.length}`
+    }
+    if (q.statuses !== undefined) {
+      if (q.statuses.length === 0) return []
+      where.push(`status = ANY(${param([...q.statuses])}::text[])`)
+    }
+    if (q.owner !== undefined) where.push(`owner = ${param(q.owner)}`)
+    if (q.unownedAt !== undefined) where.push(`(owner IS NULL OR lease_expires_at < ${param(q.unownedAt)}::bigint)`)
+    let order: string
+    if (q.order === 'claim') {
+      if (q.afterKey !== undefined) {
+        const priority = param(q.afterKey.priority)
+        where.push(`(priority < ${priority}::float8 OR (priority = ${priority}::float8 AND seq > ${param(q.afterKey.seq)}::bigint))`)
+      }
+      order = 'priority DESC, seq ASC'
+    } else {
+      if (q.afterSeq !== undefined) where.push(`seq > ${param(q.afterSeq)}::bigint`)
+      order = 'seq ASC'
+    }
+    const limit = param(q.limit)
+    return this.#all(`SELECT data FROM rows WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`, ...values)
+  }
+
+  async listExpiredLeases(workspaceId: string, now: number, limit: number): Promise<Row[]> {
+    return this.#all(
+      'SELECT data FROM rows WHERE workspace_id = $1 AND owner IS NOT NULL AND lease_expires_at < $2::bigint ORDER BY lease_expires_at, seq LIMIT $3',
+      workspaceId,
+      now,
+      limit,
+    )
+  }
+
+  async insertRow(r: Row): Promise<void> {
+    await this.#run(
+      'INSERT INTO rows (workspace_id, id, table_name, status, owner, lease_expires_at, priority, seq, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      ...rowColumns(r),
+    )
+  }
+
+  async updateRow(r: Row): Promise<void> {
+    await this.#run(
+      'UPDATE rows SET table_name = $3, status = $4, owner = $5, lease_expires_at = $6, priority = $7, seq = $8, data = $9 WHERE workspace_id = $1 AND id = $2',
+      ...rowColumns(r),
+    )
+  }
+
+  async nextRowSeq(workspaceId: string): Promise<number> {
+    const rows = await this.#query<{ row_seq: string }>('UPDATE workspaces SET row_seq = row_seq + 1 WHERE id = $1 RETURNING row_seq', [workspaceId])
+    if (rows[0] === undefined) throw new Error(`workspace ${workspaceId} vanished`)
+    return Number(rows[0].row_seq)
+  }
+
+  async getDoc(workspaceId: string, idOrTitle: string): Promise<Doc | null> {
+    return this.#one(
+      'SELECT data FROM docs WHERE workspace_id = $1 AND (id = $2 OR title = $2) ORDER BY (id = $2) DESC, created_at, id LIMIT 1',
+      workspaceId,
+      idOrTitle,
+    )
+  }
+
+  async listDocs(workspaceId: string): Promise<Doc[]> {
+    return this.#all('SELECT data FROM docs WHERE workspace_id = $1 ORDER BY created_at, id', workspaceId)
+  }
+
+  async insertDoc(d: Doc): Promise<void> {
+    await this.#run(
+      'INSERT INTO docs (workspace_id, id, title, created_at, data) VALUES ($1, $2, $3, $4, $5)',
+      d.workspaceId,
+      d.id,
+      d.title,
+      d.createdAt,
+      JSON.stringify(d),
+    )
+  }
+
+  async updateDoc(d: Doc): Promise<void> {
+    await this.#run('UPDATE docs SET title = $1, data = $2 WHERE workspace_id = $3 AND id = $4', d.title, JSON.stringify(d), d.workspaceId, d.id)
+  }
+
+  async appendEvent(e: DockEvent): Promise<void> {
+    await this.#run('INSERT INTO events (workspace_id, revision, data) VALUES ($1, $2, $3)', e.workspaceId, e.revision, JSON.stringify(e))
+  }
+
+  async listEvents(workspaceId: string, since: number, limit: number): Promise<DockEvent[]> {
+    return this.#all(
+      'SELECT data FROM events WHERE workspace_id = $1 AND revision > $2::bigint ORDER BY revision LIMIT $3',
+      workspaceId,
+      since,
+      limit,
+    )
+  }
+}
+
+interface WorkspaceDbRow {
+  readonly id: string
+  readonly name: string
+  /** BIGINT arrives as a string. */
+  readonly revision: string
+  readonly head_hash: string
+  readonly frozen: boolean
+  readonly created_at: string
+}
+
+function toWorkspace(row: WorkspaceDbRow): WorkspaceRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    revision: Number(row.revision),
+    headHash: row.head_hash,
+    frozen: row.frozen,
+    createdAt: row.created_at,
+  }
+}
+
+function rowColumns(r: Row): [string, string, string, string, string | null, number | null, number, number, string] {
+  return [
+    r.workspaceId,
+    r.id,
+    r.table,
+    r.status,
+    r.owner,
+    r.leaseExpiresAt === null ? null : Date.parse(r.leaseExpiresAt),
+    r.priority,
+    r.seq,
+    JSON.stringify(r),
+  ]
+}
