@@ -9,6 +9,7 @@ import { sendProblem, toProblem } from './problem.js'
 import { Router } from './route.js'
 import { registerDocRoutes } from './routes/doc-routes.js'
 import { registerEventRoutes, type StreamRegistry } from './routes/event-routes.js'
+import { registerMcpRoute } from './routes/mcp-route.js'
 import { registerTableRoutes } from './routes/table-routes.js'
 import { registerWorkspaceRoutes } from './routes/workspace-routes.js'
 import { registerWebAssets } from './web-assets.js'
@@ -79,6 +80,9 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   registerTableRoutes(router, service)
   registerDocRoutes(router, service)
   registerEventRoutes(router, service, streams)
+  // MCP tools call the /v1 routes in-process, so agents over MCP get the same auth, checks and attribution.
+  registerMcpRoute(app, { inject: app })
+  router.note({ method: 'POST', url: '/mcp', summary: 'MCP over Streamable HTTP (bearer key per agent)', tag: 'mcp', status: 200, auth: true })
 
   let openapi: Record<string, unknown> | null = null
   app.get('/v1/openapi.json', async () => (openapi ??= buildOpenApi(router.routes, DOCK_VERSION)))
