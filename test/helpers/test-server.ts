@@ -27,19 +27,11 @@ export async function startTestServer(options: Partial<StartDockServerOptions> =
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'dock-test-'))
   const server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OPERATOR_KEY, webRoot: null, ...options })
   const api = (key: string): Api => makeApi(server.url, key)
-  return {
-    ...server,
-    dataDir,
-    op: api(OPERATOR_KEY),
-    api,
-    async close() {
-      await server.close()
-      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
-    },
-    async [Symbol.asyncDispose]() {
-      await this.close()
-    },
+  const close = async (): Promise<void> => {
+    await server.close()
+    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
   }
+  return { ...server, dataDir, op: api(OPERATOR_KEY), api, close, [Symbol.asyncDispose]: close }
 }
 
 export function makeApi(baseUrl: string, key: string | null): Api {
