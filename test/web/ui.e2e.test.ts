@@ -218,6 +218,17 @@ describe('web UI', () => {
     expect(await goals.getByTestId('section-editor').textContent()).not.toBe('')
     await goals.getByRole('button', { name: /History/ }).click()
     await goals.locator('.section-history li').first().waitFor()
+
+    // An agent writes one section through the API: the open doc shows it live, attributed.
+    await ok(agentKey, 'PUT', `${ws}/docs/Plan/sections/risks`, { body: 'Lease expiry under **load**.' })
+    const risks = page.locator('section[data-section="risks"]')
+    await risks.locator('.markdown strong', { hasText: 'load' }).waitFor()
+    expect(await risks.getByTestId('section-editor').textContent()).toBe('agent-1')
+    expect(await risks.locator('.section-meta').textContent()).toContain('v2')
+    await risks.getByRole('button', { name: /History/ }).click()
+    await risks.locator('.section-history li').nth(1).waitFor()
+    expect(await risks.locator('.section-history li').count()).toBe(2)
+    expect(await risks.locator('.section-history li').first().textContent()).toContain('agent-1')
     await page.screenshot({ path: join(ARTIFACTS, 'docs-1280.png'), fullPage: true })
   })
 
@@ -230,11 +241,16 @@ describe('web UI', () => {
 
     // As of the revision before the claim, "Write the spec" was still in todo.
     const claimedEvent = (await ok(OP, 'GET', `${ws}/events?type=row.claimed&limit=1`)).items[0]
-    await page.getByLabel('As of revision').fill(String(claimedEvent.revision - 1))
+    await page.getByLabel('As of revision', { exact: true }).fill(String(claimedEvent.revision - 1))
     await page.getByRole('button', { name: 'Show' }).click()
     const asOf = page.locator('[data-testid="board-as-of"]')
     await asOf.locator('section[data-status="todo"]').getByRole('article', { name: 'Write the spec', exact: true }).waitFor()
     expect(await asOf.locator('section[data-status="ready_for_review"] article').count()).toBe(0)
+    // Scrubbing to the claim's revision re-renders from the loaded events, no new Show.
+    await page.getByLabel('As of revision', { exact: true }).fill(String(claimedEvent.revision))
+    const then = asOf.locator('section[data-status="in_progress"]').getByRole('article', { name: 'Write the spec', exact: true })
+    await then.waitFor()
+    expect(await then.getByTestId('card-owner').textContent()).toBe('agent-1')
     await page.screenshot({ path: join(ARTIFACTS, 'trail-1280.png'), fullPage: true })
 
     await page.getByRole('link', { name: 'Swimlanes' }).click()

@@ -16,32 +16,34 @@ export function App() {
   })
   const { message, announce } = useAnnouncer()
 
-  const signIn = useCallback(async (key: string): Promise<string | null> => {
+  const check = useCallback(async (key: string): Promise<{ error: string | null; refused: boolean }> => {
     try {
       const me = await apiRequest<Me>(key, '/me')
       saveKey(key)
       setSession({ state: 'in', key, me })
-      return null
+      return { error: null, refused: false }
     } catch (err) {
       if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
-        return err.code === 'principal_suspended' ? 'This principal is suspended.' : 'That key was not accepted.'
+        return { error: err.code === 'principal_suspended' ? 'This principal is suspended.' : 'That key was not accepted.', refused: true }
       }
-      return `Could not reach Dock: ${describeError(err)}`
+      return { error: `Could not reach Dock: ${describeError(err)}`, refused: false }
     }
   }, [])
+  const signIn = useCallback(async (key: string) => (await check(key)).error, [check])
 
   useEffect(() => {
     if (session.state !== 'checking') return
     let cancelled = false
-    void signIn(session.key).then((error) => {
+    void check(session.key).then(({ error, refused }) => {
       if (cancelled || error === null) return
-      saveKey(null)
+      // Forget a refused key; keep it when the server was only unreachable.
+      if (refused) saveKey(null)
       setSession({ state: 'signed-out', error })
     })
     return () => {
       cancelled = true
     }
-  }, [session, signIn])
+  }, [session, check])
 
   const signOut = useCallback(() => {
     saveKey(null)

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react'
 import { useHashRoute } from '../hooks/useHashRoute.js'
 import { AppHeader } from './AppHeader.js'
 import { MainNav } from './MainNav.js'
+import { FeedProblemBanner } from './FeedProblemBanner.js'
 import { BoardView } from '../views/BoardView.js'
 import { DocsView } from '../views/DocsView.js'
 import { TrailView } from '../views/TrailView.js'
@@ -31,6 +32,7 @@ export function Shell() {
       <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.focus() }}>Skip to content</a>
       <AppHeader />
       <MainNav current={route.view} />
+      <FeedProblemBanner />
       <main id="main" ref={mainRef} tabIndex={-1} aria-label={TITLES[route.view]}>
         {route.view === 'board' && <BoardView tableName={route.param} />}
         {route.view === 'docs' && <DocsView docId={route.param} />}

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react'
+import { useId, useMemo, useState, type FormEvent } from 'react'
 import type { DockEvent, Table } from '../../domain/types.js'
 import { describeError } from '../api/client.js'
 import { useWorkspace } from '../hooks/useWorkspace.js'
@@ -7,22 +7,34 @@ import { Board } from './Board.js'
 
 const PAGE = 1000
 
-/** View a table as of a chosen revision, rebuilt in the browser from the table's row events. */
+interface Loaded {
+  readonly table: Table
+  readonly events: readonly DockEvent[]
+  /** Workspace revision the events were read up to. */
+  readonly through: number
+}
+
+/**
+ * View a table as of a chosen revision, rebuilt in the browser from the table's
+ * row events. The events are read once per "Show"; scrubbing then re-renders
+ * from them without another request.
+ */
 export function TimeTravel({ tables }: { readonly tables: readonly Table[] }) {
   const { api, workspace } = useWorkspace()
   const id = useId()
   const [tableName, setTableName] = useState('')
   const [revisionText, setRevisionText] = useState('')
-  const [result, setResult] = useState<{ table: Table; revision: number; events: readonly DockEvent[] } | null>(null)
+  const [loaded, setLoaded] = useState<Loaded | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
 
   const chosen = tableName || tables[0]?.name || ''
+  const revision = revisionText === '' ? workspace.revision : Number(revisionText)
+  const valid = Number.isInteger(revision) && revision >= 0
 
   async function show(e: FormEvent) {
     e.preventDefault()
-    const revision = revisionText === '' ? workspace.revision : Number(revisionText)
-    if (!Number.isInteger(revision) || revision < 0) {
+    if (!valid) {
       setError('Revision must be a whole number of 0 or more.')
       return
     }
@@ -30,17 +42,17 @@ export function TimeTravel({ tables }: { readonly tables: readonly Table[] }) {
     setBusy(true)
     setError(null)
     try {
+      const through = workspace.revision
       const table = await api.table(chosen)
       const events: DockEvent[] = []
       let since = 0
       for (;;) {
         const page = await api.events(since, PAGE, { table: chosen, type: 'row.*' })
         events.push(...page.items)
-        const last = page.items[page.items.length - 1]
-        if (!last || last.revision >= revision || page.items.length < PAGE) break
-        since = last.revision
+        if (page.items.length < PAGE) break
+        since = page.items[page.items.length - 1]!.revision
       }
-      setResult({ table, revision, events })
+      setLoaded({ table, events, through: Math.max(through, events[events.length - 1]?.revision ?? 0) })
     } catch (err) {
       setError(describeError(err))
     } finally {
@@ -48,11 +60,14 @@ export function TimeTravel({ tables }: { readonly tables: readonly Table[] }) {
     }
   }
 
-  const rows = result ? rowsAsOf(result.events, result.table.name, result.revision) : []
+  const current = loaded && loaded.table.name === chosen && valid ? loaded : null
+  const rows = useMemo(() => (current ? rowsAsOf(current.events, current.table.name, revision) : []), [current, revision])
+  const stale = current !== null && revision > current.through
+
   return (
     <section className="time-travel" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Time travel</h2>
-      <p className="muted small">See a table as it was at a revision, rebuilt from the log.</p>
+      <p className="muted small">See a table as it was at a revision, rebuilt from the log. After the first Show, the slider updates the view directly.</p>
       <form className="filters" onSubmit={show}>
         <span className="field">
           <label htmlFor={`${id}-table`}>Table</label>
@@ -81,17 +96,20 @@ export function TimeTravel({ tables }: { readonly tables: readonly Table[] }) {
             type="range"
             min={0}
             max={workspace.revision}
-            value={revisionText === '' ? workspace.revision : Number(revisionText) || 0}
+            value={valid ? Math.min(revision, workspace.revision) : 0}
             onChange={(e) => setRevisionText(e.target.value)}
           />
         </span>
-        <button type="submit" className="primary" disabled={busy || !chosen}>{busy ? 'Rebuilding…' : 'Show'}</button>
+        <button type="submit" className="primary" disabled={busy || !chosen}>{busy ? 'Rebuilding…' : current ? 'Reload' : 'Show'}</button>
       </form>
       {error && <p className="error" role="alert">{error}</p>}
-      {result && (
-        <div className="as-of" role="region" aria-label={`${result.table.name} as of revision ${result.revision}`}>
-          <p className="small"><strong>{result.table.name}</strong> as of revision <strong data-testid="as-of-revision">{result.revision}</strong>: {rows.length} rows</p>
-          <Board table={result.table} rows={rows} asOfRevision={result.revision} />
+      {current && (
+        <div className="as-of" role="region" aria-label={`${current.table.name} as of revision ${revision}`}>
+          <p className="small" aria-live="polite">
+            <strong>{current.table.name}</strong> as of revision <strong data-testid="as-of-revision">{revision}</strong>: {rows.length} rows
+            {stale && <span className="muted"> (events after revision {current.through} not loaded yet: press Reload)</span>}
+          </p>
+          <Board table={current.table} rows={rows} asOfRevision={revision} />
         </div>
       )}
     </section>

@@ -18,6 +18,7 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
   const [workspace, setWorkspace] = useState<Workspace>(me.workspace)
   const [principals, setPrincipals] = useState<readonly PrincipalView[]>([])
   const [feedStatus, setFeedStatus] = useState<FeedStatus>('connecting')
+  const [feedProblem, setFeedProblem] = useState<string | null>(null)
   const listeners = useRef(new Set<(e: DockEvent) => void>())
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
 
@@ -44,7 +45,10 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
       workspace: me.workspace.id,
       since: me.workspace.revision,
       onStatus: (s) => setFeedStatus(s),
-      onFatal: (_status, code) => announce(`Live updates stopped: ${code}`),
+      onFatal: (_status, code) => {
+        setFeedProblem(code)
+        announce(`Live updates stopped: ${code}`)
+      },
       onEvent: (e) => {
         setWorkspace((w) => {
           let next = e.revision > w.revision ? { ...w, revision: e.revision } : w
@@ -98,13 +102,14 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
     workspace,
     principals,
     feedStatus,
+    feedProblem,
     nameOf,
     subscribe,
     refreshPrincipals,
     setWorkspace,
     announce,
     signOut: onSignOut,
-  }), [signKey, me.principal, api, workspace, principals, feedStatus, nameOf, subscribe, refreshPrincipals, announce, onSignOut])
+  }), [signKey, me.principal, api, workspace, principals, feedStatus, feedProblem, nameOf, subscribe, refreshPrincipals, announce, onSignOut])
 
   return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>
 }

@@ -11,6 +11,8 @@ export interface WorkspaceState {
   readonly workspace: Workspace
   readonly principals: readonly PrincipalView[]
   readonly feedStatus: FeedStatus
+  /** Why the server refused the change feed for good (e.g. `principal_suspended`), or null. */
+  readonly feedProblem: string | null
   /** Principal id → name (falls back to the id). */
   readonly nameOf: (id: string | null | undefined) => string
   readonly subscribe: (fn: (e: DockEvent) => void) => () => void
