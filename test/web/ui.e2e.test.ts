@@ -26,6 +26,7 @@ let context: BrowserContext
 let page: Page
 let agentKey: string
 let agentId: string
+let agent2Key: string
 
 async function api(key: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${srv.url}/v1${path}`, {
@@ -74,6 +75,7 @@ beforeAll(async () => {
   const agent = await ok(OP, 'POST', `${ws}/principals`, { name: 'agent-1', kind: 'agent', roles: ['member'], skills: ['writing'] })
   agentKey = agent.key
   agentId = agent.principal.id
+  await ok(OP, 'POST', `${ws}/principals`, { name: 'agent-2', kind: 'agent', roles: ['member'], skills: ['ops'] }).then((a) => { agent2Key = a.key })
   await ok(OP, 'POST', `${ws}/principals`, { name: 'reviewer-1', kind: 'human', roles: ['reviewer'], skills: [] })
   const spec = await ok(OP, 'POST', `${ws}/tables/${TABLE}/rows`, { values: { title: 'Write the spec' } })
   await ok(OP, 'POST', `${ws}/tables/${TABLE}/rows`, { values: { title: 'Ship the release' }, blockedBy: [spec.id], priority: 2 })
@@ -254,8 +256,19 @@ describe('web UI', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'trail-1280.png'), fullPage: true })
 
     await page.getByRole('link', { name: 'Swimlanes' }).click()
-    await page.locator('[data-testid="swimlanes-svg"] g.lane[data-actor="agent-1"] rect.bar').first().waitFor()
-    expect(await page.locator('[data-testid="swimlanes-svg"] rect.bar-transitioned').count()).toBeGreaterThanOrEqual(1)
+    const svg = page.locator('[data-testid="swimlanes-svg"]')
+    await svg.locator('g.lane[data-actor="agent-1"] rect.bar-transitioned').waitFor()
+    // New claims appear live: agent-2 claims and releases, agent-1 claims and holds.
+    const docsRow = await ok(OP, 'POST', `${ws}/tables/${TABLE}/rows`, { values: { title: 'Write the docs' } })
+    const buildRow = await ok(OP, 'POST', `${ws}/tables/${TABLE}/rows`, { values: { title: 'Fix the build' } })
+    const c2 = await ok(agent2Key, 'POST', `${ws}/tables/${TABLE}/rows/${docsRow.id}/claim`, {})
+    await ok(agent2Key, 'POST', `${ws}/tables/${TABLE}/rows/${docsRow.id}/release`, { fencingToken: c2.lease.token })
+    await ok(agentKey, 'POST', `${ws}/tables/${TABLE}/rows/${buildRow.id}/claim`, {})
+    await svg.locator('g.lane[data-actor="agent-2"] rect.bar-released').waitFor()
+    await svg.locator('g.lane[data-actor="agent-1"] rect.bar-open').waitFor()
+    expect(await svg.locator('g.lane').count()).toBe(2)
+    await page.locator('summary', { hasText: 'Claims as a table' }).click()
+    expect(await page.locator('.claim-table tbody tr').count()).toBe(3)
     await page.screenshot({ path: join(ARTIFACTS, 'swimlanes-1280.png'), fullPage: true })
   })
 

@@ -54,7 +54,7 @@ export function SwimlaneChart({ intervals, from, to, nameOf }: Props) {
           {ticks.map((t, i) => (
             <g key={i}>
               <line x1={x(t)} x2={x(t)} y1={AXIS_H - 6} y2={height} />
-              <text x={x(t)} y={AXIS_H - 10} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>{formatClock(t)}</text>
+              <text x={x(t)} y={AXIS_H - 10} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>{formatClock(t, span < 20_000)}</text>
             </g>
           ))}
         </g>

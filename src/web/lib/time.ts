@@ -18,8 +18,12 @@ export function formatTime(iso: string): string {
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' })
 }
 
-export function formatClock(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+export function formatClock(ms: number, fractional = false): string {
+  const d = new Date(ms)
+  const s = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+  if (!fractional) return s
+  // Tenths, inserted after the seconds so "08:25:37 AM" reads "08:25:37.4 AM".
+  return s.replace(/(\d{2}:\d{2}:\d{2})/, `$1.${Math.floor((d.getMilliseconds()) / 100)}`)
 }
 
 export function formatDuration(ms: number): string {

@@ -36,7 +36,8 @@ export function DocsView({ docId }: { readonly docId: string | null }) {
   useFeed((e) => {
     const id = docIdOf(e)
     if (!id) return
-    if (e.type === 'doc.created') void api.docs().then(setDocs, () => undefined)
+    // Versions in the list move with every write, so re-read the (body-less) list too.
+    void api.docs().then(setDocs, () => undefined)
     if (doc && (id === doc.id || id === doc.title)) {
       void api.doc(doc.id).then((d) => {
         setDoc(d)

@@ -62,9 +62,12 @@ export function SwimlanesView() {
     const from = now - rangeMs
     return intervals.filter((c) => (c.end ?? now) >= from)
   }, [intervals, rangeMs, now])
-  // "Everything" spans the first claim to now, padded a little, and at least a minute.
+  // "Everything" spans the first claim to the last end (or now while a claim is open), padded a little.
   const earliest = Math.min(now, ...visible.map((c) => c.start))
-  const from = rangeMs ? now - rangeMs : Math.min(now - 60_000, earliest - Math.max(5_000, (now - earliest) * 0.03))
+  const latest = visible.some((c) => c.end === null) ? now : Math.max(earliest, ...visible.map((c) => c.end ?? now))
+  const pad = Math.max(500, (latest - earliest) * 0.04)
+  const from = rangeMs ? now - rangeMs : earliest - pad
+  const to = rangeMs ? now : Math.min(now, latest + pad)
 
   return (
     <div className="swimlanes-view">
@@ -82,7 +85,7 @@ export function SwimlanesView() {
       {loaded && visible.length === 0 && <p className="empty">No claims in this range.</p>}
       {visible.length > 0 && (
         <>
-          <SwimlaneChart intervals={visible} from={from} to={now} nameOf={nameOf} />
+          <SwimlaneChart intervals={visible} from={from} to={Math.max(to, from + 1000)} nameOf={nameOf} />
           <ClaimTable intervals={visible} nameOf={nameOf} now={now} />
         </>
       )}
