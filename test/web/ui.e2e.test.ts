@@ -172,6 +172,31 @@ describe('web UI', () => {
     expect((await api(agentKey, 'GET', '/me')).status).toBe(200)
   })
 
+  it('tells a signed-in principal when it is suspended: its live feed is closed', async () => {
+    const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    try {
+      const p2 = await ctx2.newPage()
+      p2.setDefaultTimeout(20_000)
+      await p2.goto(srv.url)
+      await p2.getByLabel('Principal key').fill(agent2Key)
+      await p2.getByRole('button', { name: 'Sign in' }).click()
+      await p2.locator('[data-testid="feed-status"][data-status="live"]').waitFor()
+      expect(await p2.locator('.whoami').textContent()).toContain('agent-2')
+      // Agents (non-operators) see no kill switch.
+      await p2.getByRole('link', { name: 'Agents' }).click()
+      await p2.locator('article[data-principal="agent-2"]').waitFor()
+      expect(await p2.getByRole('button', { name: /^Suspend/ }).count()).toBe(0)
+      expect(await p2.getByRole('button', { name: 'Freeze workspace' }).count()).toBe(0)
+
+      await ok(OP, 'POST', `${ws}/principals/agent-2/suspend`)
+      await p2.getByRole('alert').filter({ hasText: 'Live updates stopped' }).waitFor()
+      await p2.locator('[data-testid="feed-status"][data-status="stopped"]').waitFor()
+      await ok(OP, 'POST', `${ws}/principals/agent-2/resume`)
+    } finally {
+      await ctx2.close()
+    }
+  })
+
   it('freezes and unfreezes the workspace from the UI, each after confirmation', async () => {
     await page.getByRole('button', { name: 'Freeze workspace' }).click()
     const dialog = page.getByRole('dialog', { name: 'Freeze the workspace?' })

@@ -60,6 +60,27 @@ describe('watchWorkspace', () => {
     expect(statuses).toContain('reconnecting')
   })
 
+  it('stops for good on an in-stream error event that refuses the principal', async () => {
+    let calls = 0
+    vi.stubGlobal('fetch', async () => {
+      calls++
+      return streamResponse(sse([2]) + 'event: error\ndata: {"code":"principal_suspended"}\n\n')
+    })
+    const got: number[] = []
+    let fatal = ''
+    await new Promise<void>((resolve) => {
+      watchWorkspace({
+        key: 'k', workspace: 'w', since: 1,
+        onEvent: (e) => got.push(e.revision),
+        onStatus: (s) => { if (s === 'stopped') resolve() },
+        onFatal: (_s, code) => { fatal = code },
+      })
+    })
+    expect(got).toEqual([2])
+    expect(fatal).toBe('principal_suspended')
+    expect(calls).toBe(1)
+  })
+
   it('stops cleanly when the caller unsubscribes', async () => {
     let aborted = false
     vi.stubGlobal('fetch', (_url: string, init: RequestInit) => new Promise<Response>((_resolve, reject) => {

@@ -18,7 +18,7 @@ export function BoardColumn({ table, status, rows, rowsById, asOfRevision }: Pro
     <section className={`board-column column-${kind}`} aria-labelledby={headingId} data-status={status}>
       <h2 id={headingId} className="column-title">
         <span>{status.replace(/_/g, ' ')}</span>
-        <span className="count" aria-label={`${rows.length} rows`}>{rows.length}</span>
+        <span className="count">{rows.length}<span className="visually-hidden"> {rows.length === 1 ? 'row' : 'rows'}</span></span>
       </h2>
       {rows.length === 0 ? (
         <p className="column-empty muted">Nothing here</p>

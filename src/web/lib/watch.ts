@@ -7,6 +7,8 @@
 import type { DockEvent } from '../../domain/types.js'
 import { SseParser } from './sse.js'
 
+const FATAL_CODES = new Set(['principal_suspended', 'unauthorized', 'forbidden', 'not_found'])
+
 export type FeedStatus = 'connecting' | 'live' | 'reconnecting' | 'stopped'
 
 export interface WatchOptions {
@@ -70,6 +72,16 @@ export function watchWorkspace(options: WatchOptions): () => void {
         gotData = true
         for (const msg of parser.push(value)) {
           if (!msg.data) continue
+          if (msg.event === 'error') {
+            // The server ends the stream with `event: error` when it refuses to go on (e.g. a suspension).
+            let code = 'internal'
+            try { code = (JSON.parse(msg.data) as { code?: string }).code ?? code } catch { /* keep default */ }
+            if (FATAL_CODES.has(code)) {
+              options.onFatal?.(403, code)
+              return { gotData, fatal: true }
+            }
+            continue
+          }
           let event: DockEvent
           try {
             event = JSON.parse(msg.data) as DockEvent
