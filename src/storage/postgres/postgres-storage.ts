@@ -22,6 +22,8 @@ export interface PostgresStorageOptions {
    * hangs mid-write cannot hold a workspace's write lock forever (default 30 s, 0 = never).
    */
   readonly idleInTransactionTimeoutMs?: number
+  /** Shown in pg_stat_activity (default `dock`). */
+  readonly applicationName?: string
 }
 
 /** The NOTIFY channel every node listens on; the payload is `<workspaceId>:<revision>`. */
@@ -79,7 +81,7 @@ export class PostgresStorage implements Storage {
   async init(): Promise<void> {
     this.#assertOpen()
     if (!this.#initialised) {
-      const client = await this.#pool.connect()
+      const { client, done } = await this.#checkout()
       let broken: Error | undefined
       try {
         await client.query('BEGIN')
@@ -99,7 +101,7 @@ export class PostgresStorage implements Storage {
         broken = await rollback(client)
         throw err
       } finally {
-        client.release(broken)
+        done(broken)
       }
       this.#initialised = true
     }
@@ -122,7 +124,7 @@ export class PostgresStorage implements Storage {
   async write<T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
     this.#assertOpen()
     const run = async (): Promise<{ value: T; revision: number | null }> => {
-      const client = await this.#pool.connect()
+      const { client, done } = await this.#checkout()
       let broken: Error | undefined
       try {
         await client.query('BEGIN')
@@ -148,7 +150,7 @@ export class PostgresStorage implements Storage {
         broken = await rollback(client)
         throw mapError(err)
       } finally {
-        client.release(broken)
+        done(broken)
       }
     }
     const { value, revision } = workspaceId === null ? await run() : await this.#locks.run(workspaceId, run)
@@ -158,7 +160,7 @@ export class PostgresStorage implements Storage {
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     this.#assertOpen()
-    const client = await this.#pool.connect()
+    const { client, done } = await this.#checkout()
     let broken: Error | undefined
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
@@ -169,7 +171,7 @@ export class PostgresStorage implements Storage {
       broken = await rollback(client)
       throw mapError(err)
     } finally {
-      client.release(broken)
+      done(broken)
     }
   }
 
@@ -182,6 +184,28 @@ export class PostgresStorage implements Storage {
   /** Whether the LISTEN connection is up (for health checks and tests). */
   get listening(): boolean {
     return this.#listenClient !== null
+  }
+
+  /**
+   * A pooled connection plus its return. While checked out, a connection the
+   * server drops (restart, pg_terminate_backend, network) emits 'error' on the
+   * client with nobody listening, which would crash the process: listen here,
+   * and destroy such a connection on return instead of pooling it again.
+   */
+  async #checkout(): Promise<{ client: PoolClient; done: (err?: Error) => void }> {
+    const client = await this.#pool.connect()
+    let lost: Error | undefined
+    const onError = (err: Error): void => {
+      lost = err
+    }
+    client.on('error', onError)
+    return {
+      client,
+      done: (err) => {
+        client.off('error', onError)
+        client.release(err ?? lost)
+      },
+    }
   }
 
   #assertOpen(): void {
@@ -287,7 +311,7 @@ function connectionConfig(options: PostgresStorageOptions): { config: ClientConf
   const idle = options.idleInTransactionTimeoutMs ?? 30_000
   const config: ClientConfig = {
     connectionString: url.toString(),
-    application_name: 'dock',
+    application_name: options.applicationName ?? 'dock',
     keepAlive: true,
     ...(idle > 0 ? { idle_in_transaction_session_timeout: idle } : {}),
     ...(startupOptions.length > 0 ? { options: startupOptions.join(' ') } : {}),

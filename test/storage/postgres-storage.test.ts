@@ -1,0 +1,168 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+
+import { isDockError } from '../../src/domain/errors.js'
+import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.js'
+import type { Storage, WorkspaceRecord } from '../../src/storage/storage.js'
+import { adminQuery, SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from './postgres-test-db.js'
+import { runStorageConformance } from './storage-conformance.case.js'
+
+if (TEST_DATABASE_URL === '') {
+  describe.skip(`PostgreSQL storage (${SKIP_REASON})`, () => {
+    it('runs the storage conformance suite against PostgreSQL', () => undefined)
+  })
+} else {
+  const schemas = new TestSchemas('conf')
+  runStorageConformance({
+    name: 'postgres',
+    createStorage: async () => new PostgresStorage({ url: TEST_DATABASE_URL, schema: schemas.next(), poolSize: 6 }),
+    cleanup: () => schemas.dropAll(),
+  })
+
+  describe('PostgreSQL storage: several instances on one database (what several nodes do)', () => {
+    const own = new TestSchemas('peers')
+    const open: Storage[] = []
+
+    function instance(schema: string, extra: { applicationName?: string } = {}): PostgresStorage {
+      const s = new PostgresStorage({ url: TEST_DATABASE_URL, schema, poolSize: 4, ...extra })
+      open.push(s)
+      return s
+    }
+
+    afterEach(async () => {
+      for (const s of open.splice(0)) await s.close()
+    })
+    afterAll(() => own.dropAll())
+
+    it('init() from several instances at once migrates once, and a second init is a no-op', async () => {
+      const schema = own.next()
+      const nodes = [instance(schema), instance(schema), instance(schema)]
+      await Promise.all(nodes.map((n) => n.init()))
+      await nodes[0]!.init()
+      const applied = await adminQuery<{ version: number }>(`SELECT version FROM "${schema}".dock_migrations`)
+      expect(applied.map((r) => r.version)).toEqual([1])
+    })
+
+    it('the schema can come from the URL (?schema=…)', async () => {
+      const schema = own.next()
+      const s = new PostgresStorage({ url: own.url(schema) })
+      open.push(s)
+      await s.init()
+      expect(s.schema).toBe(schema)
+      await s.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      const rows = await adminQuery<{ name: string }>(`SELECT name FROM "${schema}".workspaces`)
+      expect(rows).toEqual([{ name: 'one' }])
+    })
+
+    it('writes from two instances to one workspace serialise: 40 read-increment-write transactions lose nothing', async () => {
+      const schema = own.next()
+      const [a, b] = [instance(schema), instance(schema)]
+      await Promise.all([a.init(), b.init()])
+      await a.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 === 0 ? a : b).write('w1', async (tx) => {
+            const current = (await tx.getWorkspace('w1'))!
+            await new Promise((resolve) => setTimeout(resolve, i % 3))
+            await tx.updateWorkspace({ ...current, revision: current.revision + 1 })
+            await tx.nextRowSeq('w1')
+          }),
+        ),
+      )
+      const after = await b.read((tx) => tx.getWorkspace('w1'))
+      expect(after?.revision).toBe(40)
+      expect(await a.write('w1', (tx) => tx.nextRowSeq('w1'))).toBe(41)
+    })
+
+    it('a commit on one instance reaches the onCommit listeners of another through NOTIFY', async () => {
+      const schema = own.next()
+      const [a, b] = [instance(schema), instance(schema)]
+      await Promise.all([a.init(), b.init()])
+      const heard: string[] = []
+      b.onCommit((w, r) => heard.push(`${w}:${r}`))
+      await a.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      for (let r = 1; r <= 5; r++) {
+        await a.write('w1', async (tx) => tx.updateWorkspace({ ...(await tx.getWorkspace('w1'))!, revision: r }))
+      }
+      await waitFor(() => heard.includes('w1:5'))
+      expect(heard).toEqual(['w1:1', 'w1:2', 'w1:3', 'w1:4', 'w1:5'])
+    })
+
+    it('the LISTEN connection comes back after the server drops it, and hints every workspace head on return', async () => {
+      const schema = own.next()
+      const appName = `dock-test-${schema}`
+      const a = instance(schema)
+      const b = instance(schema, { applicationName: appName })
+      await Promise.all([a.init(), b.init()])
+      await a.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      const heard: string[] = []
+      b.onCommit((w, r) => heard.push(`${w}:${r}`))
+      expect(b.listening).toBe(true)
+      const killed = await adminQuery<{ ok: boolean }>(
+        "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
+        [appName],
+      )
+      expect(killed).toEqual([{ ok: true }])
+      // Written while b is deaf: b must still hear of it once it is back.
+      await a.write('w1', async (tx) => tx.updateWorkspace({ ...(await tx.getWorkspace('w1'))!, revision: 1 }))
+      await waitFor(() => b.listening && heard.includes('w1:1'), 10_000)
+      await a.write('w1', async (tx) => tx.updateWorkspace({ ...(await tx.getWorkspace('w1'))!, revision: 2 }))
+      await waitFor(() => heard.includes('w1:2'))
+    })
+
+    it('two instances creating one workspace name at once: one wins, the other gets already_exists', async () => {
+      const schema = own.next()
+      const [a, b] = [instance(schema), instance(schema)]
+      await Promise.all([a.init(), b.init()])
+      const create = (s: PostgresStorage, id: string): Promise<void> =>
+        s.write(null, async (tx) => {
+          await tx.insertWorkspace(ws(id, 'same'))
+          // Hold the insert open so the other one has to wait on the unique index.
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        })
+      const results = await Promise.allSettled([create(a, 'wa'), create(b, 'wb')])
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      expect(refused).toHaveLength(1)
+      expect(isDockError(refused[0]!.reason) && refused[0]!.reason.code).toBe('already_exists')
+    })
+
+    it('text PostgreSQL cannot store (NUL) is refused as invalid_input, not a crash', async () => {
+      const s = instance(own.next())
+      await s.init()
+      const err = await s.write(null, (tx) => tx.insertWorkspace(ws('w1', 'bad\u0000name'))).catch((e: unknown) => e)
+      expect(isDockError(err) && err.code).toBe('invalid_input')
+      expect(await s.read((tx) => tx.listWorkspaces())).toEqual([])
+    })
+
+    it('a write whose connection dies is rolled back and the pool recovers', async () => {
+      const schema = own.next()
+      const appName = `dock-test-kill-${schema}`
+      const s = instance(schema, { applicationName: appName })
+      await s.init()
+      await s.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      const attempt = s.write('w1', async (tx) => {
+        await tx.updateWorkspace({ ...(await tx.getWorkspace('w1'))!, revision: 5 })
+        await adminQuery(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle in transaction'",
+          [appName],
+        )
+        await tx.nextRowSeq('w1')
+      })
+      await expect(attempt).rejects.toThrow()
+      expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(0)
+      await s.write('w1', async (tx) => tx.updateWorkspace({ ...(await tx.getWorkspace('w1'))!, revision: 1 }))
+      expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(1)
+    })
+  })
+}
+
+function ws(id: string, name: string): WorkspaceRecord {
+  return { id, name, revision: 0, headHash: '0'.repeat(64), frozen: false, createdAt: new Date().toISOString() }
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

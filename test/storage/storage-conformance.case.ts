@@ -1,0 +1,677 @@
+/**
+ * One conformance suite for every Storage adapter. Run it from a `*.test.ts`
+ * file per backend (sqlite-storage.test.ts, postgres-storage.test.ts); this
+ * file is `*.case.ts` so vitest does not collect it on its own.
+ *
+ * The first half drives the Storage port directly; the second half drives
+ * DockService on top of it, where the promises (one owner, one log) must hold.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+
+import { isDockError } from '../../src/domain/errors.js'
+import type { Doc, DockEvent, Row, Table } from '../../src/domain/types.js'
+import { DockService, type Caller } from '../../src/service/dock-service.js'
+import type { PrincipalRecord, RowQuery, Storage, WorkspaceRecord } from '../../src/storage/storage.js'
+
+export interface StorageConformanceOptions {
+  /** Shown in the suite's title. */
+  readonly name: string
+  /** A new, empty store each call (the suite calls `init()` and `close()`). */
+  readonly createStorage: () => Promise<Storage>
+  /** Runs once after the suite, e.g. to drop databases or directories the stores used. */
+  readonly cleanup?: () => Promise<void>
+}
+
+const T0 = Date.parse('2030-01-01T00:00:00.000Z')
+const iso = (ms: number): string => new Date(ms).toISOString()
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export function runStorageConformance(options: StorageConformanceOptions): void {
+  describe(`Storage conformance: ${options.name}`, () => {
+    const closers: (() => Promise<void>)[] = []
+
+    async function fresh(): Promise<Storage> {
+      const storage = await options.createStorage()
+      closers.push(() => storage.close())
+      await storage.init()
+      await storage.init() // idempotent
+      return storage
+    }
+
+    /** A store with workspaces `w1` (named one) and `w2` (named two). */
+    async function seeded(): Promise<Storage> {
+      const storage = await fresh()
+      await storage.write(null, async (tx) => {
+        await tx.insertWorkspace(workspace('w1', 'one'))
+        await tx.insertWorkspace(workspace('w2', 'two', { createdAt: iso(T0 + 1) }))
+      })
+      return storage
+    }
+
+    afterEach(async () => {
+      for (const close of closers.splice(0).reverse()) await close().catch(() => undefined)
+    })
+    afterAll(async () => {
+      await options.cleanup?.()
+    })
+
+    // ------------------------------------------------------------ the port, record by record
+
+    it('starts empty and init() is idempotent', async () => {
+      const storage = await fresh()
+      expect(await storage.read((tx) => tx.listWorkspaces())).toEqual([])
+      expect(['sqlite', 'postgres']).toContain(storage.kind)
+    })
+
+    it('workspaces: insert, get by id and by name, list, update', async () => {
+      const storage = await seeded()
+      const one = workspace('w1', 'one')
+      expect(await storage.read((tx) => tx.getWorkspace('w1'))).toEqual(one)
+      expect(await storage.read((tx) => tx.getWorkspace('one'))).toEqual(one)
+      expect(await storage.read((tx) => tx.getWorkspace('nope'))).toBeNull()
+      expect((await storage.read((tx) => tx.listWorkspaces())).map((w) => w.id)).toEqual(['w1', 'w2'])
+
+      const moved: WorkspaceRecord = { ...one, revision: 7, headHash: 'h'.repeat(64), frozen: true }
+      await storage.write('w1', (tx) => tx.updateWorkspace(moved))
+      expect(await storage.read((tx) => tx.getWorkspace('one'))).toEqual(moved)
+      expect(await storage.read((tx) => tx.getWorkspace('w2'))).toEqual(workspace('w2', 'two', { createdAt: iso(T0 + 1) }))
+    })
+
+    it('workspaces: a taken name is refused and leaves no trace', async () => {
+      const storage = await seeded()
+      await expect(storage.write(null, (tx) => tx.insertWorkspace(workspace('w3', 'one')))).rejects.toThrow()
+      expect(await storage.read((tx) => tx.getWorkspace('w3'))).toBeNull()
+      expect(await storage.read((tx) => tx.listWorkspaces())).toHaveLength(2)
+    })
+
+    it('principals: by id, by name, by key hash across workspaces, list, update', async () => {
+      const storage = await seeded()
+      const alice = principal('w1', 'p1', 'alice', 'k1')
+      const bob = principal('w1', 'p2', 'bob', 'k2', { createdAt: iso(T0 + 5) })
+      const carol = principal('w2', 'p3', 'carol', 'k3')
+      await storage.write('w1', async (tx) => {
+        await tx.insertPrincipal(bob)
+        await tx.insertPrincipal(alice)
+      })
+      await storage.write('w2', (tx) => tx.insertPrincipal(carol))
+
+      await storage.read(async (tx) => {
+        expect(await tx.getPrincipal('w1', 'p1')).toEqual(alice)
+        expect(await tx.getPrincipal('w2', 'p1')).toBeNull()
+        expect(await tx.getPrincipalByName('w1', 'bob')).toEqual(bob)
+        expect(await tx.getPrincipalByName('w2', 'bob')).toBeNull()
+        expect(await tx.getPrincipalByKeyHash('k3')).toEqual(carol)
+        expect(await tx.getPrincipalByKeyHash('k1')).toEqual(alice)
+        expect(await tx.getPrincipalByKeyHash('nope')).toBeNull()
+        expect((await tx.listPrincipals('w1')).map((p) => p.id)).toEqual(['p1', 'p2'])
+      })
+
+      const renamed: PrincipalRecord = { ...alice, name: 'alicia', keyHash: 'k9', status: 'suspended', roles: ['operator'] }
+      await storage.write('w1', (tx) => tx.updatePrincipal(renamed))
+      await storage.read(async (tx) => {
+        expect(await tx.getPrincipalByName('w1', 'alicia')).toEqual(renamed)
+        expect(await tx.getPrincipalByName('w1', 'alice')).toBeNull()
+        expect(await tx.getPrincipalByKeyHash('k9')).toEqual(renamed)
+        expect(await tx.getPrincipalByKeyHash('k1')).toBeNull()
+      })
+    })
+
+    it('tables: insert, get, list by name, update', async () => {
+      const storage = await seeded()
+      await storage.write('w1', async (tx) => {
+        await tx.insertTable(table('w1', 'tasks'))
+        await tx.insertTable(table('w1', 'bugs'))
+      })
+      await storage.write('w2', (tx) => tx.insertTable(table('w2', 'tasks', { id: 't_other' })))
+      expect(await storage.read((tx) => tx.getTable('w1', 'tasks'))).toEqual(table('w1', 'tasks'))
+      expect(await storage.read((tx) => tx.getTable('w1', 'nope'))).toBeNull()
+      expect((await storage.read((tx) => tx.listTables('w1'))).map((t) => t.name)).toEqual(['bugs', 'tasks'])
+      const next: Table = { ...table('w1', 'tasks'), contractVersion: 2, columns: [{ name: 'title', type: 'text', required: true }] }
+      await storage.write('w1', (tx) => tx.updateTable(next))
+      expect(await storage.read((tx) => tx.getTable('w1', 'tasks'))).toEqual(next)
+      expect((await storage.read((tx) => tx.getTable('w2', 'tasks')))?.id).toBe('t_other')
+    })
+
+    it('rows: insert, get, getRows in the order asked, update of indexed fields', async () => {
+      const storage = await seeded()
+      const rows = [row('w1', 'tasks', 'r1', 1), row('w1', 'tasks', 'r2', 2), row('w1', 'tasks', 'r3', 3)]
+      await storage.write('w1', async (tx) => {
+        for (const r of rows) await tx.insertRow(r)
+      })
+      await storage.read(async (tx) => {
+        expect(await tx.getRow('w1', 'r2')).toEqual(rows[1])
+        expect(await tx.getRow('w2', 'r2')).toBeNull()
+        expect((await tx.getRows('w1', ['r3', 'missing', 'r1'])).map((r) => r.id)).toEqual(['r3', 'r1'])
+        expect(await tx.getRows('w1', [])).toEqual([])
+      })
+      const claimed: Row = { ...rows[0]!, status: 'doing', owner: 'p1', leaseExpiresAt: iso(T0 + 60_000), version: 2, fencingToken: 5 }
+      await storage.write('w1', (tx) => tx.updateRow(claimed))
+      expect(await storage.read((tx) => tx.getRow('w1', 'r1'))).toEqual(claimed)
+      const doing = await storage.read((tx) => tx.queryRows({ workspaceId: 'w1', table: 'tasks', statuses: ['doing'], order: 'seq', limit: 10 }))
+      expect(doing.map((r) => r.id)).toEqual(['r1'])
+      const byOwner = await storage.read((tx) => tx.queryRows({ workspaceId: 'w1', table: 'tasks', owner: 'p1', order: 'seq', limit: 10 }))
+      expect(byOwner.map((r) => r.id)).toEqual(['r1'])
+    })
+
+    it('queryRows in seq order: afterSeq cursor, statuses filter, table and workspace isolation', async () => {
+      const storage = await seeded()
+      await storage.write('w1', async (tx) => {
+        // Inserted out of order: the store must sort by seq, not by insertion.
+        for (const seq of [5, 1, 4, 2, 3, 6]) await tx.insertRow(row('w1', 'tasks', `r${seq}`, seq, { status: seq % 2 === 0 ? 'done' : 'todo' }))
+        await tx.insertRow(row('w1', 'other', 'x1', 7))
+      })
+      await storage.write('w2', (tx) => tx.insertRow(row('w2', 'tasks', 'y1', 1)))
+      const q = (extra: Partial<RowQuery>): Promise<string[]> =>
+        storage.read(async (tx) => (await tx.queryRows({ workspaceId: 'w1', table: 'tasks', order: 'seq', limit: 100, ...extra })).map((r) => r.id))
+
+      expect(await q({})).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6'])
+      expect(await q({ limit: 2 })).toEqual(['r1', 'r2'])
+      expect(await q({ afterSeq: 2, limit: 2 })).toEqual(['r3', 'r4'])
+      expect(await q({ afterSeq: 6 })).toEqual([])
+      expect(await q({ statuses: ['todo'] })).toEqual(['r1', 'r3', 'r5'])
+      expect(await q({ statuses: ['todo', 'done'], afterSeq: 4 })).toEqual(['r5', 'r6'])
+      expect(await q({ statuses: [] })).toEqual([])
+      expect(await q({ statuses: ['nope'] })).toEqual([])
+    })
+
+    it('queryRows in claim order: priority descending then seq, afterKey cursor pages without gaps or repeats', async () => {
+      const storage = await seeded()
+      const priorities = [0, 5, -1, 5, 0.5, 0, 10, -1, 0.5, 5, 0, 2.25]
+      await storage.write('w1', async (tx) => {
+        for (const [i, priority] of priorities.entries()) await tx.insertRow(row('w1', 'tasks', `r${i + 1}`, i + 1, { priority }))
+      })
+      const expected = priorities
+        .map((priority, i) => ({ id: `r${i + 1}`, priority, seq: i + 1 }))
+        .sort((a, b) => b.priority - a.priority || a.seq - b.seq)
+        .map((r) => r.id)
+      const all = await storage.read((tx) => tx.queryRows({ workspaceId: 'w1', table: 'tasks', order: 'claim', limit: 100 }))
+      expect(all.map((r) => r.id)).toEqual(expected)
+
+      for (const pageSize of [1, 3, 5]) {
+        const seen: string[] = []
+        let afterKey: { priority: number; seq: number } | undefined
+        for (;;) {
+          const page = await storage.read((tx) =>
+            tx.queryRows({ workspaceId: 'w1', table: 'tasks', order: 'claim', limit: pageSize, ...(afterKey ? { afterKey } : {}) }),
+          )
+          seen.push(...page.map((r) => r.id))
+          const last = page[page.length - 1]
+          if (page.length < pageSize || last === undefined) break
+          afterKey = { priority: last.priority, seq: last.seq }
+        }
+        expect(seen).toEqual(expected)
+      }
+    })
+
+    it('queryRows unownedAt: unowned rows and rows whose lease ran out, not live claims', async () => {
+      const storage = await seeded()
+      const now = T0 + 100_000
+      await storage.write('w1', async (tx) => {
+        await tx.insertRow(row('w1', 'tasks', 'free', 1))
+        await tx.insertRow(row('w1', 'tasks', 'expired', 2, { owner: 'p1', leaseExpiresAt: iso(now - 1) }))
+        await tx.insertRow(row('w1', 'tasks', 'live', 3, { owner: 'p1', leaseExpiresAt: iso(now + 1) }))
+        await tx.insertRow(row('w1', 'tasks', 'edge', 4, { owner: 'p1', leaseExpiresAt: iso(now) }))
+      })
+      const unowned = await storage.read((tx) => tx.queryRows({ workspaceId: 'w1', table: 'tasks', unownedAt: now, order: 'claim', limit: 10 }))
+      expect(unowned.map((r) => r.id)).toEqual(['free', 'expired'])
+    })
+
+    it('listExpiredLeases: owned rows whose lease ended before now, oldest expiry first, limited, per workspace', async () => {
+      const storage = await seeded()
+      const now = T0 + 100_000
+      await storage.write('w1', async (tx) => {
+        await tx.insertRow(row('w1', 'tasks', 'free', 1))
+        await tx.insertRow(row('w1', 'tasks', 'late', 2, { owner: 'p1', leaseExpiresAt: iso(now - 10) }))
+        await tx.insertRow(row('w1', 'tasks', 'older', 3, { owner: 'p1', leaseExpiresAt: iso(now - 5_000) }))
+        await tx.insertRow(row('w1', 'bugs', 'oldest', 4, { owner: 'p2', leaseExpiresAt: iso(now - 9_000) }))
+        await tx.insertRow(row('w1', 'tasks', 'live', 5, { owner: 'p1', leaseExpiresAt: iso(now + 10) }))
+        await tx.insertRow(row('w1', 'tasks', 'edge', 6, { owner: 'p1', leaseExpiresAt: iso(now) }))
+      })
+      await storage.write('w2', (tx) => tx.insertRow(row('w2', 'tasks', 'elsewhere', 1, { owner: 'p1', leaseExpiresAt: iso(now - 99_000) })))
+      await storage.read(async (tx) => {
+        expect((await tx.listExpiredLeases('w1', now, 10)).map((r) => r.id)).toEqual(['oldest', 'older', 'late'])
+        expect((await tx.listExpiredLeases('w1', now, 2)).map((r) => r.id)).toEqual(['oldest', 'older'])
+        expect(await tx.listExpiredLeases('w1', T0, 10)).toEqual([])
+      })
+    })
+
+    it('nextRowSeq: monotonic within and across writes, per workspace', async () => {
+      const storage = await seeded()
+      const first = await storage.write('w1', async (tx) => [await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1')])
+      expect(first).toEqual([1, 2, 3])
+      expect(await storage.write('w1', (tx) => tx.nextRowSeq('w1'))).toBe(4)
+      expect(await storage.write('w2', (tx) => tx.nextRowSeq('w2'))).toBe(1)
+      const concurrent = await Promise.all(Array.from({ length: 10 }, () => storage.write('w1', (tx) => tx.nextRowSeq('w1'))))
+      expect([...concurrent].sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
+    })
+
+    it('docs: by id and by title (id wins), list in creation order, update renames', async () => {
+      const storage = await seeded()
+      const a = doc('w1', 'd1', 'Plan')
+      const b = doc('w1', 'd2', 'd1', { createdAt: iso(T0 + 10) }) // a title equal to another doc's id
+      await storage.write('w1', async (tx) => {
+        await tx.insertDoc(b)
+        await tx.insertDoc(a)
+      })
+      await storage.read(async (tx) => {
+        expect(await tx.getDoc('w1', 'd2')).toEqual(b)
+        expect(await tx.getDoc('w1', 'Plan')).toEqual(a)
+        expect(await tx.getDoc('w1', 'd1')).toEqual(a)
+        expect(await tx.getDoc('w2', 'Plan')).toBeNull()
+        expect((await tx.listDocs('w1')).map((d) => d.id)).toEqual(['d1', 'd2'])
+      })
+      const renamed: Doc = { ...a, title: 'Roadmap', version: 2 }
+      await storage.write('w1', (tx) => tx.updateDoc(renamed))
+      expect(await storage.read((tx) => tx.getDoc('w1', 'Roadmap'))).toEqual(renamed)
+      expect(await storage.read((tx) => tx.getDoc('w1', 'Plan'))).toBeNull()
+    })
+
+    it('events: append, list after a revision with a limit, ascending, byte-exact JSON', async () => {
+      const storage = await seeded()
+      const events = Array.from({ length: 12 }, (_, i) => event('w1', i + 1))
+      await storage.write('w1', async (tx) => {
+        for (const e of events.slice(0, 6)) await tx.appendEvent(e)
+      })
+      await storage.write('w1', async (tx) => {
+        for (const e of events.slice(6)) await tx.appendEvent(e)
+      })
+      await storage.write('w2', (tx) => tx.appendEvent(event('w2', 1)))
+      await storage.read(async (tx) => {
+        expect((await tx.listEvents('w1', 0, 100)).map((e) => e.revision)).toEqual(events.map((e) => e.revision))
+        expect((await tx.listEvents('w1', 4, 3)).map((e) => e.revision)).toEqual([5, 6, 7])
+        expect(await tx.listEvents('w1', 12, 10)).toEqual([])
+        expect((await tx.listEvents('w2', 0, 10)).map((e) => e.workspaceId)).toEqual(['w2'])
+        // Hashes are computed over the exact JSON: what comes out must serialise to what went in.
+        const back = await tx.listEvents('w1', 0, 100)
+        expect(back.map((e) => JSON.stringify(e))).toEqual(events.map((e) => JSON.stringify(e)))
+      })
+    })
+
+    // ------------------------------------------------------------ transactions
+
+    it('a write that throws rolls back everything it did and rethrows the same error', async () => {
+      const storage = await seeded()
+      await storage.write('w1', async (tx) => {
+        await tx.insertTable(table('w1', 'tasks'))
+        await tx.nextRowSeq('w1')
+      })
+      const boom = new Error('boom')
+      const attempt = storage.write('w1', async (tx) => {
+        await tx.insertPrincipal(principal('w1', 'p1', 'alice', 'k1'))
+        await tx.insertRow(row('w1', 'tasks', 'r1', await tx.nextRowSeq('w1')))
+        await tx.insertDoc(doc('w1', 'd1', 'Plan'))
+        await tx.appendEvent(event('w1', 1))
+        await tx.updateTable({ ...table('w1', 'tasks'), contractVersion: 9 })
+        await tx.updateWorkspace({ ...workspace('w1', 'one'), revision: 1, headHash: 'f'.repeat(64), frozen: true })
+        throw boom
+      })
+      await expect(attempt).rejects.toBe(boom)
+      await storage.read(async (tx) => {
+        expect(await tx.getPrincipal('w1', 'p1')).toBeNull()
+        expect(await tx.getPrincipalByKeyHash('k1')).toBeNull()
+        expect(await tx.getRow('w1', 'r1')).toBeNull()
+        expect(await tx.getDoc('w1', 'd1')).toBeNull()
+        expect(await tx.listEvents('w1', 0, 10)).toEqual([])
+        expect((await tx.getTable('w1', 'tasks'))?.contractVersion).toBe(1)
+        expect(await tx.getWorkspace('w1')).toEqual(workspace('w1', 'one'))
+      })
+      // The store is usable afterwards and the row counter did not move.
+      expect(await storage.write('w1', (tx) => tx.nextRowSeq('w1'))).toBe(2)
+    })
+
+    it('read sees only committed state while a write is in flight, and one snapshot for its whole length', async () => {
+      const storage = await seeded()
+      let release!: () => void
+      const gate = new Promise<void>((resolve) => (release = resolve))
+      let inside!: () => void
+      const entered = new Promise<void>((resolve) => (inside = resolve))
+      const writing = storage.write('w1', async (tx) => {
+        await tx.updateWorkspace({ ...workspace('w1', 'one'), revision: 1 })
+        await tx.insertPrincipal(principal('w1', 'p1', 'alice', 'k1'))
+        inside()
+        await gate
+      })
+      await entered
+      await storage.read(async (tx) => {
+        expect((await tx.getWorkspace('w1'))?.revision).toBe(0)
+        expect(await tx.getPrincipal('w1', 'p1')).toBeNull()
+      })
+
+      // A read that began before the commit keeps its snapshot after it.
+      let readFirst!: () => void
+      const firstDone = new Promise<void>((resolve) => (readFirst = resolve))
+      let commitSeen!: () => void
+      const committed = new Promise<void>((resolve) => (commitSeen = resolve))
+      const reading = storage.read(async (tx) => {
+        const before = (await tx.getWorkspace('w1'))?.revision
+        readFirst()
+        await committed
+        const after = (await tx.getWorkspace('w1'))?.revision
+        const principalAfter = await tx.getPrincipal('w1', 'p1')
+        return { before, after, principalAfter }
+      })
+      await firstDone
+      release()
+      await writing
+      commitSeen()
+      expect(await reading).toEqual({ before: 0, after: 0, principalAfter: null })
+      expect((await storage.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(1)
+      expect(await storage.read((tx) => tx.getPrincipal('w1', 'p1'))).not.toBeNull()
+    })
+
+    it('concurrent writes to one workspace serialise: 20 read-increment-write transactions lose nothing', async () => {
+      const storage = await seeded()
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          storage.write('w1', async (tx) => {
+            const ws = await tx.getWorkspace('w1')
+            if (ws === null) throw new Error('workspace vanished')
+            await sleep(i % 3) // give another writer every chance to interleave
+            await tx.appendEvent(event('w1', ws.revision + 1))
+            await tx.updateWorkspace({ ...ws, revision: ws.revision + 1 })
+          }),
+        ),
+      )
+      const ws = await storage.read((tx) => tx.getWorkspace('w1'))
+      expect(ws?.revision).toBe(20)
+      const revisions = (await storage.read((tx) => tx.listEvents('w1', 0, 100))).map((e) => e.revision)
+      expect(revisions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    })
+
+    it('writes to different workspaces do not wait for each other', async () => {
+      const storage = await seeded()
+      let release!: () => void
+      const gate = new Promise<void>((resolve) => (release = resolve))
+      let inside!: () => void
+      const entered = new Promise<void>((resolve) => (inside = resolve))
+      const slow = storage.write('w1', async (tx) => {
+        await tx.nextRowSeq('w1')
+        inside()
+        await gate
+      })
+      await entered
+      if (storage.kind === 'postgres') {
+        // The embedded store has one writer for the file; the networked one locks per workspace.
+        await expect(withTimeout(storage.write('w2', (tx) => tx.nextRowSeq('w2')), 5_000)).resolves.toBe(1)
+      }
+      release()
+      await slow
+    })
+
+    it('onCommit hears (workspace, revision) after the commit, never for a rolled-back write, and stops after unsubscribe', async () => {
+      const storage = await seeded()
+      const heard: [string, number][] = []
+      const off = storage.onCommit((workspaceId, revision) => heard.push([workspaceId, revision]))
+      let heardDuringWrite = -1
+      await storage.write('w1', async (tx) => {
+        const ws = (await tx.getWorkspace('w1'))!
+        await tx.appendEvent(event('w1', 1))
+        await tx.updateWorkspace({ ...ws, revision: 1 })
+        heardDuringWrite = heard.length
+      })
+      expect(heardDuringWrite).toBe(0)
+      await waitFor(() => heard.some(([w, r]) => w === 'w1' && r === 1))
+
+      await expect(
+        storage.write('w1', async (tx) => {
+          const ws = (await tx.getWorkspace('w1'))!
+          await tx.updateWorkspace({ ...ws, revision: 99 })
+          throw new Error('no')
+        }),
+      ).rejects.toThrow('no')
+      await storage.write('w2', async (tx) => {
+        const ws = (await tx.getWorkspace('w2'))!
+        await tx.updateWorkspace({ ...ws, revision: 3 })
+      })
+      await waitFor(() => heard.some(([w, r]) => w === 'w2' && r === 3))
+      expect(heard.some(([, r]) => r === 99)).toBe(false)
+      for (const [w, r] of heard) expect([['w1', 1], ['w2', 3]]).toContainEqual([w, r])
+
+      off()
+      const count = heard.length
+      await storage.write('w1', async (tx) => {
+        const ws = (await tx.getWorkspace('w1'))!
+        await tx.updateWorkspace({ ...ws, revision: 2 })
+      })
+      await sleep(150)
+      expect(heard.slice(count).some(([, r]) => r === 2)).toBe(false)
+    })
+
+    // ------------------------------------------------------------ through the service
+
+    async function openService(): Promise<{ service: DockService; op: Caller; storage: Storage }> {
+      const storage = await options.createStorage()
+      await storage.init()
+      const service = new DockService({ storage })
+      closers.push(() => service.close())
+      const boot = await service.bootstrap('conformance-operator')
+      expect(boot.created).toBe(true)
+      expect((await service.bootstrap('conformance-operator')).created).toBe(false)
+      const op: Caller = { principal: await service.authenticate('conformance-operator') }
+      return { service, op, storage }
+    }
+
+    async function agent(service: DockService, op: Caller, name: string): Promise<Caller> {
+      const { key } = await service.createPrincipal(op, 'default', { name, kind: 'agent', roles: ['member'] })
+      return { principal: await service.authenticate(key) }
+    }
+
+    it('service: 16 concurrent claimNext over 100 rows claim each row exactly once; revisions gap-free; audit verifies', async () => {
+      const { service, op } = await openService()
+      await service.createTable(op, 'default', tasksTable())
+      const created = new Set<string>()
+      for (let i = 0; i < 100; i++) created.add((await service.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })).id)
+      const agents = await Promise.all(Array.from({ length: 16 }, (_, i) => agent(service, op, `agent-${i}`)))
+
+      const claims: { row: string; by: string; token: number }[] = []
+      await Promise.all(
+        agents.map(async (caller) => {
+          for (;;) {
+            const got = await service.claimNext(caller, 'default', 'tasks', {})
+            if (got === null) return
+            claims.push({ row: got.row.id, by: caller.principal.id, token: got.lease.token })
+          }
+        }),
+      )
+      expect(claims).toHaveLength(100)
+      expect(new Set(claims.map((c) => c.row))).toEqual(created)
+      expect(new Set(claims.map((c) => c.token)).size).toBe(100)
+      const owned = await service.listRows(op, 'default', 'tasks', { statuses: ['in_progress'], limit: 500 })
+      expect(owned.items).toHaveLength(100)
+      for (const r of owned.items) expect(r.owner).toBe(claims.find((c) => c.row === r.id)?.by)
+
+      const ws = await service.getWorkspace(op, 'default')
+      const page = await service.listEvents(op, 'default', { since: 0, limit: 1000, filter: {} })
+      expect(page.items.map((e) => e.revision)).toEqual(Array.from({ length: ws.revision }, (_, i) => i + 1))
+      expect(page.items.filter((e) => e.type === 'row.claimed')).toHaveLength(100)
+      const audit = await service.verifyAudit(op, 'default')
+      expect(audit).toEqual({ ok: true, checked: ws.revision, headRevision: ws.revision, firstBreak: null })
+    })
+
+    it('service: claim, transition and release interleaved across agents keep one owner and one log', async () => {
+      const { service, op } = await openService()
+      await service.createTable(op, 'default', tasksTable())
+      for (let i = 0; i < 30; i++) await service.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })
+      const agents = await Promise.all(Array.from({ length: 6 }, (_, i) => agent(service, op, `worker-${i}`)))
+      const done: string[] = []
+      await Promise.all(
+        agents.map(async (caller, n) => {
+          let round = 0
+          for (;;) {
+            const got = await service.claimNext(caller, 'default', 'tasks', {})
+            if (got === null) return
+            round++
+            // Every third claim of some agents is given back, to be claimed again by someone.
+            if ((n + round) % 3 === 0) {
+              await service.release(caller, 'default', 'tasks', got.row.id, { fencingToken: got.lease.token })
+              continue
+            }
+            await service.transition(caller, 'default', 'tasks', got.row.id, { to: 'ready_for_review', fencingToken: got.lease.token })
+            done.push(got.row.id)
+          }
+        }),
+      )
+      expect(done).toHaveLength(30)
+      expect(new Set(done).size).toBe(30)
+      const audit = await service.verifyAudit(op, 'default')
+      expect(audit.ok).toBe(true)
+    })
+
+    it('service: concurrent creation of one workspace name yields one workspace and already_exists for the rest', async () => {
+      const { service, op } = await openService()
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => service.createWorkspace(op, 'shared')))
+      const ok = results.filter((r) => r.status === 'fulfilled')
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      expect(ok).toHaveLength(1)
+      for (const r of refused) {
+        expect(isDockError(r.reason)).toBe(true)
+        expect((r.reason as { code: string }).code).toBe('already_exists')
+      }
+      const names = (await service.storage.read((tx) => tx.listWorkspaces())).map((w) => w.name)
+      expect(names.sort()).toEqual(['default', 'shared'])
+    })
+  })
+}
+
+// ------------------------------------------------------------------ fixtures
+
+export function tasksTable(name = 'tasks'): Parameters<DockService['createTable']>[2] {
+  return {
+    name,
+    columns: [{ name: 'title', type: 'text', required: true }],
+    workflow: {
+      statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'],
+      initial: 'todo',
+      done: ['done'],
+      claim: { from: ['todo'], to: 'in_progress', leaseMs: 60_000, maxAttempts: 3, deadLetter: 'failed' },
+      transitions: [
+        { from: 'in_progress', to: 'ready_for_review', by: ['owner'] },
+        { from: 'in_progress', to: 'done', by: ['owner'] },
+        { from: 'ready_for_review', to: 'done', by: ['reviewer'], require: ['not:author'] },
+      ],
+    },
+  }
+}
+
+function workspace(id: string, name: string, over: Partial<WorkspaceRecord> = {}): WorkspaceRecord {
+  return { id, name, revision: 0, headHash: '0'.repeat(64), frozen: false, createdAt: iso(T0), ...over }
+}
+
+function principal(workspaceId: string, id: string, name: string, keyHash: string, over: Partial<PrincipalRecord> = {}): PrincipalRecord {
+  return {
+    id,
+    workspaceId,
+    name,
+    kind: 'agent',
+    roles: ['member'],
+    skills: ['ts', 'sql'],
+    status: 'active',
+    budget: { writesPerMinute: null },
+    publicKey: null,
+    createdAt: iso(T0),
+    createdBy: null,
+    keyHash,
+    ...over,
+  }
+}
+
+function table(workspaceId: string, name: string, over: Partial<Table> = {}): Table {
+  return {
+    id: `t_${name}`,
+    workspaceId,
+    name,
+    contractVersion: 1,
+    columns: [
+      { name: 'title', type: 'text', required: true },
+      { name: 'status', type: 'enum', values: ['todo', 'doing', 'done'] },
+    ],
+    workflow: {
+      statusColumn: 'status',
+      statuses: ['todo', 'doing', 'done'],
+      initial: 'todo',
+      done: ['done'],
+      claim: { from: ['todo'], to: 'doing', leaseMs: 60_000, maxAttempts: 3, deadLetter: 'done' },
+      transitions: [{ from: 'doing', to: 'done', by: ['owner'] }],
+    },
+    createdAt: iso(T0),
+    createdBy: 'p0',
+    ...over,
+  }
+}
+
+function row(workspaceId: string, tableName: string, id: string, seq: number, over: Partial<Row> = {}): Row {
+  return {
+    id,
+    workspaceId,
+    table: tableName,
+    values: { title: `row ${id}`, status: over.status ?? 'todo', nested: { a: [1, 2.5, 'x'], ünïcødé: '✓' } },
+    status: 'todo',
+    version: 1,
+    revision: seq,
+    contractVersion: 1,
+    createdBy: 'p0',
+    updatedBy: 'p0',
+    createdAt: iso(T0 + seq),
+    updatedAt: iso(T0 + seq),
+    owner: null,
+    leaseExpiresAt: null,
+    fencingToken: 0,
+    attempts: 0,
+    author: 'p0',
+    claimedFrom: null,
+    blockedBy: [],
+    requiredSkills: [],
+    priority: 0,
+    seq,
+    ...over,
+  }
+}
+
+function doc(workspaceId: string, id: string, title: string, over: Partial<Doc> = {}): Doc {
+  return {
+    id,
+    workspaceId,
+    title,
+    version: 1,
+    revision: 1,
+    sections: [
+      { key: 'intro', heading: 'Intro', level: 2, body: 'Hello **world** — “quotes”', version: 1, editedBy: 'p0', editedAt: iso(T0), revision: 1, lane: null },
+    ],
+    lock: null,
+    createdBy: 'p0',
+    updatedBy: 'p0',
+    createdAt: iso(T0),
+    updatedAt: iso(T0),
+    ...over,
+  }
+}
+
+function event(workspaceId: string, revision: number): DockEvent {
+  return {
+    workspaceId,
+    revision,
+    ts: iso(T0 + revision),
+    actor: 'p0',
+    type: 'row.updated',
+    target: { kind: 'row', id: `r${revision}`, table: 'tasks', status: 'todo' },
+    before: null,
+    // Key order, numbers and non-ASCII text must survive the round trip exactly.
+    after: { z: 1, a: [1.5, 1e21, -0, 'é', '\u2028', { y: null, b: true }], emoji: '🚢', big: 2 ** 53 - 1 },
+    requestId: `req-${revision}`,
+    signature: null,
+    prevHash: String(revision - 1).padStart(64, '0'),
+    hash: String(revision).padStart(64, 'a'),
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await sleep(10)
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))])
+}
