@@ -15,10 +15,20 @@ export interface SqliteStorageOptions {
 
 type Db = Database.Database
 
+interface WriteJob<T> {
+  readonly workspaceId: string | null
+  readonly fn: (tx: Tx) => Promise<T>
+  readonly resolve: (value: T) => void
+  readonly reject: (err: unknown) => void
+}
+
+/** Writes sharing one commit; bounded so one batch cannot hold the writer for long. */
+const MAX_BATCH = 128
+
 /**
- * Embedded store. One writer connection serialises all writes behind an async
- * mutex (SQLite allows one writer anyway); a second connection serves reads so
- * they see committed state only, never a half-done write transaction.
+ * Embedded store. One writer connection runs all writes in order (SQLite
+ * allows one writer anyway) and commits them in groups; a second connection
+ * serves reads so they see committed state only, never a half-done write.
  */
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const
@@ -45,32 +55,84 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     await this.#mutex.run(async () => {
+      this.#closed = true
       this.#reader.close()
       this.#writer.close()
     })
   }
 
-  async write<T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    let committedRevision: number | null = null
-    const result = await this.#mutex.run(async () => {
-      this.#writer.exec('BEGIN IMMEDIATE')
-      try {
-        const value = await fn(this.#writerTx)
-        this.#writer.exec('COMMIT')
-        if (workspaceId !== null) {
-          const ws = this.#writerTx.workspaceRevision(workspaceId)
-          committedRevision = ws
-        }
-        return value
-      } catch (err) {
-        if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK')
-        throw err
+  write<T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ workspaceId, fn, resolve, reject } as WriteJob<unknown>)
+      if (!this.#draining) {
+        this.#draining = true
+        // Let the current burst of requests enqueue before the first batch starts.
+        setImmediate(() => void this.#drain())
       }
     })
-    if (workspaceId !== null && committedRevision !== null) {
-      for (const listener of this.#listeners) listener(workspaceId, committedRevision)
+  }
+
+  readonly #queue: WriteJob<unknown>[] = []
+  #draining = false
+  #closed = false
+
+  /**
+   * Group commit: queued writes run one after another, each inside its own
+   * savepoint of one shared transaction, and the batch commits with a single
+   * fsync. Nobody hears "done" before that commit, so durability holds; a
+   * write that throws rolls back to its savepoint and is refused alone.
+   */
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        await this.#mutex.run(() => this.#runBatch())
+        // Yield to I/O so requests that arrived during the fsync join the next batch.
+        await new Promise<void>((r) => setImmediate(r))
+      }
+    } finally {
+      this.#draining = false
+      if (this.#queue.length > 0) {
+        this.#draining = true
+        setImmediate(() => void this.#drain())
+      }
     }
-    return result
+  }
+
+  async #runBatch(): Promise<void> {
+    if (this.#closed) {
+      for (const job of this.#queue.splice(0)) job.reject(new Error('storage is closed'))
+      return
+    }
+    const done: { job: WriteJob<unknown>; value: unknown }[] = []
+    const revisions = new Map<string, number>()
+    this.#writer.exec('BEGIN IMMEDIATE')
+    try {
+      while (this.#queue.length > 0 && done.length < MAX_BATCH) {
+        const job = this.#queue.shift()!
+        this.#writer.exec('SAVEPOINT job')
+        try {
+          const value = await job.fn(this.#writerTx)
+          this.#writer.exec('RELEASE job')
+          done.push({ job, value })
+          if (job.workspaceId !== null) {
+            const rev = this.#writerTx.workspaceRevision(job.workspaceId)
+            if (rev !== null) revisions.set(job.workspaceId, rev)
+          }
+        } catch (err) {
+          this.#writer.exec('ROLLBACK TO job')
+          this.#writer.exec('RELEASE job')
+          // Nothing of this job was applied, so it may hear its refusal before the batch commits.
+          job.reject(err)
+        }
+      }
+      this.#writer.exec('COMMIT')
+    } catch (err) {
+      if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK')
+      for (const { job } of done) job.reject(err)
+      return
+    }
+    for (const { job, value } of done) job.resolve(value)
+    for (const [workspaceId, revision] of revisions) for (const listener of this.#listeners) listener(workspaceId, revision)
   }
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
