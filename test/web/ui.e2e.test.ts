@@ -4,7 +4,7 @@
  * only watched, never reloaded, so what moves on screen came from the SSE feed.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -50,8 +50,19 @@ function card(status: string, title: string) {
   return page.locator(`[data-testid="board"] section[data-status="${status}"]`).getByRole('article', { name: title, exact: true })
 }
 
+/** Newest modification time of the UI sources, to rebuild a dist/web older than them. */
+function newestSource(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs)
+  }
+  return newest
+}
+
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/web/index.html'))) {
+  const index = join(ROOT, 'dist/web/index.html')
+  if (!existsSync(index) || statSync(index).mtimeMs < newestSource(join(ROOT, 'src/web'))) {
     execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' })
   }
   mkdirSync(ARTIFACTS, { recursive: true })
@@ -333,5 +344,10 @@ describe('web UI', () => {
       await page.screenshot({ path: join(ARTIFACTS, `${name}-390.png`), fullPage: true })
     }
     await page.setViewportSize({ width: 1280, height: 900 })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.getByRole('link', { name: 'Board' }).click()
+    await card('in_progress', 'Fix the build').waitFor()
+    await page.screenshot({ path: join(ARTIFACTS, 'board-dark-1280.png'), fullPage: true })
+    await page.emulateMedia({ colorScheme: 'light' })
   })
 })
