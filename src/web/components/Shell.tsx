@@ -1,13 +1,15 @@
-import { useEffect, useRef } from 'react'
+import { lazy, Suspense, useEffect, useRef } from 'react'
 import { useHashRoute } from '../hooks/useHashRoute.js'
 import { AppHeader } from './AppHeader.js'
 import { MainNav } from './MainNav.js'
 import { FeedProblemBanner } from './FeedProblemBanner.js'
 import { BoardView } from '../views/BoardView.js'
-import { DocsView } from '../views/DocsView.js'
-import { TrailView } from '../views/TrailView.js'
-import { SwimlanesView } from '../views/SwimlanesView.js'
 import { AgentsView } from '../views/AgentsView.js'
+
+// Views other than the board load on first visit (the docs view brings the markdown renderer).
+const DocsView = lazy(() => import('../views/DocsView.js').then((m) => ({ default: m.DocsView })))
+const TrailView = lazy(() => import('../views/TrailView.js').then((m) => ({ default: m.TrailView })))
+const SwimlanesView = lazy(() => import('../views/SwimlanesView.js').then((m) => ({ default: m.SwimlanesView })))
 
 const TITLES = { board: 'Board', docs: 'Docs', trail: 'Trail', swimlanes: 'Swimlanes', agents: 'Agents' } as const
 
@@ -34,11 +36,13 @@ export function Shell() {
       <MainNav current={route.view} />
       <FeedProblemBanner />
       <main id="main" ref={mainRef} tabIndex={-1} aria-label={TITLES[route.view]}>
-        {route.view === 'board' && <BoardView tableName={route.param} />}
-        {route.view === 'docs' && <DocsView docId={route.param} />}
-        {route.view === 'trail' && <TrailView />}
-        {route.view === 'swimlanes' && <SwimlanesView />}
-        {route.view === 'agents' && <AgentsView />}
+        <Suspense fallback={<p className="loading" role="status">Loading…</p>}>
+          {route.view === 'board' && <BoardView tableName={route.param} />}
+          {route.view === 'docs' && <DocsView docId={route.param} />}
+          {route.view === 'trail' && <TrailView />}
+          {route.view === 'swimlanes' && <SwimlanesView />}
+          {route.view === 'agents' && <AgentsView />}
+        </Suspense>
       </main>
     </div>
   )
