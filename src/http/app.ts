@@ -25,6 +25,21 @@ export interface DockAppOptions {
 
 export const DOCK_VERSION = '0.1.0'
 
+/** Deepest nesting of arrays and objects a JSON request body may have. */
+export const MAX_JSON_DEPTH = 128
+
+/** Iterative, so the check itself cannot overflow the stack. */
+function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!
+    if (v === null || typeof v !== 'object') continue
+    if (depth > max) return true
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+  }
+  return false
+}
+
 /** The HTTP edge: parses, authenticates and calls the service; it holds no rules of its own. */
 export async function createDockApp(options: DockAppOptions): Promise<FastifyInstance> {
   const { service } = options
@@ -35,6 +50,26 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
     keepAliveTimeout: 65_000,
     requestIdHeader: false,
     routerOptions: { maxParamLength: 256 },
+    // A malformed percent-escape in the path never reaches a route: still a problem body, not Fastify's JSON.
+    frameworkErrors: (_err, _request, reply) => {
+      void sendProblem(reply, toProblem(new DockError('invalid_input', 'the URL is not valid (malformed percent-encoding)')).problem)
+    },
+    // Requests Node's parser refuses (headers or URL too large, garbage) get a problem body too.
+    clientErrorHandler: (err, socket) => {
+      if ((err as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return
+      const code = (err as { code?: string }).code
+      const [status, reason, detail] =
+        code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', 'the request headers or URL are larger than the server accepts']
+          : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'Request Timeout', 'the request took too long to arrive']
+            : [400, 'Bad Request', 'the request is not valid HTTP']
+      const body = JSON.stringify({ type: 'https://dock.dev/errors/invalid_input', title: 'Invalid input', status, code: 'invalid_input', detail })
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`)
+      }
+      socket.destroy()
+    },
   })
 
   // Our own JSON parser keeps the raw text (signatures are checked over it) and maps bad JSON to invalid_input.
@@ -43,11 +78,17 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
     const text = typeof body === 'string' ? body : body.toString('utf8')
     request.rawBody = text
     if (text.trim() === '') return done(null, {})
+    let parsed: unknown
     try {
-      done(null, JSON.parse(text))
+      parsed = JSON.parse(text)
     } catch {
-      done(new DockError('invalid_input', 'request body is not valid JSON'), undefined)
+      return done(new DockError('invalid_input', 'request body is not valid JSON'), undefined)
     }
+    // Hashing and storing walk values recursively: a body nested thousands deep would blow the stack (a 500).
+    if (jsonDepthExceeds(parsed, MAX_JSON_DEPTH)) {
+      return done(new DockError('invalid_input', `request body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
+    }
+    done(null, parsed)
   })
 
   app.setErrorHandler((err, request, reply) => {

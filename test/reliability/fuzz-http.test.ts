@@ -1,0 +1,362 @@
+/**
+ * Promise 10 by property-based fuzzing of the HTTP API: random bodies,
+ * headers, paths, unicode, huge numbers, deep nesting and wrong types on every
+ * route pattern. Never a 5xx; every 4xx is application/problem+json with a
+ * string `code`; a refused request leaves the workspace revision unchanged.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { startDockServer, type DockServer } from '../../src/http/serve.js'
+import { ok } from './http.js'
+import { buildWorld, pathOf, routeKeysOf, ROUTES, type World } from './route-table.js'
+
+const OP = 'op-fuzz-secret'
+/** Runs per route pattern, and per cross-cutting property. */
+const RUNS_PER_ROUTE = Number(process.env['DOCK_FUZZ_RUNS_PER_ROUTE'] ?? 100)
+const RUNS = Number(process.env['DOCK_FUZZ_RUNS'] ?? 300)
+
+interface FuzzRequest {
+  readonly method: string
+  readonly path: string
+  readonly key: string | null
+  readonly headers: Record<string, string>
+  /** Raw request body text (undefined: none). */
+  readonly body?: string
+}
+
+interface Outcome {
+  readonly status: number
+  readonly contentType: string
+  readonly body: any
+  readonly revisionBefore: number
+  readonly revisionAfter: number
+}
+
+// ------------------------------------------------------------------ generators
+
+const HUGE_LITERALS = ['1e400', '-1e400', '123456789012345678901234567890', '9007199254740993', '-0', '0.0000000000000000000001', '1E+308', '2e-324']
+const JUNK_SEGMENTS = ['..', '.', '%', '%zz', '%00', '%2F', '%2e%2e', '%C0%AF', '%E2%80%AE', '~', 'default', 'DEFAULT', ' ', '%20', '\u0000', '😀', 'null', '-1', '0', '1e9']
+
+/** Strings with everything in them: any code point, long runs, lookalikes. */
+const weirdString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constantFrom('', ' ', '\n', '\u0000', '\uFEFF', '\u202E', 'ÿ', '😀'.repeat(50), 'a'.repeat(300), 'x'.repeat(70_000), '__proto__', 'constructor', 'todo', 'done', 'in_progress'),
+)
+
+/** A JSON value of a wrong or extreme kind, with placeholders that become literal huge numbers. */
+const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
+  weirdString,
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, -1, 0, 1, 2 ** 31, 2 ** 53, 1.5, -0.0001, Number.MAX_VALUE),
+  fc.constantFrom(...HUGE_LITERALS.map((h) => `__HUGE_${h}__`)),
+  fc.tuple(fc.integer({ min: 1, max: 60_000 }), fc.constantFrom('array', 'object')).map(([d, k]) => `__DEEP_${d}_${k}__`),
+  fc.boolean(),
+  fc.constant(null),
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.array(weirdString, { maxLength: 5 }),
+  fc.dictionary(weirdString, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }),
+)
+
+const KNOWN_FIELDS = [
+  'name', 'kind', 'roles', 'skills', 'budget', 'publicKey', 'columns', 'workflow', 'values', 'blockedBy', 'requiredSkills',
+  'priority', 'contractVersion', 'expectedVersion', 'fencingToken', 'leaseMs', 'where', 'to', 'title', 'content', 'body',
+  'heading', 'lane', 'token', 'statuses', 'claim', 'transitions', '__proto__', 'constructor',
+]
+
+/** JSON text with the placeholders of `weirdValue` spelled out: literal huge numbers, nesting too deep to build as a value. */
+function toJsonText(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/"__HUGE_([^"]+)__"/g, '$1')
+    .replace(/"__DEEP_(\d+)_(array|object)__"/g, (_, d: string, k: string) => nested(Number(d), k as 'array' | 'object'))
+}
+
+function nested(depth: number, kind: 'array' | 'object'): string {
+  return kind === 'array' ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+}
+
+/** Nested arrays or objects `depth` deep, inside an otherwise valid row body. */
+function deepText(depth: number, kind: 'array' | 'object'): string {
+  return `{"values":{"title":"deep","blob":${nested(depth, kind)}}}`
+}
+
+const rawBody: fc.Arbitrary<string | undefined> = fc.oneof(
+  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)) },
+  { weight: 4, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...KNOWN_FIELDS), weirdString), weirdValue, { maxKeys: 6 }).map(toJsonText) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
+  { weight: 1, arbitrary: fc.constantFrom('', 'null', '[]', '{', '{"a":}', '"str"', '1', 'true', '{"values":', '\u0000', '{"__proto__":{"x":1}}', '{"values":{"__proto__":{"status":"done"}}}') },
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 120_000 }), fc.constantFrom('array' as const, 'object' as const)).map(([d, k]) => deepText(d, k)) },
+  { weight: 1, arbitrary: fc.constant(undefined) },
+)
+
+const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c < 0x7f || c >= 0xa0).map((c) => String.fromCharCode(c)), maxLength: 60 })
+
+const headersArb: fc.Arbitrary<Record<string, string>> = fc.record(
+  {
+    'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/problem+json', 'application/json; charset=latin1'),
+    'if-match': fc.oneof(fc.constantFrom('"1"', '"2"', 'W/"1"', '1', '*', '"99999999999999999999"', '""', '"-1"', '"1.5"'), latin1),
+    'last-event-id': fc.oneof(fc.constantFrom('0', '1', '999999999', '-1', '1e3', '99999999999999999999'), latin1),
+    'x-request-id': latin1,
+    'x-dock-signature': latin1,
+    accept: fc.constantFrom('application/json', 'text/event-stream', '*/*', 'text/html'),
+  },
+  { requiredKeys: [] },
+)
+
+function fuzzSegment(valid: string): fc.Arbitrary<{ raw: boolean; value: string }> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constant({ raw: false, value: valid }) },
+    { weight: 2, arbitrary: weirdString.filter((s) => s.length <= 400).map((value) => ({ raw: false, value })) },
+    { weight: 1, arbitrary: fc.constantFrom(...JUNK_SEGMENTS).map((value) => ({ raw: true, value })) },
+  )
+}
+
+// ------------------------------------------------------------------ suite
+
+describe('HTTP API fuzzing', () => {
+  let dataDir = ''
+  let server: DockServer
+  let world: World
+  let routeKeys: string[] = []
+  let refused = 0
+  let accepted = 0
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'dock-fuzz-'))
+    // No sweeper: an expiring lease would move the revision under an unrelated refused request.
+    server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, sweepIntervalMs: 3_600_000 })
+    world = await buildWorld(server.url, OP)
+    await ok(server.url, 'POST', '/v1/workspaces/default/tables', {
+      key: OP,
+      body: { name: 'blobs', columns: [{ name: 'title', type: 'text' }, { name: 'blob', type: 'json' }], workflow: { statuses: ['open'] } },
+    })
+    routeKeys = routeKeysOf(await ok(server.url, 'GET', '/v1/openapi.json'))
+  })
+
+  afterAll(async () => {
+    console.info(`fuzz: ${accepted} requests accepted, ${refused} refused`)
+    await server?.close()
+    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
+  })
+
+  async function revision(): Promise<{ revision: number; frozen: boolean }> {
+    const w = await ok(server.url, 'GET', '/v1/workspaces/default', { key: OP })
+    return { revision: w.revision, frozen: w.frozen }
+  }
+
+  async function send(req: FuzzRequest): Promise<Outcome> {
+    const before = await revision()
+    if (before.frozen) await ok(server.url, 'POST', '/v1/workspaces/default/unfreeze', { key: OP })
+    const revisionBefore = before.frozen ? (await revision()).revision : before.revision
+    const headers: Record<string, string> = { ...req.headers }
+    if (req.key !== null) headers['authorization'] = `Bearer ${req.key}`
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), 20_000)
+    let status = 0
+    let contentType = ''
+    let body: any = null
+    try {
+      const canHaveBody = req.method !== 'GET' && req.method !== 'HEAD'
+      const res = await fetch(server.url + req.path, {
+        method: req.method,
+        headers,
+        ...(canHaveBody && req.body !== undefined ? { body: req.body } : {}),
+        signal: abort.signal,
+      })
+      status = res.status
+      contentType = res.headers.get('content-type') ?? ''
+      if (contentType.startsWith('text/event-stream')) abort.abort()
+      else {
+        const text = await res.text()
+        try {
+          body = text === '' ? null : JSON.parse(text)
+        } catch {
+          body = text
+        }
+      }
+    } finally {
+      clearTimeout(timer)
+    }
+    const revisionAfter = (await revision()).revision
+    if (status >= 400) refused++
+    else accepted++
+    return { status, contentType, body, revisionBefore, revisionAfter }
+  }
+
+  function check(req: FuzzRequest, o: Outcome): void {
+    const what = `${req.method} ${req.path.slice(0, 300)} key=${req.key === null ? 'none' : req.key === OP ? 'op' : req.key === world.memberKey ? 'member' : 'junk'} headers=${JSON.stringify(req.headers).slice(0, 300)} body=${(req.body ?? '').slice(0, 300)} → ${o.status} ${JSON.stringify(o.body)?.slice(0, 300)}`
+    expect(o.status, what).toBeGreaterThanOrEqual(200)
+    expect(o.status, what).toBeLessThan(500)
+    if (o.status >= 400) {
+      if (req.path.startsWith('/mcp') && o.body?.jsonrpc === '2.0') {
+        // /mcp speaks JSON-RPC: the MCP transport answers protocol errors (406, 400) as JSON-RPC errors.
+        expect(typeof o.body.error?.code, what).toBe('number')
+        expect(o.revisionAfter, `refused request changed the workspace: ${what}`).toBe(o.revisionBefore)
+        return
+      }
+      expect(o.contentType, what).toMatch(/^application\/problem\+json/)
+      if (req.method !== 'HEAD') {
+        expect(typeof o.body?.code, what).toBe('string')
+        expect(o.body.status, what).toBe(o.status)
+      }
+      expect(o.revisionAfter, `refused request changed the workspace: ${what}`).toBe(o.revisionBefore)
+    }
+  }
+
+  const keyArb = (): fc.Arbitrary<string | null> =>
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constant(OP) },
+      { weight: 3, arbitrary: fc.constant(world.memberKey) },
+      { weight: 1, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: latin1.filter((s) => s.trim() !== '') },
+    )
+
+  const queryArb = (routeKey: string): fc.Arbitrary<string> => {
+    const known = ['since', 'limit', 'status', 'owner', 'ready', 'cursor', 'table', 'doc', 'actor', 'type', 'format', 'wait', 'where', '__proto__']
+    const value = fc.oneof(weirdString, fc.constantFrom('0', '-1', '1', '1000', '1001', 'true', 'yes', 'NaN', 'Infinity', '1e400', '99999999999999999999', 'todo,done', 'row.*', 'markdown', ''))
+    return fc
+      .dictionary(fc.oneof(fc.constantFrom(...known), weirdString.filter((s) => s.length < 50)), value, { maxKeys: 4 })
+      .map((q) => {
+        const params = new URLSearchParams()
+        for (const [k, v] of Object.entries(q)) {
+          // A long-poll would legitimately hold the request; keep any valid wait tiny.
+          params.append(k, k === 'wait' && /^\s*\d/.test(v) ? '0.01' : v)
+        }
+        const s = params.toString()
+        return s === '' || routeKey.startsWith('POST') ? '' : `?${s}`
+      })
+  }
+
+  function requestArb(routeKey: string): fc.Arbitrary<FuzzRequest> {
+    const method = routeKey.slice(0, routeKey.indexOf(' '))
+    const template = routeKey.slice(routeKey.indexOf(' ') + 1)
+    const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)
+    const filled = pathOf(routeKey, world)
+    // The valid value of each parameter, read back from the filled template.
+    const parts = template.split('/')
+    const filledParts = filled.split('/')
+    const valid: Record<string, string> = {}
+    parts.forEach((p, i) => {
+      const m = /^\{(\w+)\}$/.exec(p)
+      if (m) valid[m[1]!] = decodeURIComponent(filledParts[i]!)
+    })
+    const segs = fc.tuple(...names.map((n) => fuzzSegment(valid[n]!)))
+    return fc.record({ segs, key: keyArb(), headers: headersArb, body: rawBody, query: queryArb(routeKey) }).map(({ segs, key, headers, body, query }) => {
+      let path = template
+      names.forEach((n, i) => {
+        const s = segs[i]!
+        path = path.replace(`{${n}}`, s.raw ? s.value : encodeURIComponent(s.value))
+      })
+      return { method, path: path + query, key, headers, ...(body !== undefined ? { body } : {}) }
+    })
+  }
+
+  it('every route pattern survives random requests', async () => {
+    expect(routeKeys.length).toBeGreaterThan(30)
+    for (const routeKey of routeKeys) {
+      await fc.assert(
+        fc.asyncProperty(requestArb(routeKey), async (req) => check(req, await send(req))),
+        { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+      )
+    }
+  }, 300_000)
+
+  it('random methods on random paths', async () => {
+    const segment = fc.oneof(
+      fc.constantFrom('v1', 'workspaces', 'default', 'tables', 'tasks', 'rows', 'docs', 'events', 'watch', 'claim', 'principals', 'sections', 'mcp', 'openapi.json', 'health'),
+      weirdString.filter((s) => s.length < 100).map(encodeURIComponent),
+      fc.constantFrom(...JUNK_SEGMENTS),
+    )
+    const arb = fc.record({
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'),
+      segments: fc.array(segment, { minLength: 0, maxLength: 9 }),
+      key: keyArb(),
+      headers: headersArb,
+      body: rawBody,
+    })
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ method, segments, key, headers, body }) => {
+        const req: FuzzRequest = { method, path: '/' + segments.join('/'), key, headers, ...(body !== undefined ? { body } : {}) }
+        check(req, await send(req))
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    )
+  }, 300_000)
+
+  it('row writes with values of every wrong type and size', async () => {
+    const writes = fc.record({
+      route: fc.constantFrom('POST rows', 'PATCH row', 'POST transition', 'POST claim-next'),
+      values: fc.dictionary(fc.oneof(fc.constantFrom('title', 'notes', 'n', 'status', 'blob', 'missing'), weirdString), weirdValue, { maxKeys: 5 }),
+      extra: fc.dictionary(fc.constantFrom('expectedVersion', 'fencingToken', 'priority', 'blockedBy', 'requiredSkills', 'contractVersion', 'to', 'leaseMs', 'where'), weirdValue, { maxKeys: 3 }),
+      key: keyArb(),
+      table: fc.constantFrom('tasks', 'blobs'),
+    })
+    await fc.assert(
+      fc.asyncProperty(writes, async ({ route, values, extra, key, table }) => {
+        const rowsPath = `/v1/workspaces/default/tables/${table}`
+        const path =
+          route === 'POST rows' ? `${rowsPath}/rows` : route === 'POST claim-next' ? `${rowsPath}/claim-next` : `${rowsPath}/rows/${world.rowId}${route === 'POST transition' ? '/transition' : ''}`
+        const body = route === 'POST claim-next' ? { where: values, ...extra } : { values, ...extra }
+        const req: FuzzRequest = { method: route.startsWith('PATCH') ? 'PATCH' : 'POST', path, key, headers: { 'content-type': 'application/json' }, body: toJsonText(body) }
+        check(req, await send(req))
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    )
+  }, 300_000)
+
+  it('contracts and docs with hostile shapes', async () => {
+    const column = fc.record(
+      { name: weirdString, type: fc.oneof(fc.constantFrom('text', 'number', 'integer', 'boolean', 'date', 'enum', 'principal', 'ref', 'json'), weirdString), required: weirdValue, default: weirdValue, values: weirdValue, table: weirdValue },
+      { requiredKeys: ['name', 'type'] },
+    )
+    const workflow = fc.record(
+      {
+        statuses: fc.oneof(fc.array(weirdString, { maxLength: 6 }), weirdValue),
+        initial: weirdValue,
+        done: weirdValue,
+        statusColumn: weirdValue,
+        claim: fc.oneof(fc.record({ from: weirdValue, to: weirdValue, leaseMs: weirdValue, maxAttempts: weirdValue, deadLetter: weirdValue }, { requiredKeys: [] }), weirdValue),
+        transitions: fc.oneof(fc.array(fc.record({ from: weirdValue, to: weirdValue, by: weirdValue, require: weirdValue }, { requiredKeys: [] }), { maxLength: 4 }), weirdValue),
+      },
+      { requiredKeys: ['statuses'] },
+    )
+    const arb = fc.oneof(
+      fc.record({ name: fc.oneof(weirdString, fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/)), columns: fc.array(column, { maxLength: 4 }), workflow }).map((b) => ({ method: 'POST', path: '/v1/workspaces/default/tables', body: b })),
+      fc.record({ columns: fc.array(column, { maxLength: 4 }), workflow, expectedVersion: weirdValue }, { requiredKeys: ['workflow'] }).map((b) => ({ method: 'PUT', path: '/v1/workspaces/default/tables/tasks/schema', body: b })),
+      fc.record({ title: weirdString, content: fc.oneof(weirdString, fc.string({ unit: 'grapheme', maxLength: 400 }).map((s) => `# ${s}\n\n## ${s}\n${s}`)) }).map((b) => ({ method: 'POST', path: '/v1/workspaces/default/docs', body: b })),
+      fc.record({ body: fc.oneof(weirdString, weirdValue), heading: weirdValue, expectedVersion: weirdValue, lane: weirdValue }, { requiredKeys: ['body'] }).map((b) => ({ method: 'PUT', path: `/v1/workspaces/default/docs/${world.docId}/sections/${world.section}`, body: b })),
+      fc.record({ content: fc.oneof(weirdString, weirdValue), expectedVersion: weirdValue }, { requiredKeys: [] }).map((b) => ({ method: 'PUT', path: `/v1/workspaces/default/docs/${world.docId}`, body: b })),
+    )
+    await fc.assert(
+      fc.asyncProperty(arb, keyArb(), async (r, key) => {
+        const req: FuzzRequest = { method: r.method, path: r.path, key, headers: { 'content-type': 'application/json' }, body: toJsonText(r.body) }
+        check(req, await send(req))
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    )
+  }, 300_000)
+
+  it('deep nesting is refused at the edge, not by a stack overflow', async () => {
+    for (const depth of [5, 120, 200, 5_000, 100_000]) {
+      for (const kind of ['array', 'object'] as const) {
+        for (const path of ['/v1/workspaces/default/tables/blobs/rows', `/v1/workspaces/default/tables/blobs/rows/${world.rowId}`, '/mcp']) {
+          const req: FuzzRequest = { method: 'POST', path, key: OP, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: deepText(depth, kind) }
+          const o = await send(req)
+          check(req, o)
+          if (depth > 128) expect(o.status, `${path} depth ${depth}`).toBe(400)
+        }
+      }
+    }
+  })
+
+  it('the hash chain still verifies after the whole fuzz', async () => {
+    const audit = await ok(server.url, 'GET', '/v1/workspaces/default/audit/verify', { key: OP })
+    expect(audit).toMatchObject({ ok: true, firstBreak: null })
+  })
+})
