@@ -325,7 +325,8 @@ export class DockClient {
     for (let attempt = 1; ; attempt++) {
       const body = fn(section?.body ?? '', section)
       try {
-        return await this.writeSection(doc, key, { body, expectedVersion: section?.version }, req)
+        // Version 0 means "no such section yet": two racing creators cannot both win.
+        return await this.writeSection(doc, key, { body, expectedVersion: section?.version ?? 0 }, req)
       } catch (err) {
         if (!isConflict(err) || attempt >= maxAttempts) throw err
         section = asSection(err.current, key) ?? (await this.#findSection(doc, key, req))
@@ -352,6 +353,7 @@ export class DockClient {
     if (expectedVersion === undefined) {
       const section = await this.#findSection(doc, key, req)
       if (section) ({ base, mine, expectedVersion } = merged(base, mine, section))
+      else expectedVersion = 0
     }
     for (let attempt = 1; ; attempt++) {
       try {
