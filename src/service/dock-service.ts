@@ -1107,8 +1107,18 @@ export class DockService {
     return w
   }
 
+  /** Workspace ids and names never change, so the write path resolves them once per node. */
+  readonly #workspaceIds = new Map<string, string>()
+
   async #write<T>(caller: Caller, ws: string, opts: { operatorAuthority?: boolean }, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
-    const w = await this.#readWorkspace(caller, ws)
+    let id = this.#workspaceIds.get(ws)
+    if (id === undefined) {
+      id = (await this.#readWorkspace(caller, ws)).id
+      if (this.#workspaceIds.size > 10_000) this.#workspaceIds.clear()
+      this.#workspaceIds.set(ws, id)
+    }
+    if (id !== caller.principal.workspaceId) throw new DockError('not_found', `no workspace ${ws}`)
+    const w = { id }
     const signature = this.#checkSignature(caller)
     const now = this.#now()
     this.#budget.take(caller.principal.id, caller.principal.budget.writesPerMinute, now)
