@@ -289,6 +289,15 @@ describe('web UI', () => {
     const then = asOf.locator('section[data-status="in_progress"]').getByRole('article', { name: 'Write the spec', exact: true })
     await then.waitFor()
     expect(await then.getByTestId('card-owner').textContent()).toBe('agent-1')
+
+    // From an event in the trail: "Show tasks as of #N" picks the table and revision for you.
+    const transitioned = page.locator('[data-testid="event-list"] li[data-type="row.transitioned"]').first()
+    await transitioned.locator('summary').click()
+    const rev = Number((await transitioned.getAttribute('data-revision')) ?? 'NaN')
+    await transitioned.getByRole('button', { name: `Show ${TABLE} as of #${rev}` }).click()
+    await page.getByTestId('as-of-revision').filter({ hasText: String(rev) }).waitFor()
+    await asOf.locator('section[data-status="ready_for_review"]').getByRole('article', { name: 'Write the spec', exact: true }).waitFor()
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('time-travel-heading')
     await page.screenshot({ path: join(ARTIFACTS, 'trail-1280.png'), fullPage: true })
 
     await page.getByRole('link', { name: 'Swimlanes' }).click()

@@ -3,11 +3,17 @@ import { useWorkspace } from '../hooks/useWorkspace.js'
 import { describeTarget } from '../lib/eventFilter.js'
 import { formatTime } from '../lib/time.js'
 
-export function EventItem({ event }: { readonly event: DockEvent }) {
+interface Props {
+  readonly event: DockEvent
+  /** Offered on row events: show the row's table as of this event's revision. */
+  readonly onTimeTravel?: ((table: string, revision: number) => void) | undefined
+}
+
+export function EventItem({ event, onTimeTravel }: Props) {
   const { nameOf } = useWorkspace()
   const e = event
   return (
-    <li className={`event event-${e.type.split('.')[0]}`} data-type={e.type}>
+    <li className={`event event-${e.type.split('.')[0]}`} data-type={e.type} data-revision={e.revision}>
       <details>
         <summary>
           <span className="event-rev mono">#{e.revision}</span>
@@ -22,6 +28,13 @@ export function EventItem({ event }: { readonly event: DockEvent }) {
           {e.requestId && <div><dt>request</dt><dd className="mono small">{e.requestId}</dd></div>}
           {e.signature && <div><dt>signed</dt><dd className="mono small">{e.signature.slice(0, 32)}…</dd></div>}
         </dl>
+        {onTimeTravel && e.target.kind === 'row' && e.target.table && (
+          <p className="event-actions">
+            <button type="button" onClick={() => onTimeTravel(e.target.table!, e.revision)}>
+              Show {e.target.table} as of #{e.revision}
+            </button>
+          </p>
+        )}
         <div className="event-states">
           {e.before !== null && e.before !== undefined && (
             <div><h4>Before</h4><pre>{JSON.stringify(e.before, null, 2)}</pre></div>

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react'
 import type { DockEvent, Table } from '../../domain/types.js'
 import { describeError } from '../api/client.js'
 import { useWorkspace } from '../hooks/useWorkspace.js'
@@ -19,7 +19,12 @@ interface Loaded {
  * row events. The events are read once per "Show"; scrubbing then re-renders
  * from them without another request.
  */
-export function TimeTravel({ tables }: { readonly tables: readonly Table[] }) {
+export interface TravelRequest {
+  readonly table: string
+  readonly revision: number
+}
+
+export function TimeTravel({ tables, request }: { readonly tables: readonly Table[]; readonly request?: TravelRequest | null }) {
   const { api, workspace } = useWorkspace()
   const id = useId()
   const [tableName, setTableName] = useState('')
@@ -32,22 +37,16 @@ export function TimeTravel({ tables }: { readonly tables: readonly Table[] }) {
   const revision = revisionText === '' ? workspace.revision : Number(revisionText)
   const valid = Number.isInteger(revision) && revision >= 0
 
-  async function show(e: FormEvent) {
-    e.preventDefault()
-    if (!valid) {
-      setError('Revision must be a whole number of 0 or more.')
-      return
-    }
-    if (!chosen) return
+  const load = useCallback(async (name: string) => {
     setBusy(true)
     setError(null)
     try {
       const through = workspace.revision
-      const table = await api.table(chosen)
+      const table = await api.table(name)
       const events: DockEvent[] = []
       let since = 0
       for (;;) {
-        const page = await api.events(since, PAGE, { table: chosen, type: 'row.*' })
+        const page = await api.events(since, PAGE, { table: name, type: 'row.*' })
         events.push(...page.items)
         if (page.items.length < PAGE) break
         since = page.items[page.items.length - 1]!.revision
@@ -58,15 +57,34 @@ export function TimeTravel({ tables }: { readonly tables: readonly Table[] }) {
     } finally {
       setBusy(false)
     }
+  }, [api, workspace.revision])
+
+  function show(e: FormEvent) {
+    e.preventDefault()
+    if (!valid) {
+      setError('Revision must be a whole number of 0 or more.')
+      return
+    }
+    if (chosen) void load(chosen)
   }
+
+  // "View as of here" from an event in the trail: pick the table and revision, load, and bring the view into sight.
+  useEffect(() => {
+    if (!request) return
+    setTableName(request.table)
+    setRevisionText(String(request.revision))
+    void load(request.table)
+    document.getElementById('time-travel-heading')?.focus()
+    // Only a new request should trigger this, not a new `load` identity.
+  }, [request])
 
   const current = loaded && loaded.table.name === chosen && valid ? loaded : null
   const rows = useMemo(() => (current ? rowsAsOf(current.events, current.table.name, revision) : []), [current, revision])
   const stale = current !== null && revision > current.through
 
   return (
-    <section className="time-travel" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Time travel</h2>
+    <section className="time-travel" aria-labelledby="time-travel-heading">
+      <h2 id="time-travel-heading" tabIndex={-1}>Time travel</h2>
       <p className="muted small">See a table as it was at a revision, rebuilt from the log. After the first Show, the slider updates the view directly.</p>
       <form className="filters" onSubmit={show}>
         <span className="field">

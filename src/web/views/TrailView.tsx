@@ -6,7 +6,7 @@ import { useFeed, useWorkspace } from '../hooks/useWorkspace.js'
 import { matchesFilters } from '../lib/eventFilter.js'
 import { TrailFilters } from '../components/TrailFilters.js'
 import { EventList } from '../components/EventList.js'
-import { TimeTravel } from '../components/TimeTravel.js'
+import { TimeTravel, type TravelRequest } from '../components/TimeTravel.js'
 import type { Table } from '../../domain/types.js'
 
 const WINDOW = 1000
@@ -26,6 +26,7 @@ export function TrailView() {
   const [error, setError] = useState<string | null>(null)
   const [tables, setTables] = useState<readonly Table[]>([])
   const [docs, setDocs] = useState<readonly DocSummary[]>([])
+  const [travel, setTravel] = useState<TravelRequest | null>(null)
   const generation = useRef(0)
   const headAtOpen = useRef(workspace.revision)
 
@@ -78,7 +79,10 @@ export function TrailView() {
       <div className="view-toolbar"><h1>Trail</h1></div>
       <TrailFilters value={filters} onChange={setFilters} tables={tables} docs={docs} />
       {error && <p className="error" role="alert">{error}</p>}
-      <EventList events={events} />
+      <p className="small">
+        <button type="button" className="link-button" onClick={() => document.getElementById('time-travel-heading')?.focus()}>Jump to time travel</button>
+      </p>
+      <EventList events={events} onTimeTravel={(table, revision) => setTravel({ table, revision })} />
       <div className="load-more">
         {loading && <p className="loading" role="status">Loading events…</p>}
         {!loading && lo !== null && lo > 0 && (
@@ -88,7 +92,7 @@ export function TrailView() {
         )}
         {!loading && lo === 0 && <p className="muted small">Start of the log. {events.length} event{events.length === 1 ? '' : 's'} shown.</p>}
       </div>
-      <TimeTravel tables={tables} />
+      <TimeTravel tables={tables} request={travel} />
     </div>
   )
 }
