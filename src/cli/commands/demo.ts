@@ -1,13 +1,138 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 import type { Command } from 'commander'
 
+import { DockClient } from '../../client/index.js'
+import { startDockServer, type DockServer } from '../../http/serve.js'
+import { boardUrl } from '../board-url.js'
 import { CliError } from '../cli-error.js'
-import type { CliIo } from '../io.js'
+import { globalOptions } from '../context.js'
+import { TASKS_TABLE } from '../demo/demo-script.js'
+import { Narrator } from '../demo/narrator.js'
+import { Pace } from '../demo/pace.js'
+import { renderSummary, runDemo } from '../demo/run-demo.js'
+import { formatJson } from '../format.js'
+import { untilAborted, type CliIo } from '../io.js'
+import { parseInteger } from '../parse.js'
 
-export function registerDemoCommand(program: Command, _io: CliIo): void {
+interface DemoOptions {
+  fast?: boolean
+  pace?: string
+  port?: string
+  keep?: boolean
+}
+
+/** Where the demo runs: its own server in-process, or a fresh workspace on a running one. */
+interface DemoTarget {
+  readonly url: string
+  readonly operatorKey: string
+  readonly workspace: string
+  close(): Promise<void>
+}
+
+const DEFAULT_PACE_MS = 700
+
+/**
+ * `dock demo`: a crew of scripted agents (a planner, three workers, a
+ * reviewer), each with its own key, works a task board through the SDK while
+ * the trail is narrated; it ends with a summary and the audit verdict.
+ */
+export function registerDemoCommand(program: Command, io: CliIo): void {
   program
     .command('demo')
-    .description('a scripted crew of agents working a task board (work in progress)')
-    .action(() => {
-      throw new CliError('usage', 'dock demo is not ready yet')
+    .description('watch a crew of agents (planner, three workers, reviewer) work a task board, live')
+    .option('--fast', 'no pauses (for tests and the impatient)')
+    .option('--pace <ms>', `length of one beat between steps (default ${DEFAULT_PACE_MS})`)
+    .option('-p, --port <port>', 'port of the in-process server (default: a free one)')
+    .option('--keep', 'keep the in-process server up after the demo, until Ctrl-C (default on a terminal)')
+    .option('--no-keep', 'stop the in-process server when the demo ends')
+    .addHelpText(
+      'after',
+      `
+Without --url the demo starts its own server on a free port with a temporary data directory.
+With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh workspace there.
+--json prints the narration on stderr and a JSON summary on stdout.`,
+    )
+    .action(async (opts: DemoOptions, cmd: Command) => {
+      const options = globalOptions(cmd, io)
+      const fast = opts.fast === true
+      const paceMs = fast ? 0 : opts.pace === undefined ? DEFAULT_PACE_MS : parseInteger(opts.pace, '--pace')
+      const colour = io.isTTY && !options.json && (io.env['NO_COLOR'] ?? '') === ''
+      const write = options.json ? io.stderr : io.stdout
+      const explicitUrl = cmd.optsWithGlobals<{ url?: string }>().url
+      const target = explicitUrl === undefined ? await startOwnServer(opts) : await freshWorkspace(explicitUrl, options.token)
+      const inProcess = explicitUrl === undefined
+      const keep = inProcess && (opts.keep ?? (io.isTTY && !fast))
+
+      try {
+        const narrator = new Narrator({ write, colour }, ['operator', 'planner', 'worker-1', 'worker-2', 'worker-3', 'reviewer'])
+        narrator.line(`Dock demo: a planner, three workers and a reviewer coordinate through one workspace.`)
+        narrator.line(`server:   ${target.url}${inProcess ? ' (in-process, temporary data)' : ''}`)
+        narrator.line(`board:    ${boardUrl(target.url, TASKS_TABLE)}`)
+        narrator.line(`key:      ${target.operatorKey}  (operator of workspace "${target.workspace}": paste it into the board's sign-in)`)
+        if (!fast) await new Pace(paceMs * 3, io.signal).beat()
+
+        const summary = await runDemo({
+          url: target.url,
+          operatorKey: target.operatorKey,
+          workspace: target.workspace,
+          narrator,
+          pace: new Pace(paceMs, io.signal),
+          signal: io.signal,
+        })
+        narrator.heading('Summary')
+        write(renderSummary(summary, narrator))
+        if (options.json) io.stdout(formatJson(summary))
+        if (!summary.allDone) throw new CliError('internal', 'the demo ended with tasks that are not done')
+        if (!summary.audit.ok) throw new CliError('audit_broken', 'the audit chain does not verify')
+
+        if (keep) {
+          narrator.line(`\nThe server stays up: browse the board, docs and trail at ${boardUrl(target.url)} — Ctrl-C to stop.`)
+          await untilAborted(io.signal)
+        } else if (inProcess && !fast) {
+          narrator.line(`\n(run \`dock demo --keep\` to keep the server up and explore the board afterwards)`)
+        }
+      } finally {
+        await target.close()
+      }
     })
+}
+
+async function startOwnServer(opts: DemoOptions): Promise<DemoTarget> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dock-demo-'))
+  let server: DockServer
+  try {
+    server = await startDockServer({
+      host: '127.0.0.1',
+      port: opts.port === undefined ? 0 : parseInteger(opts.port, '--port'),
+      dataDir,
+      logger: false,
+    })
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true })
+    throw err
+  }
+  if (server.operatorKey === null) {
+    await server.close()
+    throw new CliError('internal', 'the demo server started without generating an operator key')
+  }
+  return {
+    url: server.url,
+    operatorKey: server.operatorKey,
+    workspace: 'default',
+    async close() {
+      await server.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+async function freshWorkspace(url: string, token: string | undefined): Promise<DemoTarget> {
+  if (token === undefined) throw new CliError('missing_token', 'a demo on a running server needs an operator key: --token or DOCK_TOKEN')
+  const operator = new DockClient({ baseUrl: url, token })
+  const name = `demo-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`
+  const created = await operator.createWorkspace(name)
+  return { url: operator.baseUrl, operatorKey: created.operator.key, workspace: created.workspace.name, close: async () => undefined }
 }
