@@ -101,7 +101,7 @@ const DEFAULT_ATTEMPTS = 5
 
 /**
  * @example
- * const dock = new DockClient({ baseUrl: 'http://127.0.0.1:4747', token: process.env.DOCK_TOKEN })
+ * const dock = new DockClient({ baseUrl: 'http://127.0.0.1:4747', token: agentKey })
  * const next = await dock.claimNext('tasks')
  * if (next) await dock.transition('tasks', next.row.id, { to: 'done', fencingToken: next.lease.token })
  */
@@ -403,14 +403,25 @@ export class DockClient {
   watch(options: WatchOptions = {}): AsyncGenerator<DockEvent, void, undefined> {
     const { since: _since, signal: _signal, retryMinMs: _min, retryMaxMs: _max, onReconnect: _on, ...filters } = options
     const path = `${this.#ws()}/watch`
-    return watchEvents(async (since, signal) => {
+    const connect = async (since: number | undefined, signal: AbortSignal): Promise<Response> => {
       const headers: Record<string, string> = { accept: 'text/event-stream' }
       if (since !== undefined) headers['last-event-id'] = String(since)
       const url = this.#url(path, { since, ...filterQuery(filters) })
       const response = await this.#fetch(url, { method: 'GET', headers: this.#headers(headers), signal })
       if (!response.ok) throw await this.#error(response, 'GET', path)
       return response
-    }, options)
+    }
+    if (options.since !== 'now') return watchEvents(connect, { ...options, since: options.since })
+    return (async function* (client: DockClient) {
+      let revision: number
+      try {
+        revision = (await client.getWorkspace(client.workspace, { signal: options.signal })).revision
+      } catch (err) {
+        if (options.signal?.aborted) return
+        throw err
+      }
+      yield* watchEvents(connect, { ...options, since: revision })
+    })(this)
   }
 
   /** Re-checks the hash chain end to end; reports the first break. */

@@ -4,8 +4,11 @@ import { isDockApiError } from './dock-api-error.js'
 import { SseParser } from './sse-parser.js'
 
 export interface WatchOptions extends EventFilters {
-  /** Deliver events after this revision; default: only events from now on. */
-  readonly since?: number
+  /**
+   * Deliver events after this revision. Default 0 (the whole log, then live);
+   * `'now'` starts at the workspace's current revision.
+   */
+  readonly since?: number | 'now'
   /** Ends the watch: the iterator finishes quietly. */
   readonly signal?: AbortSignal
   /** First reconnect delay after a disconnect (ms, default 250); doubles up to `retryMaxMs`. */
@@ -36,7 +39,10 @@ export type WatchConnect = (since: number | undefined, signal: AbortSignal) => P
  * at or below it that a replay sends again. Refusals (401, 403, 404 …) end the
  * watch with a DockApiError; network drops and 5xx reconnect with backoff.
  */
-export async function* watchEvents(connect: WatchConnect, options: WatchOptions = {}): AsyncGenerator<DockEvent, void, undefined> {
+export async function* watchEvents(
+  connect: WatchConnect,
+  options: WatchOptions & { readonly since?: number } = {},
+): AsyncGenerator<DockEvent, void, undefined> {
   const outer = options.signal
   const inner = new AbortController()
   const onAbort = (): void => inner.abort(outer?.reason)

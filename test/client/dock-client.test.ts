@@ -358,6 +358,31 @@ describe('DockClient: log, watch, audit, operator controls', () => {
     expect(got).toEqual([])
   })
 
+  it("watch({ since: 'now' }) skips the past and delivers what happens next", async () => {
+    const before = await fx.op.createRow('tasks', { values: { title: 'in the past' } })
+    let opened!: () => void
+    const streamOpened = new Promise<void>((resolve) => (opened = resolve))
+    const client = new DockClient({
+      baseUrl: fx.url,
+      token: OPERATOR_TOKEN,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init)
+        if (String(input).includes('/watch')) opened()
+        return response
+      },
+    })
+    const ac = new AbortController()
+    const iterator = client.watch({ since: 'now', table: 'tasks', signal: ac.signal })
+    const first = iterator.next()
+    await streamOpened
+    const after = await fx.op.createRow('tasks', { values: { title: 'in the future' } })
+    const { value } = await first
+    ac.abort()
+    await iterator.return()
+    expect(value?.target.id).toBe(after.id)
+    expect(value?.target.id).not.toBe(before.id)
+  })
+
   it('verifies the audit chain', async () => {
     const report = await fx.op.verifyAudit()
     expect(report.ok).toBe(true)
