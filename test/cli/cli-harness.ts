@@ -22,6 +22,18 @@ export interface RunOptions {
 
 /** Runs `dock <argv…>` in-process with captured output. */
 export async function dock(argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return startDock(argv, options).done
+}
+
+export interface RunningCli {
+  /** The output so far. */
+  readonly stdout: () => string
+  readonly stderr: () => string
+  readonly done: Promise<CliResult>
+}
+
+/** Starts `dock <argv…>` in-process; for long-running commands, read the output while it runs. */
+export function startDock(argv: readonly string[], options: RunOptions = {}): RunningCli {
   let stdout = ''
   let stderr = ''
   const io: CliIo = {
@@ -35,8 +47,8 @@ export async function dock(argv: readonly string[], options: RunOptions = {}): P
     isTTY: options.isTTY ?? false,
     signal: options.signal ?? new AbortController().signal,
   }
-  const code = await runCli(argv, io)
-  return { code, stdout, stderr }
+  const done = runCli(argv, io).then((code) => ({ code, stdout, stderr }))
+  return { stdout: () => stdout, stderr: () => stderr, done }
 }
 
 export interface CliServer {
