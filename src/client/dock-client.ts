@@ -115,8 +115,10 @@ export class DockClient {
     this.#options = Object.freeze({ ...options })
     this.baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
     this.workspace = options.workspace ?? 'default'
-    // Bind: a detached global fetch throws "Illegal invocation" in browsers.
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+    // Never call fetch as a method of this client: a browser's native fetch
+    // throws "Illegal invocation" when `this` is anything but window/undefined.
+    const custom = options.fetch
+    this.#fetch = custom ? (input, init) => custom(input, init) : (input, init) => globalThis.fetch(input, init)
   }
 
   /** The same credentials against another workspace. */
