@@ -383,6 +383,45 @@ describe('DockClient: log, watch, audit, operator controls', () => {
     expect(value?.target.id).not.toBe(before.id)
   })
 
+  it('pages through the log with limit and nextSince', async () => {
+    const since = (await fx.op.getWorkspace()).revision
+    for (let i = 0; i < 5; i++) await fx.op.createRow('tasks', { values: { title: `page ${i}` } })
+    const seen: number[] = []
+    let cursor = since
+    for (;;) {
+      const page = await fx.op.events({ since: cursor, limit: 2, type: 'row.created' })
+      if (page.items.length === 0) break
+      expect(page.items.length).toBeLessThanOrEqual(2)
+      seen.push(...page.items.map((e) => e.revision))
+      cursor = page.nextSince
+    }
+    expect(seen).toHaveLength(5)
+    expect(seen).toEqual([...seen].sort((a, b) => a - b))
+  })
+
+  it('ends a watch with principal_suspended when its principal is suspended', async () => {
+    const agent = await fx.principal('watcher-to-suspend')
+    const since = (await fx.op.getWorkspace()).revision
+    const ac = new AbortController()
+    const seen: string[] = []
+    const outcome = (async () => {
+      for await (const e of agent.client.watch({ since, table: 'tasks', signal: ac.signal, retryMinMs: 10 })) {
+        seen.push(e.type)
+        if (seen.length === 1) await fx.op.suspend('watcher-to-suspend')
+      }
+    })().then(
+      () => 'ended',
+      (err: unknown) => err,
+    )
+    await fx.op.createRow('tasks', { values: { title: 'trigger' } })
+    const err = await outcome
+    ac.abort()
+    await fx.op.resume('watcher-to-suspend')
+    expect(isDockApiError(err)).toBe(true)
+    expect((err as DockApiError).code).toBe('principal_suspended')
+    expect(seen[0]).toBe('row.created')
+  })
+
   it('verifies the audit chain', async () => {
     const report = await fx.op.verifyAudit()
     expect(report.ok).toBe(true)
