@@ -24,6 +24,11 @@ export function createProcessIo(): CliIo {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  // `dock log | head`: the reader left; stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0)
+    throw err
+  })
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),

@@ -146,3 +146,11 @@ export function parseAssignments(assignments: readonly string[], columns: readon
   }
   return values
 }
+
+/** Text given once: inline (a flag) or from a file (`-` is standard input). */
+export function textFrom(file: string | undefined, inline: string | undefined, what: string): string {
+  if (file !== undefined && inline !== undefined) throw new CliError('usage', `give ${what} once: a file or the inline flag, not both`)
+  if (inline !== undefined) return inline
+  if (file !== undefined) return readTextFile(file)
+  throw new CliError('usage', `${what} is missing: give a file, - for standard input, or the inline flag`)
+}

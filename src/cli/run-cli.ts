@@ -13,7 +13,7 @@ import { registerClaimCommand } from './commands/claim.js'
 import { registerClaimNextCommand } from './commands/claim-next.js'
 import { registerDemoCommand } from './commands/demo.js'
 import { registerDocCommand } from './commands/doc.js'
-import { registerFreezeCommands } from './commands/freeze.js'
+import { registerFreezeCommand } from './commands/freeze.js'
 import { registerHeartbeatCommand } from './commands/heartbeat.js'
 import { registerInitCommand } from './commands/init.js'
 import { registerLogCommand } from './commands/log.js'
@@ -24,6 +24,7 @@ import { registerReleaseCommand } from './commands/release.js'
 import { registerRowCommand } from './commands/row.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerTableCommand } from './commands/table.js'
+import { registerUnfreezeCommand } from './commands/unfreeze.js'
 import { registerWatchCommand } from './commands/watch.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js'
 import type { CliIo } from './io.js'
@@ -61,7 +62,8 @@ export function createProgram(io: CliIo): Command {
   registerWatchCommand(program, io)
   registerLogCommand(program, io)
   registerAuditCommand(program, io)
-  registerFreezeCommands(program, io)
+  registerFreezeCommand(program, io)
+  registerUnfreezeCommand(program, io)
   registerMcpCommand(program, io)
   registerDemoCommand(program, io)
   return program

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { buildTableInput } from '../../src/cli/commands/table.js'
+import { buildTableInput } from '../../src/cli/commands/table-create.js'
 import { formatCell, renderTable } from '../../src/cli/format.js'
 import { parseAssignments, parseColumnSpec, parseDuration, parseTransitionSpec } from '../../src/cli/parse.js'
 
