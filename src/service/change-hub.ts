@@ -111,6 +111,11 @@ class WorkspaceTail {
 
   #catchUp(): Promise<void> {
     if (this.#fetching !== null) return this.#fetching
+    // Nothing to read (a repeated or stale hint): return before starting a round. A round that
+    // never awaits would run its `finally` before the assignment below, leaving a settled promise
+    // in #fetching for good, and every later hint would be ignored (watchers then wake only on
+    // their timeout).
+    if (this.#loaded >= 0 && this.#loaded >= this.#hinted) return Promise.resolve()
     this.#fetching = (async () => {
       let failed = false
       try {
