@@ -15,7 +15,7 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    // `DOCK_API=http://127.0.0.1:8080 npx vite -c src/web/vite.config.ts` for UI development.
-    proxy: { '/v1': { target: process.env.DOCK_API ?? 'http://127.0.0.1:8080', changeOrigin: false } },
+    // `DOCK_API=http://127.0.0.1:4747 npx vite -c src/web/vite.config.ts` for UI development.
+    proxy: { '/v1': { target: process.env.DOCK_API ?? 'http://127.0.0.1:4747', changeOrigin: false } },
   },
 })
