@@ -41,6 +41,19 @@ export function createProgram(io: CliIo): Command {
     .option('--workspace <ws>', 'workspace id or name (env DOCK_WORKSPACE, default "default")')
     .option('--json', 'print JSON for scripts instead of tables')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Environment: DOCK_URL, DOCK_TOKEN, DOCK_WORKSPACE (for the client commands);
+DOCK_PORT, DOCK_HOST, DOCK_DATA_DIR, DOCK_DATABASE_URL, DOCK_OPERATOR_TOKEN (for serve and init).
+
+Refusals print "error <code>: message" on stderr. Exit status: 0 ok, 1 failure,
+2 bad usage or input, 3 conflict (stale version, taken claim, refused transition:
+re-read and retry), 4 no key or not allowed, 5 not found, 6 frozen, locked or
+suspended, 7 budget or rate limit.
+
+Try it: dock demo`,
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text),

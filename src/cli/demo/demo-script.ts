@@ -23,6 +23,8 @@ export const REVIEWER: CrewMember = { name: 'reviewer', roles: ['reviewer'], ski
 
 /** The worker whose first progress note is written from a stale read, on purpose. */
 export const STALE_WRITER = 'worker-2'
+/** The worker that tries to approve its own first task, to show the review gate (it always has work: only it does frontend). */
+export const SELF_APPROVER = 'worker-2'
 /** The task the reviewer sends back once. */
 export const SENT_BACK_TASK = 'T2'
 

@@ -3,7 +3,7 @@ import { DockClient } from '../../client/index.js'
 import type { Row } from '../../domain/types.js'
 import { renderTable } from '../format.js'
 import { emptyStats, type DemoContext, type DemoStats } from './demo-context.js'
-import { DEMO_TASKS, PLANNER, REVIEWER, SENT_BACK_TASK, STALE_WRITER, TASKS_TABLE, WORKERS, type CrewMember } from './demo-script.js'
+import { DEMO_TASKS, PLANNER, REVIEWER, SELF_APPROVER, SENT_BACK_TASK, STALE_WRITER, TASKS_TABLE, WORKERS, type CrewMember } from './demo-script.js'
 import type { Narrator } from './narrator.js'
 import type { Pace } from './pace.js'
 import { Planner } from './planner.js'
@@ -62,11 +62,11 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     }
     const planner = new Planner(PLANNER.name, await client(PLANNER), ctx)
     const workers: Worker[] = []
-    for (const [i, member] of WORKERS.entries()) {
+    for (const member of WORKERS) {
       workers.push(
         new Worker(member.name, await client(member), ctx, planner, {
           staleWriter: member.name === STALE_WRITER,
-          triesSelfApproval: i === 0,
+          triesSelfApproval: member.name === SELF_APPROVER,
         }),
       )
     }
