@@ -56,12 +56,8 @@ export async function waitForBoard(dock: DockClient, since: number, signal: Abor
   return page.items.length > 0
 }
 
-/**
- * Short on purpose: the server's long-poll sometimes wakes only at its
- * deadline although a matching event was written (see the CLI notes), so a
- * short deadline bounds how long an agent can oversleep.
- */
-const WAIT_SECONDS = 0.5
+/** The long-poll returns as soon as the table changes; the deadline only bounds a quiet board. */
+const WAIT_SECONDS = 2
 
 /** An agent that sees no change on the board for this long decides it is stuck and stops. */
 export const MAX_IDLE_MS = 60_000
