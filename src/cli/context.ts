@@ -38,7 +38,7 @@ export function connect(options: GlobalOptions): DockClient {
   return new DockClient({ baseUrl: options.url, token: options.token, workspace: options.workspace })
 }
 
-/** Prints `value` as JSON under --json, else the human rendering. */
-export function emit<T>(io: CliIo, options: GlobalOptions, value: T, human: (value: T) => string): void {
-  io.stdout(options.json ? formatJson(value) : human(value))
+/** Prints `value` as JSON under --json, else its human rendering (which may look up names first). */
+export async function emit<T>(io: CliIo, options: GlobalOptions, value: T, human: (value: T) => string | Promise<string>): Promise<void> {
+  io.stdout(options.json ? formatJson(value) : await human(value))
 }

@@ -5,7 +5,7 @@ import type { CliErrorCode } from './cli-error.js'
  * Exit statuses, so scripts can branch without parsing stderr:
  * 1 any other failure, 2 bad usage or input, 3 conflict (stale write, taken claim,
  * refused transition: re-read and retry), 4 authentication or permission,
- * 5 not found, 6 frozen, locked or suspended, 7 budget or rate limit.
+ * 5 not found, 6 frozen, locked or suspended, 7 budget or rate limit, 130 interrupted.
  */
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
@@ -15,6 +15,8 @@ export const EXIT_AUTH = 4
 export const EXIT_NOT_FOUND = 5
 export const EXIT_UNAVAILABLE = 6
 export const EXIT_LIMITED = 7
+/** Ctrl-C, as shells report SIGINT. */
+export const EXIT_INTERRUPTED = 130
 
 const EXIT_BY_CODE: Record<ErrorCode | CliErrorCode, number> = {
   usage: EXIT_USAGE,
@@ -22,6 +24,7 @@ const EXIT_BY_CODE: Record<ErrorCode | CliErrorCode, number> = {
   io_error: EXIT_FAILURE,
   unreachable: EXIT_FAILURE,
   audit_broken: EXIT_FAILURE,
+  interrupted: EXIT_INTERRUPTED,
   unauthorized: EXIT_AUTH,
   invalid_signature: EXIT_AUTH,
   forbidden: EXIT_AUTH,

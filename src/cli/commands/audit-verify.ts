@@ -12,7 +12,7 @@ export function registerAuditVerifyCommand(group: Command, io: CliIo): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const report = await connect(options).verifyAudit()
-      emit(io, options, report, (r) =>
+      await emit(io, options, report, (r) =>
         r.ok
           ? `audit ok: ${r.checked} events checked, chain intact to revision ${r.headRevision}\n`
           : `audit BROKEN at revision ${r.firstBreak?.revision ?? '?'}: ${r.firstBreak?.reason ?? 'unknown'} (${r.checked} events checked, head ${r.headRevision})\n`,

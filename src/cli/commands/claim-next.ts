@@ -28,6 +28,6 @@ export function registerClaimNextCommand(program: Command, io: CliIo): void {
         ...(opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) }),
         ...(where === undefined ? {} : { where }),
       })
-      emit(io, options, claim, (c) => (c === null ? `nothing to claim in ${table}\n` : renderClaim('claimed', c)))
+      await emit(io, options, claim, (c) => (c === null ? `nothing to claim in ${table}\n` : renderClaim('claimed', c)))
     })
 }

@@ -14,6 +14,6 @@ export function registerClaimCommand(program: Command, io: CliIo): void {
     .action(async (table: string, id: string, opts: { lease?: string }, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const claim = await connect(options).claim(table, id, opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) })
-      emit(io, options, claim, (c) => renderClaim('claimed', c))
+      await emit(io, options, claim, (c) => renderClaim('claimed', c))
     })
 }

@@ -73,6 +73,7 @@ With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh work
         narrator.line(`board:    ${boardUrl(target.url, TASKS_TABLE)}`)
         narrator.line(`key:      ${target.operatorKey}  (operator of workspace "${target.workspace}": paste it into the board's sign-in)`)
         if (!fast) await new Pace(paceMs * 3, io.signal).beat()
+        if (io.signal.aborted) throw new CliError('interrupted', 'the demo was interrupted')
 
         const summary = await runDemo({
           url: target.url,

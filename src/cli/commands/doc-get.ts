@@ -15,8 +15,6 @@ export function registerDocGetCommand(group: Command, io: CliIo): void {
       const options = globalOptions(cmd, io)
       const dock = connect(options)
       const d = await dock.getDoc(name)
-      if (options.json) emit(io, options, d, () => '')
-      else if (opts.sections === true) io.stdout(await renderSections(d, new Names(dock)))
-      else io.stdout(ensureNewline(renderMarkdown(d)))
+      await emit(io, options, d, (v) => (opts.sections === true ? renderSections(v, new Names(dock)) : ensureNewline(renderMarkdown(v))))
     })
 }

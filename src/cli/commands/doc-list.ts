@@ -13,7 +13,7 @@ export function registerDocListCommand(group: Command, io: CliIo): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const docs = await connect(options).listDocs()
-      emit(io, options, docs, (ds) =>
+      await emit(io, options, docs, (ds) =>
         renderTable(['title', 'id', 'version', 'sections', 'updated'], ds.map((d) => [d.title, d.id, d.version, d.sections?.length, d.updatedAt])),
       )
     })

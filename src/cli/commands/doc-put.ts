@@ -27,13 +27,13 @@ export function registerDocPutCommand(group: Command, io: CliIo): void {
       const existing = await findDoc(dock, name)
       if (existing === null) {
         const created = await dock.createDoc({ title: name, content })
-        emit(io, options, created, (d) => `created doc ${d.title} (${d.id}), ${d.sections.length} sections, v${d.version}\n`)
+        await emit(io, options, created, (d) => `created doc ${d.title} (${d.id}), ${d.sections.length} sections, v${d.version}\n`)
         return
       }
       let expectedVersion = opts.expectVersion === undefined ? undefined : parseInteger(opts.expectVersion, '--expect-version')
       if (expectedVersion === undefined && opts.force === true) expectedVersion = existing.version
       const replaced = await dock.replaceDoc(existing.id, expectedVersion === undefined ? { content } : { content, expectedVersion })
-      emit(io, options, replaced, (d) => `replaced doc ${d.title} (${d.id}), ${d.sections.length} sections, v${d.version}\n`)
+      await emit(io, options, replaced, (d) => `replaced doc ${d.title} (${d.id}), ${d.sections.length} sections, v${d.version}\n`)
     })
 }
 

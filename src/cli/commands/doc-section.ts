@@ -30,7 +30,7 @@ export function registerDocSectionCommand(group: Command, io: CliIo): void {
           throw new CliError('usage', 'nothing to write: give the body as a file, - or --body')
         }
         const section = await dock.getSection(name, key)
-        emit(io, options, section, (s) => ensureNewline(s.body))
+        await emit(io, options, section, (s) => ensureNewline(s.body))
         return
       }
       const body = textFrom(file, opts.body, 'the section body')
@@ -40,6 +40,6 @@ export function registerDocSectionCommand(group: Command, io: CliIo): void {
         ...(opts.expectVersion === undefined ? {} : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') }),
         ...(opts.lane === undefined ? {} : { lane: opts.lane === 'none' ? null : opts.lane }),
       })
-      emit(io, options, written, (w) => `wrote ${name}#${w.section.key} (section v${w.section.version}, doc v${w.doc.version}, revision ${w.doc.revision})\n`)
+      await emit(io, options, written, (w) => `wrote ${name}#${w.section.key} (section v${w.section.version}, doc v${w.doc.version}, revision ${w.doc.revision})\n`)
     })
 }

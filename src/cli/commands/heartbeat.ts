@@ -18,6 +18,6 @@ export function registerHeartbeatCommand(program: Command, io: CliIo): void {
         fencingToken: parseInteger(opts.fencing, '--fencing'),
         ...(opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) }),
       })
-      emit(io, options, claim, (c) => renderClaim('extended', c))
+      await emit(io, options, claim, (c) => renderClaim('extended', c))
     })
 }

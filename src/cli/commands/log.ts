@@ -39,12 +39,11 @@ export function registerLogCommand(program: Command, io: CliIo): void {
       if (opts.all !== true || page.items.length === 0 || page.nextSince <= since) break
       since = page.nextSince
     }
-    if (options.json) {
-      emit(io, options, { items, revision, nextSince }, () => '')
-      return
-    }
-    const names = new Names(dock)
-    await loadEventNames(items, names)
-    io.stdout(items.length === 0 ? '(no events)\n' : items.map((e) => renderEventLine(e, names)).join(''))
+    await emit(io, options, { items, revision, nextSince }, async (page) => {
+      if (page.items.length === 0) return '(no events)\n'
+      const names = new Names(dock)
+      await loadEventNames(page.items, names)
+      return page.items.map((e) => renderEventLine(e, names)).join('')
+    })
   })
 }

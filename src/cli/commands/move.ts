@@ -33,6 +33,6 @@ export function registerMoveCommand(program: Command, io: CliIo): void {
         ...(opts.expectVersion === undefined ? {} : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') }),
         ...(values === undefined ? {} : { values }),
       })
-      emit(io, options, row, (r) => `moved ${r.table}/${r.id} to ${r.status} (v${r.version})\n`)
+      await emit(io, options, row, (r) => `moved ${r.table}/${r.id} to ${r.status} (v${r.version})\n`)
     })
 }

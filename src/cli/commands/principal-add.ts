@@ -37,7 +37,7 @@ export function registerPrincipalAddCommand(group: Command, io: CliIo): void {
         ...(opts.budget === undefined ? {} : { budget: { writesPerMinute: parseInteger(opts.budget, '--budget') } }),
         ...(opts.publicKey === undefined ? {} : { publicKey: readTextFile(opts.publicKey).trim() }),
       })
-      emit(io, options, created, ({ principal: p, key }) =>
+      await emit(io, options, created, ({ principal: p, key }) =>
         `created ${p.kind} ${p.name} (${p.id}) roles ${formatCell(p.roles)} skills ${formatCell(p.skills)}\n` +
         `key: ${key}\n` +
         `(the key is shown only now; store it, e.g. export DOCK_TOKEN=${key})\n`,

@@ -21,7 +21,7 @@ export function registerPrincipalListCommand(group: Command, io: CliIo): void {
         items.push(...page.items)
         cursor = page.nextCursor ?? undefined
       } while (cursor !== undefined)
-      emit(io, options, items, (ps) =>
+      await emit(io, options, items, (ps) =>
         renderTable(
           ['name', 'id', 'kind', 'roles', 'skills', 'status', 'claims'],
           ps.map((p) => [p.name, p.id, p.kind, p.roles, p.skills, p.status, p.openClaims.map((c) => `${c.table}/${c.id}`)]),

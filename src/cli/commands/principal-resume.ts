@@ -11,6 +11,6 @@ export function registerPrincipalResumeCommand(group: Command, io: CliIo): void 
     .action(async (who: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const p = await connect(options).resume(who)
-      emit(io, options, p, (v) => `${v.name} (${v.id}) is ${v.status}\n`)
+      await emit(io, options, p, (v) => `${v.name} (${v.id}) is ${v.status}\n`)
     })
 }

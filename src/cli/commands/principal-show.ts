@@ -12,7 +12,7 @@ export function registerPrincipalShowCommand(group: Command, io: CliIo): void {
     .action(async (who: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const p = await connect(options).getPrincipal(who)
-      emit(io, options, p, (v) => {
+      await emit(io, options, p, (v) => {
         const head =
           `${v.name} (${v.id}) ${v.kind}, ${v.status}; roles ${formatCell(v.roles)}; skills ${formatCell(v.skills)}; ` +
           `writes/min ${v.budget.writesPerMinute ?? 'unlimited'} (used ${v.budgetUsed})\n`

@@ -13,6 +13,6 @@ export function registerReleaseCommand(program: Command, io: CliIo): void {
     .action(async (table: string, id: string, opts: { fencing: string }, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const row = await connect(options).release(table, id, { fencingToken: parseInteger(opts.fencing, '--fencing') })
-      emit(io, options, row, (r) => `released ${r.table}/${r.id} (now ${r.status})\n`)
+      await emit(io, options, row, (r) => `released ${r.table}/${r.id} (now ${r.status})\n`)
     })
 }

@@ -22,6 +22,6 @@ export function registerRowAddCommand(group: Command, io: CliIo): void {
         values,
         ...rowExtras(opts),
       })
-      emit(io, options, created, (r) => `created ${r.table}/${r.id} (${r.status}, v${r.version})\n`)
+      await emit(io, options, created, (r) => `created ${r.table}/${r.id} (${r.status}, v${r.version})\n`)
     })
 }

@@ -14,7 +14,6 @@ export function registerRowGetCommand(group: Command, io: CliIo): void {
       const options = globalOptions(cmd, io)
       const dock = connect(options)
       const r = await dock.getRow(tableName, id)
-      if (options.json) emit(io, options, r, () => '')
-      else io.stdout(await renderRow(r, new Names(dock)))
+      await emit(io, options, r, (v) => renderRow(v, new Names(dock)))
     })
 }

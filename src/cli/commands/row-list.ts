@@ -44,12 +44,10 @@ export function registerRowListCommand(group: Command, io: CliIo): void {
         next = page.nextCursor
         cursor = next ?? undefined
       } while (opts.all === true && cursor !== undefined)
-      if (options.json) {
-        emit(io, options, { items: rows, nextCursor: next }, () => '')
-        return
-      }
-      const table = await dock.getTable(tableName).catch(() => undefined)
-      io.stdout(await renderRows(rows, table, new Names(dock)))
-      if (next !== null) io.stderr(`(more rows: --all, or --limit)\n`)
+      await emit(io, options, { items: rows, nextCursor: next }, async (page) => {
+        const table = await dock.getTable(tableName).catch(() => undefined)
+        return renderRows(page.items, table, new Names(dock))
+      })
+      if (!options.json && next !== null) io.stderr('(more rows: --all, or --limit)\n')
     })
 }

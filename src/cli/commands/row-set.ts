@@ -35,6 +35,6 @@ export function registerRowSetCommand(group: Command, io: CliIo): void {
         ...(opts.fencing === undefined ? {} : { fencingToken: parseInteger(opts.fencing, '--fencing') }),
         ...(opts.contract === undefined ? {} : { contractVersion: parseInteger(opts.contract, '--contract') }),
       })
-      emit(io, options, updated, (r) => `updated ${r.table}/${r.id} (${r.status}, v${r.version})\n`)
+      await emit(io, options, updated, (r) => `updated ${r.table}/${r.id} (${r.status}, v${r.version})\n`)
     })
 }

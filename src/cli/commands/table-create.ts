@@ -65,7 +65,7 @@ and "in_progress->done by owner" unless --transition says otherwise.`,
       const options = globalOptions(cmd, io)
       const input = buildTableInput(name, opts)
       const created = await connect(options).createTable(input)
-      emit(io, options, created, (t) => `created table ${t.name} (contract v${t.contractVersion})\n${describeTable(t)}`)
+      await emit(io, options, created, (t) => `created table ${t.name} (contract v${t.contractVersion})\n${describeTable(t)}`)
     })
 
 }

@@ -13,7 +13,7 @@ export function registerTableListCommand(group: Command, io: CliIo): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const tables = await connect(options).listTables()
-      emit(io, options, tables, (ts) =>
+      await emit(io, options, tables, (ts) =>
         renderTable(
           ['name', 'contract', 'columns', 'statuses'],
           ts.map((t) => [t.name, `v${t.contractVersion}`, t.columns.map((c) => c.name), t.workflow.statuses]),

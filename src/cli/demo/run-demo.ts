@@ -1,6 +1,7 @@
 import type { AuditReport } from '../../client/index.js'
 import { DockClient } from '../../client/index.js'
 import type { Row } from '../../domain/types.js'
+import { CliError } from '../cli-error.js'
 import { renderTable } from '../format.js'
 import { emptyStats, type DemoContext, type DemoStats } from './demo-context.js'
 import { DEMO_TASKS, PLANNER, REVIEWER, SELF_APPROVER, SENT_BACK_TASK, STALE_WRITER, TASKS_TABLE, WORKERS, type CrewMember } from './demo-script.js'
@@ -48,7 +49,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   // One failing agent stops the others (and so does Ctrl-C).
   const stop = new AbortController()
   const onAbort = (): void => stop.abort()
-  options.signal.addEventListener('abort', onAbort, { once: true })
+  if (options.signal.aborted) stop.abort()
+  else options.signal.addEventListener('abort', onAbort, { once: true })
   const ctx: DemoContext = { narrator, pace, signal: stop.signal, names: new Map(), stats: emptyStats() }
 
   try {
@@ -76,16 +78,21 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     await planner.writePlan()
     await pace.beat()
 
+    if (stop.signal.aborted) throw new CliError('interrupted', 'the demo was interrupted')
     narrator.heading('The work')
-    await Promise.all(
-      [...workers.map((w) => w.run()), reviewer.run()].map((p) =>
-        p.catch((err: unknown) => {
-          stop.abort()
-          throw err
-        }),
-      ),
-    )
-    if (options.signal.aborted) throw new Error('demo interrupted')
+    try {
+      await Promise.all(
+        [...workers.map((w) => w.run()), reviewer.run()].map((p) =>
+          p.catch((err: unknown) => {
+            stop.abort()
+            throw err
+          }),
+        ),
+      )
+    } catch (err) {
+      if (!options.signal.aborted) throw err
+    }
+    if (options.signal.aborted) throw new CliError('interrupted', 'the demo was interrupted')
 
     const rows = (await operator.listRows(TASKS_TABLE, { limit: 500 })).items
     const tasks = DEMO_TASKS.map((task) => summarize(task.key, task.title, rows, ctx.names))
