@@ -26,6 +26,7 @@ import { registerServeCommand } from './commands/serve.js'
 import { registerTableCommand } from './commands/table.js'
 import { registerUnfreezeCommand } from './commands/unfreeze.js'
 import { registerWatchCommand } from './commands/watch.js'
+import { registerWorkspaceCommand } from './commands/workspace.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js'
 import type { CliIo } from './io.js'
 
@@ -63,6 +64,7 @@ Try it: dock demo`,
 
   registerServeCommand(program, io)
   registerInitCommand(program, io)
+  registerWorkspaceCommand(program, io)
   registerPrincipalCommand(program, io)
   registerTableCommand(program, io)
   registerRowCommand(program, io)

@@ -306,6 +306,50 @@ describe('dock CLI against a running server', () => {
     expect((await watch.done).code).toBe(0)
   })
 
+  it('claims a given row, refuses a second claimant, and releases', async () => {
+    const row = json<Row>(await srv.run(['row', 'add', 'tasks', 'title=Contended', '--json']))
+    const claimed = await srv.run(['claim', 'tasks', row.id, '--lease', '90s'], workerKey)
+    expect(claimed.code).toBe(0)
+    const token = /fencing token (\d+), lease until \S+ \(in (\d+)s\)/.exec(claimed.stdout)
+    expect(token).not.toBeNull()
+    expect(Number(token?.[2])).toBeGreaterThan(60)
+
+    const second = await srv.run(['claim', 'tasks', row.id], reviewerKey)
+    expect(second.code).toBe(3)
+    expect(second.stderr).toMatch(/^error already_claimed: /)
+
+    const shown = await srv.run(['principal', 'show', 'worker-1'])
+    expect(shown.stdout).toMatch(new RegExp(`^tasks\\s+${row.id}\\s+in_progress\\s+\\S+\\s+${token?.[1]}$`, 'm'))
+
+    const stale = await srv.run(['release', 'tasks', row.id, '--fencing', String(Number(token?.[1]) - 1)], workerKey)
+    expect(stale.code).toBe(3)
+    expect(stale.stderr).toMatch(/^error stale_fencing_token: /)
+
+    const released = await srv.run(['release', 'tasks', row.id, '--fencing', token?.[1] ?? ''], workerKey)
+    expect(released).toMatchObject({ code: 0, stdout: `released tasks/${row.id} (now todo)\n` })
+    expect((await srv.run(['claim', 'tasks', row.id], reviewerKey)).code).toBe(0)
+  })
+
+  it('creates a workspace and works in it with --workspace', async () => {
+    const created = await srv.run(['workspace', 'create', 'team-b', '--json'])
+    expect(created.code).toBe(0)
+    const { workspace, operator } = json<{ workspace: { name: string }; operator: { key: string } }>(created)
+    expect(workspace.name).toBe('team-b')
+
+    const asB = (argv: string[]) => dock(argv, { env: { DOCK_URL: srv.url, DOCK_TOKEN: operator.key, DOCK_WORKSPACE: 'team-b' } })
+    expect((await asB(['table', 'create', 'bugs'])).code).toBe(0)
+    expect((await asB(['row', 'add', 'bugs'])).code).toBe(0)
+    const shown = await asB(['workspace', 'show'])
+    expect(shown.stdout).toMatch(/^name:\s+team-b$/m)
+    expect(shown.stdout).toMatch(/^frozen:\s+false$/m)
+
+    // The default workspace has no table "bugs", and team-b's key does not reach it.
+    expect((await srv.run(['row', 'list', 'bugs'])).stderr).toMatch(/^error not_found: /)
+    const crossing = await dock(['row', 'list', 'tasks', '--workspace', 'default'], { env: { DOCK_URL: srv.url, DOCK_TOKEN: operator.key } })
+    expect(crossing.code).not.toBe(0)
+    expect(crossing.stderr).toMatch(/^error (not_found|forbidden|unauthorized): /)
+  })
+
   it('says so when there is no key, or no server', async () => {
     const noKey = await dock(['row', 'list', 'tasks'], { env: { DOCK_URL: srv.url } })
     expect(noKey.code).toBe(4)
