@@ -10,7 +10,7 @@ import { execSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 
 import pg from 'pg'
@@ -22,7 +22,7 @@ import { startDockProcess } from './support.js'
 const quick = process.argv.includes('--quick')
 const DURATION_MS = quick ? 1_500 : 5_000
 /** Rows queued per claim run (more than the run can drain in its time on this kind of machine). */
-const CLAIM_ROWS: Record<string, number> = quick ? { SQLite: 300, PostgreSQL: 200 } : { SQLite: 2_500, PostgreSQL: 800 }
+const CLAIM_ROWS: Record<string, number> = quick ? { SQLite: 300, PostgreSQL: 200 } : { SQLite: 5_000, PostgreSQL: 1_500 }
 const AGENT_COUNTS = [1, 16, 64]
 const WATCH = quick ? [{ watchers: 100, writes: 10 }] : [{ watchers: 100, writes: 40 }, { watchers: 1000, writes: 25 }]
 const OP = `bench-operator-${randomBytes(6).toString('hex')}`
@@ -61,7 +61,7 @@ function machine(): string[] {
     `- nproc: ${sh('nproc')}`,
     `- memory (free -h): ${sh("free -h | awk '/^Mem:/ {print $2 \" total, \" $7 \" available\"}'")} (${fmt(totalmem() / 2 ** 30, 1)} GiB)`,
     `- Node.js ${process.version}; ${PG_URL === '' ? 'PostgreSQL: not measured (no DOCK_BENCH_DATABASE_URL)' : `PostgreSQL ${sh("psql \"$DOCK_PG\" -Atc 'show server_version' 2>/dev/null") || 'server'} on loopback`}`,
-    `- mode: ${quick ? 'quick' : 'full'}; ${DURATION_MS / 1000} s per throughput measurement`,
+    `- mode: ${quick ? 'quick' : 'full'}; ${DURATION_MS / 1000} s per throughput measurement; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews every figure, Dock's and the baseline's alike)`,
   ]
 }
 
