@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 
 import { DockClient } from '../../client/index.js'
-import { startDockServer, type DockServer } from '../../http/serve.js'
+import type { DockServer } from '../../http/serve.js'
 import { boardUrl } from '../board-url.js'
 import { CliError } from '../cli-error.js'
 import { globalOptions } from '../context.js'
@@ -105,6 +105,7 @@ async function startOwnServer(opts: DemoOptions): Promise<DemoTarget> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dock-demo-'))
   let server: DockServer
   try {
+    const { startDockServer } = await import('../../http/serve.js')
     server = await startDockServer({
       host: '127.0.0.1',
       port: opts.port === undefined ? 0 : parseInteger(opts.port, '--port'),

@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
 
-import { runMcpStdio } from '../../mcp/stdio.js'
 import { CliError } from '../cli-error.js'
 import { globalOptions } from '../context.js'
 import { untilAborted, type CliIo } from '../io.js'
@@ -25,6 +24,7 @@ MCP client configuration, e.g.:
       if (options.token === undefined) throw new CliError('missing_token', 'dock mcp needs the agent\'s key: --token or DOCK_TOKEN')
       // Without an explicit workspace the server picks the key's own.
       const explicit = cmd.optsWithGlobals<{ workspace?: string }>().workspace ?? (io.env['DOCK_WORKSPACE'] || undefined)
+      const { runMcpStdio } = await import('../../mcp/stdio.js')
       const handle = await runMcpStdio({ url: options.url, token: options.token, workspace: explicit })
       io.stderr(`dock mcp: serving workspace ${handle.workspace} of ${options.url} over stdio\n`)
       await Promise.race([untilAborted(io.signal), stdinEnded()])

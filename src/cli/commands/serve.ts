@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
 
-import { startDockServer } from '../../http/serve.js'
 import { boardUrl } from '../board-url.js'
 import { untilAborted, type CliIo } from '../io.js'
 import { describeStore, listenOptions, storeOptions } from '../server-options.js'
@@ -22,6 +21,8 @@ Environment: DOCK_DATABASE_URL=postgres://… stores in PostgreSQL instead of th
     .action(async (opts: { port?: string; host?: string; data?: string }) => {
       const listen = listenOptions(opts, io)
       const store = storeOptions(opts, io)
+      // Loaded on use: client commands should not pay for the server's start-up.
+      const { startDockServer } = await import('../../http/serve.js')
       const server = await startDockServer({ ...listen, ...store })
       try {
         io.stdout(`dock serving ${server.url} (${describeStore(store)})\n`)
