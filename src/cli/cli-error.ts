@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../domain/errors.js'
 
 /** Codes the CLI raises on its own, before any request: bad flags, unreadable files, no token. */
-export type CliErrorCode = 'usage' | 'missing_token' | 'io_error' | 'unreachable' | 'audit_broken' | 'interrupted'
+export type CliErrorCode = 'usage' | 'missing_token' | 'io_error' | 'unreachable' | 'audit_broken' | 'interrupted' | 'demo_incomplete'
 
 /** A refusal by the CLI itself; printed as `error <code>: message` like a server refusal. */
 export class CliError extends Error {

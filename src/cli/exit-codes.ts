@@ -25,6 +25,7 @@ const EXIT_BY_CODE: Record<ErrorCode | CliErrorCode, number> = {
   unreachable: EXIT_FAILURE,
   audit_broken: EXIT_FAILURE,
   interrupted: EXIT_INTERRUPTED,
+  demo_incomplete: EXIT_FAILURE,
   unauthorized: EXIT_AUTH,
   invalid_signature: EXIT_AUTH,
   forbidden: EXIT_AUTH,

@@ -9,7 +9,7 @@ import type { DockServer } from '../../http/serve.js'
 import { boardUrl } from '../board-url.js'
 import { CliError } from '../cli-error.js'
 import { globalOptions } from '../context.js'
-import { TASKS_TABLE } from '../demo/demo-script.js'
+import { CREW, TASKS_TABLE } from '../demo/demo-script.js'
 import { Narrator } from '../demo/narrator.js'
 import { Pace } from '../demo/pace.js'
 import { renderSummary, runDemo } from '../demo/run-demo.js'
@@ -67,7 +67,7 @@ With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh work
       const keep = inProcess && (opts.keep ?? (io.isTTY && !fast))
 
       try {
-        const narrator = new Narrator({ write, colour }, ['operator', 'planner', 'worker-1', 'worker-2', 'worker-3', 'reviewer'])
+        const narrator = new Narrator({ write, colour }, CREW.map((member) => member.name))
         narrator.line(`Dock demo: a planner, three workers and a reviewer coordinate through one workspace.`)
         narrator.line(`server:   ${target.url}${inProcess ? ' (in-process, temporary data)' : ''}`)
         narrator.line(`board:    ${boardUrl(target.url, TASKS_TABLE)}`)
@@ -86,7 +86,7 @@ With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh work
         narrator.heading('Summary')
         write(renderSummary(summary, narrator))
         if (options.json) io.stdout(formatJson(summary))
-        if (!summary.allDone) throw new CliError('internal', 'the demo ended with tasks that are not done')
+        if (!summary.allDone) throw new CliError('demo_incomplete', 'the demo ended with tasks that are not done')
         if (!summary.audit.ok) throw new CliError('audit_broken', 'the audit chain does not verify')
 
         if (keep) {

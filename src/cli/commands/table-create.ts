@@ -5,7 +5,17 @@ import type { Column } from '../../domain/types.js'
 import { CliError } from '../cli-error.js'
 import { connect, emit, globalOptions } from '../context.js'
 import type { CliIo } from '../io.js'
-import { collect, collectList, parseColumnSpec, parseDuration, parseInteger, parseJsonArg, parseJsonObject, parseTransitionSpec, readTextFile } from '../parse.js'
+import {
+  collect,
+  collectList,
+  parseColumnSpec,
+  parseDuration,
+  parseInteger,
+  parseJsonArg,
+  parseJsonObject,
+  parseTransitionSpec,
+  readTextFile,
+} from '../parse.js'
 import { describeTable } from '../table-view.js'
 
 export interface TableCreateOptions {
@@ -67,9 +77,9 @@ and "in_progress->done by owner" unless --transition says otherwise.`,
       const created = await connect(options).createTable(input)
       await emit(io, options, created, (t) => `created table ${t.name} (contract v${t.contractVersion})\n${describeTable(t)}`)
     })
-
 }
 
+/** The create request from a spec file, inline JSON and flags (flags win). */
 export function buildTableInput(name: string | undefined, opts: TableCreateOptions): CreateTableInput {
   const spec = opts.file === undefined ? {} : parseJsonObject(opts.file === '-' ? readTextFile('-') : `@${opts.file}`, '--file')
   const tableName = name ?? (typeof spec['name'] === 'string' ? spec['name'] : undefined)

@@ -20,6 +20,7 @@ export const WORKERS: readonly CrewMember[] = [
   { name: 'worker-3', roles: ['member'], skills: ['backend', 'docs'] },
 ]
 export const REVIEWER: CrewMember = { name: 'reviewer', roles: ['reviewer'], skills: [] }
+export const CREW: readonly CrewMember[] = [PLANNER, ...WORKERS, REVIEWER]
 
 /** The worker whose first progress note is written from a stale read, on purpose. */
 export const STALE_WRITER = 'worker-2'
