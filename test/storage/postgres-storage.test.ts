@@ -87,6 +87,20 @@ if (TEST_DATABASE_URL === '') {
       expect(heard).toEqual(['w1:1', 'w1:2', 'w1:3', 'w1:4', 'w1:5'])
     })
 
+    it('NOTIFY is database-wide, but a node hears only commits of its own schema', async () => {
+      const [a, b] = [instance(own.next()), instance(own.next())]
+      await Promise.all([a.init(), b.init()])
+      const heardByB: string[] = []
+      b.onCommit((w, r) => heardByB.push(`${w}:${r}`))
+      await a.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      await b.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      await a.write('w1', async (tx) => tx.updateWorkspace({ ...(await tx.getWorkspace('w1'))!, revision: 7 }))
+      await b.write('w1', async (tx) => tx.updateWorkspace({ ...(await tx.getWorkspace('w1'))!, revision: 1 }))
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(heardByB.every((h) => h === 'w1:1')).toBe(true)
+      expect(heardByB.length).toBeGreaterThan(0)
+    })
+
     it('the LISTEN connection comes back after the server drops it, and hints every workspace head on return', async () => {
       const schema = own.next()
       const appName = `dock-test-${schema}`

@@ -26,7 +26,11 @@ export interface PostgresStorageOptions {
   readonly applicationName?: string
 }
 
-/** The NOTIFY channel every node listens on; the payload is `<workspaceId>:<revision>`. */
+/**
+ * The NOTIFY channel every node listens on. Channels are database-wide, so the
+ * payload names the schema too: `<workspaceId>:<revision>:<schema>`; a node
+ * ignores commits of other Dock deployments (other schemas) in the database.
+ */
 export const COMMIT_CHANNEL = 'dock_commits'
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -67,6 +71,8 @@ export class PostgresStorage implements Storage {
   #reconnectDelay = RECONNECT_MIN_MS
   #initialised = false
   #closed = false
+  /** The schema the tables really live in (current_schema() after init); scopes NOTIFY payloads. */
+  #scope = ''
 
   constructor(options: PostgresStorageOptions) {
     const { config, schema } = connectionConfig(options)
@@ -96,6 +102,8 @@ export class PostgresStorage implements Storage {
           await client.query(m.sql)
           await client.query('INSERT INTO dock_migrations (version, description) VALUES ($1, $2)', [m.version, m.description])
         }
+        const current = await client.query<{ schema: string }>('SELECT current_schema() AS schema')
+        this.#scope = current.rows[0]?.schema ?? ''
         await client.query('COMMIT')
       } catch (err) {
         broken = await rollback(client)
@@ -127,25 +135,29 @@ export class PostgresStorage implements Storage {
       const { client, done } = await this.#checkout()
       let broken: Error | undefined
       try {
-        await client.query('BEGIN')
-        let before: number | null = null
-        if (workspaceId !== null) {
-          const locked = await client.query<{ revision: string }>('SELECT revision FROM workspaces WHERE id = $1 FOR UPDATE', [workspaceId])
-          before = locked.rows[0] === undefined ? null : Number(locked.rows[0].revision)
+        let before: WorkspaceRecord | null = null
+        if (workspaceId === null) {
+          await client.query('BEGIN')
+        } else {
+          // Queued back to back: pg sends the lock the moment BEGIN completes, without a
+          // trip through the event loop, so the lock is held for as short a time as possible.
+          const [, locked] = await Promise.all([
+            client.query('BEGIN'),
+            client.query<WorkspaceDbRow>({ name: statementName(LOCK_SQL), text: LOCK_SQL, values: [workspaceId] }),
+          ])
+          before = locked.rows[0] === undefined ? null : toWorkspace(locked.rows[0])
         }
-        const value = await fn(new PgTx(client))
-        let revision: number | null = null
-        if (workspaceId !== null) {
-          // Notify only when the revision moved; pg_notify inside the transaction is delivered on commit.
-          const moved = await client.query<{ revision: string }>(
-            "SELECT revision, pg_notify($2, id || ':' || revision) FROM workspaces WHERE id = $1 AND revision IS DISTINCT FROM $3::bigint",
-            [workspaceId, COMMIT_CHANNEL, before],
-          )
-          revision = moved.rows[0] === undefined ? null : Number(moved.rows[0].revision)
-        }
+        const tx = new PgTx(client, workspaceId, before)
+        const value = await fn(tx)
+        const after = tx.lockedWorkspace
         // synchronous_commit stays at its default (on): COMMIT returns once the WAL is flushed.
+        if (after !== null && after.revision !== before?.revision) {
+          // Notify only when the revision moved; a NOTIFY inside the transaction is delivered on commit.
+          await Promise.all([client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, `${after.id}:${after.revision}:${this.#scope}`]), client.query('COMMIT')])
+          return { value, revision: after.revision }
+        }
         await client.query('COMMIT')
-        return { value, revision }
+        return { value, revision: null }
       } catch (err) {
         broken = await rollback(client)
         throw mapError(err)
@@ -163,8 +175,11 @@ export class PostgresStorage implements Storage {
     const { client, done } = await this.#checkout()
     let broken: Error | undefined
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      const value = await fn(new PgTx(client))
+      // fn's first statement queues right behind BEGIN and leaves as soon as it completes.
+      const begin = client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      begin.catch(() => undefined) // awaited below; this only keeps an early failure from going unhandled
+      const value = await fn(new PgTx(client, null, null))
+      await begin
       await client.query('COMMIT')
       return value
     } catch (err) {
@@ -253,11 +268,9 @@ export class PostgresStorage implements Storage {
 
   #onNotification(msg: Notification): void {
     if (msg.channel !== COMMIT_CHANNEL || msg.payload === undefined) return
-    const at = msg.payload.lastIndexOf(':')
-    if (at <= 0) return
-    const revision = Number(msg.payload.slice(at + 1))
-    if (!Number.isSafeInteger(revision)) return
-    this.#emit(msg.payload.slice(0, at), revision)
+    const parsed = parseCommitPayload(msg.payload)
+    if (parsed === null || parsed.schema !== this.#scope) return
+    this.#emit(parsed.workspaceId, parsed.revision)
   }
 
   #listenerLost(client: pg.Client): void {
@@ -289,6 +302,16 @@ export class PostgresStorage implements Storage {
 }
 
 // ------------------------------------------------------------------ connection and errors
+
+/** Reads `<workspaceId>:<revision>:<schema>` (workspace ids hold no ':'; the schema may). */
+export function parseCommitPayload(payload: string): { workspaceId: string; revision: number; schema: string } | null {
+  const a = payload.indexOf(':')
+  const b = a < 0 ? -1 : payload.indexOf(':', a + 1)
+  if (a <= 0 || b < 0) return null
+  const revision = Number(payload.slice(a + 1, b))
+  if (!Number.isSafeInteger(revision) || revision < 0) return null
+  return { workspaceId: payload.slice(0, a), revision, schema: payload.slice(b + 1) }
+}
 
 function connectionConfig(options: PostgresStorageOptions): { config: ClientConfig; schema: string | null } {
   let url: URL
@@ -407,11 +430,28 @@ interface DataRow {
   readonly data: string
 }
 
+const LOCK_SQL = 'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces WHERE id = $1 FOR UPDATE'
+
 class PgTx implements Tx {
   readonly #client: PoolClient
+  /** The workspace whose row this (write) transaction locked, if any. */
+  readonly #lockedId: string | null
+  #locked: WorkspaceRecord | null
 
-  constructor(client: PoolClient) {
+  /**
+   * In a write, `locked` is the workspace row as `FOR UPDATE` returned it: no
+   * other transaction can change it until this one ends, so it is served from
+   * here and kept current through insert/updateWorkspace.
+   */
+  constructor(client: PoolClient, lockedId: string | null, locked: WorkspaceRecord | null) {
     this.#client = client
+    this.#lockedId = lockedId
+    this.#locked = locked
+  }
+
+  /** The locked workspace as this transaction leaves it (null if it does not exist). */
+  get lockedWorkspace(): WorkspaceRecord | null {
+    return this.#locked
   }
 
   async #query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
@@ -433,6 +473,7 @@ class PgTx implements Tx {
   }
 
   async getWorkspace(idOrName: string): Promise<WorkspaceRecord | null> {
+    if (this.#locked !== null && idOrName === this.#lockedId) return this.#locked
     const rows = await this.#query<WorkspaceDbRow>(
       'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1',
       [idOrName],
@@ -455,10 +496,15 @@ class PgTx implements Tx {
       ws.frozen,
       ws.createdAt,
     )
+    if (ws.id === this.#lockedId) this.#locked = pickWorkspace(ws)
   }
 
   async updateWorkspace(ws: WorkspaceRecord): Promise<void> {
     await this.#run('UPDATE workspaces SET revision = $1, head_hash = $2, frozen = $3 WHERE id = $4', ws.revision, ws.headHash, ws.frozen, ws.id)
+    // Only the three columns the UPDATE writes change; id, name and createdAt stay as stored.
+    if (ws.id === this.#lockedId && this.#locked !== null) {
+      this.#locked = { ...this.#locked, revision: ws.revision, headHash: ws.headHash, frozen: ws.frozen }
+    }
   }
 
   async getPrincipal(workspaceId: string, id: string): Promise<PrincipalRecord | null> {
@@ -650,6 +696,11 @@ function toWorkspace(row: WorkspaceDbRow): WorkspaceRecord {
     frozen: row.frozen,
     createdAt: row.created_at,
   }
+}
+
+/** A copy with exactly the stored fields (callers may pass objects with more). */
+function pickWorkspace(ws: WorkspaceRecord): WorkspaceRecord {
+  return { id: ws.id, name: ws.name, revision: ws.revision, headHash: ws.headHash, frozen: ws.frozen, createdAt: ws.createdAt }
 }
 
 function rowColumns(r: Row): [string, string, string, string, string | null, number | null, number, number, string] {
