@@ -87,6 +87,24 @@ describe('dock CLI against a running server', () => {
     expect(shown.stdout).toContain('ready_for_review → done by reviewer require not:author')
   })
 
+  it('creates a table the way the README shows', async () => {
+    const created = await srv.run([
+      'table', 'create', 'readme',
+      '--statuses', 'todo,in_progress,ready_for_review,done,failed',
+      '--claim', 'todo:in_progress',
+      '--columns', 'title:text',
+      '--json',
+    ])
+    expect(created.code).toBe(0)
+    expect(json<Table>(created)).toMatchObject({
+      name: 'readme',
+      columns: expect.arrayContaining([{ name: 'title', type: 'text' }]),
+      workflow: { statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'], claim: { from: ['todo'], to: 'in_progress' } },
+    })
+    const unclaimable = await srv.run(['table', 'create', 'log-only', '--no-claim', '--json'])
+    expect(json<Table>(unclaimable).workflow.claim).toBeNull()
+  })
+
   it('creates a table from a JSON file', async () => {
     const file = join(srv.dataDir, 'notes.json')
     await writeFile(

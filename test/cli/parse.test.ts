@@ -60,7 +60,7 @@ describe('CLI argument parsing', () => {
   })
 
   it('builds a default claimable workflow when no workflow flag is given', () => {
-    expect(buildTableInput('bugs', { claim: true })).toEqual({
+    expect(buildTableInput('bugs', {})).toEqual({
       name: 'bugs',
       columns: [],
       workflow: {
@@ -70,7 +70,33 @@ describe('CLI argument parsing', () => {
       },
     })
     expect(buildTableInput('notes', { claim: false, statuses: ['open', 'closed'] }).workflow).toEqual({ statuses: ['open', 'closed'], claim: null })
-    expect(() => buildTableInput(undefined, { claim: true })).toThrow(expect.objectContaining({ code: 'usage' }))
+    expect(() => buildTableInput(undefined, {})).toThrow(expect.objectContaining({ code: 'usage' }))
+  })
+
+  it('takes the claim rule as from:to and columns as specs (the README session)', () => {
+    expect(
+      buildTableInput('tasks', {
+        statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'],
+        claim: 'todo:in_progress',
+        columns: 'title:text!,points:integer=1',
+        lease: '45s',
+      }),
+    ).toEqual({
+      name: 'tasks',
+      columns: [
+        { name: 'title', type: 'text', required: true },
+        { name: 'points', type: 'integer', default: 1 },
+      ],
+      workflow: {
+        statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'],
+        claim: { from: ['todo'], to: 'in_progress', leaseMs: 45_000 },
+      },
+    })
+    expect(buildTableInput('t', { claim: 'todo,blocked:doing', statuses: ['todo', 'blocked', 'doing'] }).workflow.claim).toEqual({
+      from: ['todo', 'blocked'],
+      to: 'doing',
+    })
+    expect(() => buildTableInput('t', { claim: 'in_progress' })).toThrow(expect.objectContaining({ code: 'usage' }))
   })
 })
 

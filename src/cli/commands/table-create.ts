@@ -13,6 +13,7 @@ import {
   parseInteger,
   parseJsonArg,
   parseJsonObject,
+  parseList,
   parseTransitionSpec,
   readTextFile,
 } from '../parse.js'
@@ -26,7 +27,8 @@ export interface TableCreateOptions {
   statuses?: string[]
   initial?: string
   done?: string[]
-  claim: boolean
+  /** `from[,from…]:to`, or false for --no-claim. */
+  claim?: string | false
   claimFrom?: string[]
   claimTo?: string
   lease?: string
@@ -44,12 +46,13 @@ export function registerTableCreateCommand(group: Command, io: CliIo): void {
     .command('create [name]')
     .description('create a table from a JSON spec (--file) or from flags')
     .option('-f, --file <path>', 'JSON {name?, columns, workflow} (or - for standard input)')
-    .option('--columns <json>', 'columns as JSON, or @file')
+    .option('--columns <columns>', 'columns as JSON, @file, or comma-separated specs (title:text!,points:integer)')
     .option('--workflow <json>', 'workflow as JSON, or @file')
     .option('-c, --column <spec>', 'a column: name:type[(enum a|b / ref table)][!][=default]; repeatable', collect)
     .option('--statuses <list>', `statuses, comma-separated (default ${DEFAULT_STATUSES.join(',')})`, collectList)
     .option('--initial <status>', 'status of new rows (default: the first)')
     .option('--done <list>', 'statuses that satisfy blockedBy (default: the last)', collectList)
+    .option('--claim <from:to>', 'the claim rule: claimable status(es), then the status a claim moves to, e.g. todo:in_progress')
     .option('--no-claim', 'rows cannot be claimed')
     .option('--claim-from <list>', 'claimable statuses (default: the initial one)', collectList)
     .option('--claim-to <status>', 'status a claim moves to (default: the second status)')
@@ -86,11 +89,7 @@ export function buildTableInput(name: string | undefined, opts: TableCreateOptio
   if (tableName === undefined) throw new CliError('usage', 'the table needs a name (argument or "name" in --file)')
 
   let columns = (spec['columns'] as Column[] | undefined) ?? []
-  if (opts.columns !== undefined) {
-    const parsed = parseJsonArg(opts.columns, '--columns')
-    if (!Array.isArray(parsed)) throw new CliError('usage', '--columns must be a JSON array')
-    columns = parsed as Column[]
-  }
+  if (opts.columns !== undefined) columns = parseColumns(opts.columns)
   columns = [...columns, ...(opts.column ?? []).map(parseColumnSpec)]
 
   let workflow = spec['workflow'] as WorkflowInput | undefined
@@ -107,10 +106,11 @@ function applyWorkflowFlags(base: WorkflowInput | undefined, opts: TableCreateOp
 
   // Flags adjust the claim rule of the spec; with no spec the rule is "claim the initial status into the second".
   let claim: WorkflowInput['claim'] = base === undefined ? defaultClaim(statuses, initial) : base.claim
-  if (!opts.claim) claim = null
+  if (opts.claim === false) claim = null
   else if (hasClaimFlags(opts)) {
     claim = {
       ...(claim ?? defaultClaim(statuses, initial)),
+      ...(opts.claim === undefined ? {} : parseClaimSpec(opts.claim)),
       ...(opts.claimFrom === undefined ? {} : { from: opts.claimFrom }),
       ...(opts.claimTo === undefined ? {} : { to: opts.claimTo }),
       ...(opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) }),
@@ -140,6 +140,26 @@ function defaultClaim(statuses: readonly string[], initial: string | undefined):
 }
 
 function hasClaimFlags(opts: TableCreateOptions): boolean {
-  return [opts.claimFrom, opts.claimTo, opts.lease, opts.maxAttempts, opts.deadLetter].some((v) => v !== undefined)
+  return [opts.claim, opts.claimFrom, opts.claimTo, opts.lease, opts.maxAttempts, opts.deadLetter].some((v) => v !== undefined)
 }
 
+
+/** `--columns`: a JSON array (inline or @file), or comma-separated column specs. */
+function parseColumns(text: string): Column[] {
+  const trimmed = text.trim()
+  if (trimmed.startsWith('[') || trimmed.startsWith('@')) {
+    const parsed = parseJsonArg(trimmed, '--columns')
+    if (!Array.isArray(parsed)) throw new CliError('usage', '--columns must be a JSON array or column specs')
+    return parsed as Column[]
+  }
+  return parseList(trimmed).map(parseColumnSpec)
+}
+
+/** `todo:in_progress`, `todo,blocked:in_progress`. */
+function parseClaimSpec(spec: string): { from: string[]; to: string } {
+  const at = spec.lastIndexOf(':')
+  const from = parseList(spec.slice(0, Math.max(at, 0)))
+  const to = spec.slice(at + 1).trim()
+  if (at <= 0 || from.length === 0 || to === '') throw new CliError('usage', `bad --claim ${spec} (try todo:in_progress)`)
+  return { from, to }
+}
