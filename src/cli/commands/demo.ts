@@ -72,6 +72,8 @@ With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh work
         narrator.line(`server:   ${target.url}${inProcess ? ' (in-process, temporary data)' : ''}`)
         narrator.line(`board:    ${boardUrl(target.url, TASKS_TABLE)}`)
         narrator.line(`key:      ${target.operatorKey}  (operator of workspace "${target.workspace}": paste it into the board's sign-in)`)
+        const workspaceEnv = target.workspace === 'default' ? '' : ` DOCK_WORKSPACE=${target.workspace}`
+        narrator.line(`follow:   DOCK_URL=${target.url} DOCK_TOKEN=${target.operatorKey}${workspaceEnv} dock watch`)
         if (!fast) await new Pace(paceMs * 3, io.signal).beat()
         if (io.signal.aborted) throw new CliError('interrupted', 'the demo was interrupted')
 
