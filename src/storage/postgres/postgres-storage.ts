@@ -22,6 +22,12 @@ export interface PostgresStorageOptions {
    * hangs mid-write cannot hold a workspace's write lock forever (default 30 s, 0 = never).
    */
   readonly idleInTransactionTimeoutMs?: number
+  /**
+   * Writers of one workspace this node lets into PostgreSQL at once (default 2):
+   * one holds the row lock, the others wait on it with a connection each. More
+   * only costs connections; 1 makes the lock hand-over a round trip slower.
+   */
+  readonly writersPerWorkspace?: number
   /** Shown in pg_stat_activity (default `dock`). */
   readonly applicationName?: string
 }
@@ -64,7 +70,7 @@ export class PostgresStorage implements Storage {
   readonly #config: ClientConfig
   readonly #pool: pg.Pool
   readonly #listeners = new Set<CommitListener>()
-  readonly #locks = new KeyedMutex()
+  readonly #locks: KeyedSemaphore
   #listenClient: pg.Client | null = null
   #listenStarting: Promise<void> | null = null
   #reconnectTimer: NodeJS.Timeout | null = null
@@ -79,6 +85,7 @@ export class PostgresStorage implements Storage {
     this.schema = schema
     this.#config = config
     this.#pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 })
+    this.#locks = new KeyedSemaphore(options.writersPerWorkspace ?? 2)
     // An idle pooled client whose connection dies emits here; the pool drops it and
     // the next checkout opens a fresh one. Without a handler the process would crash.
     this.#pool.on('error', () => undefined)
@@ -393,22 +400,35 @@ function mapError(err: unknown): unknown {
 
 // ------------------------------------------------------------------ per-workspace queue
 
-/** FIFO mutex per key; a key's entry disappears once its queue drains. */
-class KeyedMutex {
-  readonly #tails = new Map<string, Promise<void>>()
+/**
+ * At most `limit` holders per key, FIFO; a key's entry disappears once idle.
+ * With a limit of 2, one writer holds the workspace's row lock while the next
+ * already waits on it inside PostgreSQL, so the lock passes on at commit
+ * without a round trip through this process's event loop.
+ */
+class KeyedSemaphore {
+  readonly #limit: number
+  readonly #slots = new Map<string, { active: number; readonly queue: (() => void)[] }>()
 
-  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#tails.get(key) ?? Promise.resolve()
-    const result = previous.then(fn)
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    )
-    this.#tails.set(key, tail)
-    void tail.then(() => {
-      if (this.#tails.get(key) === tail) this.#tails.delete(key)
-    })
-    return result
+  constructor(limit: number) {
+    this.#limit = Math.max(1, Math.trunc(limit))
+  }
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let slot = this.#slots.get(key)
+    if (slot === undefined) {
+      slot = { active: 0, queue: [] }
+      this.#slots.set(key, slot)
+    }
+    if (slot.active < this.#limit) slot.active++
+    else await new Promise<void>((resolve) => slot.queue.push(resolve))
+    try {
+      return await fn()
+    } finally {
+      const next = slot.queue.shift()
+      if (next !== undefined) next() // the place passes straight to the next in line
+      else if (--slot.active === 0) this.#slots.delete(key)
+    }
   }
 }
 
