@@ -194,9 +194,9 @@ describe('HTTP API fuzzing', () => {
     expect(o.status, what).toBeGreaterThanOrEqual(200)
     expect(o.status, what).toBeLessThan(500)
     if (o.status >= 400) {
-      if (req.path.startsWith('/mcp') && o.body?.jsonrpc === '2.0') {
-        // /mcp speaks JSON-RPC: the MCP transport answers protocol errors (406, 400) as JSON-RPC errors.
-        expect(typeof o.body.error?.code, what).toBe('number')
+      if (req.path.startsWith('/mcp') && (o.body?.jsonrpc === '2.0' || (req.method === 'HEAD' && o.contentType.startsWith('application/json')))) {
+        // /mcp speaks JSON-RPC: the MCP transport answers protocol errors (405, 406, 400) as JSON-RPC errors.
+        if (req.method !== 'HEAD') expect(typeof o.body.error?.code, what).toBe('number')
         expect(o.revisionAfter, `refused request changed the workspace: ${what}`).toBe(o.revisionBefore)
         return
       }
