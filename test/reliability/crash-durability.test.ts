@@ -56,6 +56,10 @@ describe('crash durability (SIGKILL under write load)', () => {
       counterIds.push(row.id)
     }
 
+    const doc = await ok(base, 'POST', '/v1/workspaces/default/docs', { key: KEY, body: { title: 'journal', content: '# Journal\n\nstart\n' } })
+    /** Per writer's own section: the highest acknowledged section version and the body it wrote. */
+    const sectionAcked = new Map<string, { version: number; body: string }>()
+
     const creates = new Map<string, AckedCreate>()
     /** Highest version acknowledged per counter row (its `n` always equals its version). */
     const counterAcked = new Map<string, number>(counterIds.map((id) => [id, 1]))
@@ -68,7 +72,15 @@ describe('crash durability (SIGKILL under write load)', () => {
     const writer = async (w: number, cycle: number, stop: { stopped: boolean }): Promise<void> => {
       for (let i = 0; i < 10_000 && !stop.stopped; i++) {
         try {
-          if (Math.random() < 0.5) {
+          const dice = Math.random()
+          if (dice < 0.2) {
+            const key = `w${w}`
+            const body = `cycle ${cycle} step ${i}`
+            const r = await call(base, 'PUT', `/v1/workspaces/default/docs/${doc.id}/sections/${key}`, { key: KEY, body: { body } })
+            if (r.status !== 200) throw new Error(`section → ${r.status} ${r.text}`)
+            sectionAcked.set(key, { version: r.body.section.version, body })
+            acked++
+          } else if (dice < 0.6) {
             const title = `w${w}-c${cycle}-${i}`
             const r = await call(base, 'POST', '/v1/workspaces/default/tables/items/rows', { key: KEY, body: { values: { title, n: i } } })
             if (r.status !== 201) throw new Error(`create → ${r.status} ${r.text}`)
@@ -116,6 +128,13 @@ describe('crash durability (SIGKILL under write load)', () => {
         expect(row.version, `counter ${id} went back from acknowledged version ${version}`).toBeGreaterThanOrEqual(version)
         expect(row.values.n).toBe(row.version)
       }
+      const journal = await ok(base, 'GET', `/v1/workspaces/default/docs/${doc.id}`, { key: KEY })
+      for (const [key, want] of sectionAcked) {
+        const section = journal.sections.find((x: { key: string }) => x.key === key)
+        expect(section, `acknowledged section ${key} is missing`).toBeDefined()
+        expect(section.version, `section ${key} went back from acknowledged version ${want.version}`).toBeGreaterThanOrEqual(want.version)
+        if (section.version === want.version) expect(section.body).toBe(want.body)
+      }
       const { events, revision } = await readLog(base, KEY)
       expect(events.length).toBe(revision)
       events.forEach((e, i) => expect(e.revision).toBe(i + 1))
@@ -124,6 +143,7 @@ describe('crash durability (SIGKILL under write load)', () => {
         expect(e?.target.id, `event at acknowledged revision ${a.revision}`).toBe(a.rowId)
         expect(e?.after.version).toBe(a.version)
       }
+      expect(events.filter((e) => e.type === 'doc.section_written').length).toBeGreaterThanOrEqual([...sectionAcked.values()].reduce((n, a) => n + a.version, 0))
       const audit = await ok(base, 'GET', '/v1/workspaces/default/audit/verify', { key: KEY })
       expect(audit).toMatchObject({ ok: true, checked: revision, headRevision: revision, firstBreak: null })
     }
@@ -142,7 +162,7 @@ describe('crash durability (SIGKILL under write load)', () => {
     }
 
     console.info(
-      `crash durability: ${KILLS} kills, ${acked} acknowledged writes (${creates.size} creates), ${refusedConflicts} version conflicts, ${lostInFlight} writers cut mid-request`,
+      `crash durability: ${KILLS} kills, ${acked} acknowledged writes (${creates.size} creates, ${sectionAcked.size} sections), ${refusedConflicts} version conflicts, ${lostInFlight} writers cut mid-request`,
     )
     expect(acked).toBeGreaterThan(KILLS)
   }, 120_000)
