@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDockServer } from '../../src/http/serve.js'
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
@@ -27,6 +27,7 @@ let page: Page
 let agentKey: string
 let agentId: string
 let agent2Key: string
+const pageErrors: string[] = []
 
 async function api(key: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${srv.url}/v1${path}`, {
@@ -63,7 +64,14 @@ function newestSource(dir: string): number {
 beforeAll(async () => {
   const index = join(ROOT, 'dist/web/index.html')
   if (!existsSync(index) || statSync(index).mtimeMs < newestSource(join(ROOT, 'src/web'))) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' })
+    // NODE_ENV=production as in `npm run build`: vitest sets NODE_ENV=test, which Vite passes on to
+    // React, so this would write React's development build (StrictMode double effects, slower
+    // renders) to the dist/web that `dock serve` ships, and test a different UI than users get.
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, NODE_ENV: 'production' },
+    })
   }
   mkdirSync(ARTIFACTS, { recursive: true })
   dataDir = mkdtempSync(join(tmpdir(), 'dock-web-e2e-'))
@@ -102,6 +110,12 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   page = await context.newPage()
   page.setDefaultTimeout(20_000)
+  page.on('pageerror', (err) => pageErrors.push(err.message))
+})
+
+// An uncaught error in the page (e.g. a render loop) fails the test it happened in, not a later one.
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([])
 })
 
 afterAll(async () => {

@@ -17,15 +17,16 @@ const TITLES = { board: 'Board', docs: 'Docs', trail: 'Trail', swimlanes: 'Swiml
 export function Shell() {
   const route = useHashRoute()
   const mainRef = useRef<HTMLElement>(null)
-  const first = useRef(true)
+  // The view focus was last settled for. Compared with the route rather than kept as a "first run"
+  // flag, so an effect that runs again for the same view (React StrictMode mounts, unmounts and
+  // mounts again in development) does not count as a navigation and steal focus on first load.
+  const shownView = useRef(route.view)
 
   useEffect(() => {
     document.title = `${TITLES[route.view]} · Dock`
     // Move focus to the new view on navigation (not on first load) so keyboard and screen-reader users land there.
-    if (first.current) {
-      first.current = false
-      return
-    }
+    if (shownView.current === route.view) return
+    shownView.current = route.view
     mainRef.current?.focus()
   }, [route.view])
 

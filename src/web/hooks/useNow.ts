@@ -1,24 +1,24 @@
 import { useSyncExternalStore } from 'react'
 
-/**
- * The current time in ms, shared: every caller with the same interval re-renders
- * from one timer, so a board full of lease countdowns costs one setInterval.
- */
-const clocks = new Map<number, { now: number; listeners: Set<() => void>; timer: ReturnType<typeof setInterval> | null }>()
-
-function clock(intervalMs: number) {
-  let c = clocks.get(intervalMs)
-  if (!c) {
-    c = { now: Date.now(), listeners: new Set(), timer: null }
-    clocks.set(intervalMs, c)
-  }
-  return c
+interface Clock {
+  now: number
+  readonly listeners: Set<() => void>
+  timer: ReturnType<typeof setInterval> | null
+  /** Stable for the clock's lifetime: useSyncExternalStore re-subscribes whenever `subscribe` changes identity. */
+  readonly subscribe: (onChange: () => void) => () => void
+  readonly getSnapshot: () => number
 }
 
-export function useNow(intervalMs = 1000): number {
-  const c = clock(intervalMs)
-  return useSyncExternalStore(
-    (onChange) => {
+const clocks = new Map<number, Clock>()
+
+function clock(intervalMs: number): Clock {
+  const existing = clocks.get(intervalMs)
+  if (existing) return existing
+  const c: Clock = {
+    now: Date.now(),
+    listeners: new Set(),
+    timer: null,
+    subscribe: (onChange) => {
       c.listeners.add(onChange)
       if (!c.timer) {
         c.now = Date.now()
@@ -35,6 +35,21 @@ export function useNow(intervalMs = 1000): number {
         }
       }
     },
-    () => c.now,
-  )
+    getSnapshot: () => c.now,
+  }
+  clocks.set(intervalMs, c)
+  return c
+}
+
+/**
+ * The current time in ms, shared: every caller with the same interval re-renders
+ * from one timer, so a board full of lease countdowns costs one setInterval.
+ */
+export function useNow(intervalMs = 1000): number {
+  // The store's functions must keep their identity across renders. Fresh ones on each render made
+  // React unsubscribe and subscribe again after every render; a sole subscriber then stopped and
+  // restarted the timer, which moved `now`, which forced another render: a render loop that ran
+  // whenever a render took a millisecond or more ("Maximum update depth exceeded" in the swimlanes).
+  const c = clock(intervalMs)
+  return useSyncExternalStore(c.subscribe, c.getSnapshot)
 }
