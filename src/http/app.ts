@@ -101,9 +101,12 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
 
   const router = new Router(app, service)
   const streams: StreamRegistry = { byPrincipal: new Map() }
-  service.onSuspend((principalId) => {
+  const closeStreamsOf = (principalId: string): void => {
     for (const controller of streams.byPrincipal.get(principalId) ?? []) controller.abort()
-  })
+  }
+  // Local suspensions close streams before the reply; the hub hears suspensions made on other nodes.
+  service.onSuspend(closeStreamsOf)
+  service.hub.onSuspended(closeStreamsOf)
 
   // Open streams would hold the server open on close; end them first.
   app.addHook('preClose', async () => {

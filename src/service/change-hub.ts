@@ -14,10 +14,25 @@ export class ChangeHub {
   readonly #storage: Storage
   readonly #tails = new Map<string, WorkspaceTail>()
   readonly #unsubscribe: () => void
+  readonly #suspendListeners = new Set<(principalId: string) => void>()
 
   constructor(storage: Storage) {
     this.#storage = storage
     this.#unsubscribe = storage.onCommit((workspaceId, revision) => this.#tail(workspaceId).hint(revision))
+  }
+
+  /**
+   * Hears every suspension the log records, whichever node wrote it, so open
+   * streams of that principal can end at once everywhere.
+   */
+  onSuspended(listener: (principalId: string) => void): () => void {
+    this.#suspendListeners.add(listener)
+    return () => this.#suspendListeners.delete(listener)
+  }
+
+  /** The newest revision the tail has loaded, or null before it has read the log. */
+  knownRevision(workspaceId: string): number | null {
+    return this.#tails.get(workspaceId)?.loaded ?? null
   }
 
   close(): void {
@@ -44,7 +59,9 @@ export class ChangeHub {
   #tail(workspaceId: string): WorkspaceTail {
     let tail = this.#tails.get(workspaceId)
     if (tail === undefined) {
-      tail = new WorkspaceTail(workspaceId, this.#storage)
+      tail = new WorkspaceTail(workspaceId, this.#storage, (principalId) => {
+        for (const l of this.#suspendListeners) l(principalId)
+      })
       this.#tails.set(workspaceId, tail)
     }
     return tail
@@ -66,10 +83,16 @@ class WorkspaceTail {
   #hinted = 0
   #fetching: Promise<void> | null = null
   readonly #waiters = new Set<Waiter>()
+  readonly #onSuspended: (principalId: string) => void
 
-  constructor(workspaceId: string, storage: Storage) {
+  constructor(workspaceId: string, storage: Storage, onSuspended: (principalId: string) => void) {
     this.#workspaceId = workspaceId
     this.#storage = storage
+    this.#onSuspended = onSuspended
+  }
+
+  get loaded(): number | null {
+    return this.#loaded < 0 ? null : this.#loaded
   }
 
   close(): void {
@@ -133,6 +156,7 @@ class WorkspaceTail {
             break
           }
           this.#events.push(...fresh)
+          for (const e of fresh) if (e.type === 'principal.suspended') this.#onSuspended(e.target.id)
           this.#loaded = fresh[fresh.length - 1]!.revision
           if (this.#events.length > TAIL_CAPACITY) this.#events.splice(0, this.#events.length - TAIL_CAPACITY)
         }

@@ -1040,13 +1040,15 @@ export class DockService {
     ws: string,
     opts: { since: number; limit: number; filter: EventFilter; waitMs?: number; signal?: AbortSignal },
   ): Promise<EventPage> {
-    const w = await this.#readWorkspace(caller, ws)
+    // Watch loops call this at every wake: resolve the workspace from the id cache, not the store.
+    const w = { id: await this.#workspaceId(caller, ws) }
     const deadline = this.#now() + (opts.waitMs ?? 0)
     let since = opts.since
     for (;;) {
       const items: DockEvent[] = []
+      const pageSize = Math.max(opts.limit, 200)
       for (;;) {
-        const page = await this.hub.eventsAfter(w.id, since, Math.max(opts.limit, 200))
+        const page = await this.hub.eventsAfter(w.id, since, pageSize)
         for (const e of page) {
           since = e.revision
           if (eventMatches(e, opts.filter)) {
@@ -1054,9 +1056,10 @@ export class DockService {
             if (items.length === opts.limit) break
           }
         }
-        if (items.length === opts.limit || page.length === 0) break
+        // A short page is the end of what is known; a wake-up brings the rest, so do not probe the log again.
+        if (items.length === opts.limit || page.length < pageSize) break
       }
-      const revision = (await this.storage.read((tx) => tx.getWorkspace(w.id)))?.revision ?? since
+      const revision = Math.max(since, this.hub.knownRevision(w.id) ?? (await this.storage.read((tx) => tx.getWorkspace(w.id)))?.revision ?? since)
       const left = deadline - this.#now()
       if (items.length > 0 || left <= 0 || opts.signal?.aborted === true) {
         return { items, revision, nextSince: items.length === opts.limit ? items[items.length - 1]!.revision : Math.max(since, opts.since) }
@@ -1107,10 +1110,10 @@ export class DockService {
     return w
   }
 
-  /** Workspace ids and names never change, so the write path resolves them once per node. */
+  /** Workspace ids and names never change, so hot paths resolve them once per node. */
   readonly #workspaceIds = new Map<string, string>()
 
-  async #write<T>(caller: Caller, ws: string, opts: { operatorAuthority?: boolean }, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+  async #workspaceId(caller: Caller, ws: string): Promise<string> {
     let id = this.#workspaceIds.get(ws)
     if (id === undefined) {
       id = (await this.#readWorkspace(caller, ws)).id
@@ -1118,7 +1121,11 @@ export class DockService {
       this.#workspaceIds.set(ws, id)
     }
     if (id !== caller.principal.workspaceId) throw new DockError('not_found', `no workspace ${ws}`)
-    const w = { id }
+    return id
+  }
+
+  async #write<T>(caller: Caller, ws: string, opts: { operatorAuthority?: boolean }, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+    const w = { id: await this.#workspaceId(caller, ws) }
     const signature = this.#checkSignature(caller)
     const now = this.#now()
     this.#budget.take(caller.principal.id, caller.principal.budget.writesPerMinute, now)

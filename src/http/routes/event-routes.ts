@@ -110,8 +110,9 @@ async function streamEvents(opts: {
     while (!abort.signal.aborted) {
       const page = await service.listEvents(caller, opts.ws, { since, limit: 500, filter: opts.filter, waitMs: HEARTBEAT_MS, signal: abort.signal })
       if (abort.signal.aborted) break
-      // A suspension on another node reaches us through the log; re-check at every wake.
-      await service.authenticateAgain(caller)
+      // Suspensions close streams through the change hub as soon as the log has them (any node);
+      // re-checking on quiet heartbeats is the safety net, so busy streams pay no read per wake.
+      if (page.items.length === 0) await service.authenticateAgain(caller)
       let chunk = ''
       for (const e of page.items) chunk += `id: ${e.revision}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`
       if (chunk === '') chunk = ': ping\n\n'
