@@ -342,6 +342,74 @@ describe('HTTP API fuzzing', () => {
     )
   }, 300_000)
 
+  it('MCP tools with hostile arguments: refusals carry a code, never internal, and change nothing', async () => {
+    const mcp = async (key: string | null, body: unknown): Promise<{ status: number; body: any; revisionBefore: number; revisionAfter: number; text: string }> => {
+      const revisionBefore = (await revision()).revision
+      const res = await fetch(`${server.url}/mcp`, {
+        method: 'POST',
+        headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: toJsonText(body),
+      })
+      const text = await res.text()
+      let parsed: any = null
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        parsed = null
+      }
+      const after = await revision()
+      if (after.frozen) await ok(server.url, 'POST', '/v1/workspaces/default/unfreeze', { key: OP })
+      return { status: res.status, body: parsed, revisionBefore, revisionAfter: after.revision, text }
+    }
+    const listed = await mcp(OP, { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} })
+    const tools = listed.body.result.tools as { name: string; inputSchema: { properties?: Record<string, unknown> } }[]
+    expect(tools.length).toBeGreaterThan(5)
+    const valid: Record<string, unknown> = { table: world.table, id: world.rowId, doc: world.docId, key: world.section, section: world.section, to: 'done', values: { title: 'x' } }
+    const argValue = (name: string): fc.Arbitrary<unknown> => fc.oneof({ weight: 6, arbitrary: fc.constant(valid[name] ?? 1) }, { weight: 1, arbitrary: weirdValue })
+    const arb = fc.constantFrom(...tools).chain((tool) => {
+      const props = Object.keys(tool.inputSchema.properties ?? {})
+      const args = props.length === 0 ? fc.constant({}) : fc.record(Object.fromEntries(props.map((p) => [p, argValue(p)])), { requiredKeys: [] })
+      return fc.record({ tool: fc.constant(tool.name), args: fc.oneof({ weight: 5, arbitrary: args }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }), key: keyArb() })
+    })
+    let codes = 0
+    let sdkValidation = 0
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ tool, args, key }) => {
+        // wait_for_events would hold the call for up to its `wait` (30 s by default).
+        const safeArgs = tool === 'wait_for_events' && args !== null && typeof args === 'object' && !Array.isArray(args) ? { ...args, wait: 0 } : args
+        const r = await mcp(key, { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: tool, arguments: safeArgs } })
+        const what = `${tool} ${toJsonText(safeArgs).slice(0, 300)} key=${key === OP ? 'op' : key === world.memberKey ? 'member' : key === null ? 'none' : 'junk'} → ${r.status} ${r.text.slice(0, 400)}`
+        expect(r.status, what).toBeLessThan(500)
+        if (r.status >= 400) {
+          expect(typeof r.body?.code === 'string' || typeof r.body?.error?.code === 'number', what).toBe(true)
+          expect(r.revisionAfter, what).toBe(r.revisionBefore)
+          return
+        }
+        if (r.body?.error !== undefined) {
+          // A JSON-RPC protocol error (bad params shape): nothing ran.
+          expect(r.revisionAfter, what).toBe(r.revisionBefore)
+          return
+        }
+        const result = r.body?.result
+        expect(result, what).toBeDefined()
+        if (result.isError === true) {
+          const code = result.structuredContent?.error?.code
+          if (typeof code === 'string') {
+            codes++
+            expect(code, what).not.toBe('internal')
+          } else {
+            // The MCP SDK's own argument validation answers in text only (-32602), without Dock's code.
+            expect(result.content?.[0]?.text ?? '', what).toMatch(/^MCP error -32602/)
+            sdkValidation++
+          }
+          expect(r.revisionAfter, `refused tool call changed the workspace: ${what}`).toBe(r.revisionBefore)
+        }
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    )
+    console.info(`mcp fuzz: ${codes} refusals with a Dock code, ${sdkValidation} SDK argument-validation refusals without one`)
+  }, 300_000)
+
   it('deep nesting is refused at the edge, not by a stack overflow', async () => {
     for (const depth of [5, 120, 200, 5_000, 100_000]) {
       for (const kind of ['array', 'object'] as const) {
