@@ -267,6 +267,46 @@ describe('HTTP API fuzzing', () => {
     }
   }, 300_000)
 
+  it('concurrent bursts: a refused request leaves no event behind, even among accepted ones', async () => {
+    const writeRoutes = routeKeys.filter((k) => !k.startsWith('GET ') && ROUTES[k]?.scope === 'workspace')
+    const burst = fc.array(fc.constantFrom(...writeRoutes).chain((k) => requestArb(k)), { minLength: 4, maxLength: 16 })
+    let batch = 0
+    let refusedInBursts = 0
+    await fc.assert(
+      fc.asyncProperty(burst, async (reqs) => {
+        batch++
+        const w = await revision()
+        if (w.frozen) await ok(server.url, 'POST', '/v1/workspaces/default/unfreeze', { key: OP })
+        const since = (await revision()).revision
+        const outcomes = await Promise.all(
+          reqs.map(async (req, i) => {
+            const requestId = `burst-${batch}-${i}`
+            const headers: Record<string, string> = { ...req.headers, 'x-request-id': requestId }
+            if (req.key !== null) headers['authorization'] = `Bearer ${req.key}`
+            const res = await fetch(server.url + req.path, { method: req.method, headers, ...(req.body !== undefined ? { body: req.body } : {}) })
+            const text = await res.text()
+            return { requestId, status: res.status, text, req }
+          }),
+        )
+        const page = await ok(server.url, 'GET', `/v1/workspaces/default/events?since=${since}&limit=1000`, { key: OP })
+        const logged = new Set(page.items.map((e: { requestId: string | null }) => e.requestId))
+        for (const o of outcomes) {
+          const what = `${o.req.method} ${o.req.path.slice(0, 200)} body=${(o.req.body ?? '').slice(0, 200)} → ${o.status} ${o.text.slice(0, 200)}`
+          expect(o.status, what).toBeLessThan(500)
+          if (o.status >= 400) {
+            refusedInBursts++
+            expect(logged.has(o.requestId), `a refused request left an event: ${what}`).toBe(false)
+          }
+        }
+        // Every event of the burst belongs to one of its accepted requests.
+        const accepted = new Set(outcomes.filter((o) => o.status < 400).map((o) => o.requestId))
+        for (const id of logged) expect(accepted.has(id as string), `event with request id ${id}`).toBe(true)
+      }),
+      { numRuns: Math.max(20, Math.floor(RUNS / 3)), endOnFailure: true },
+    )
+    expect(refusedInBursts).toBeGreaterThan(0)
+  }, 300_000)
+
   it('random methods on random paths', async () => {
     const segment = fc.oneof(
       fc.constantFrom('v1', 'workspaces', 'default', 'tables', 'tasks', 'rows', 'docs', 'events', 'watch', 'claim', 'principals', 'sections', 'mcp', 'openapi.json', 'health'),
