@@ -4,11 +4,13 @@
  * route pattern. Never a 5xx; every 4xx is application/problem+json with a
  * string `code`; a refused request leaves the workspace revision unchanged.
  */
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import fc from 'fast-check'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { startDockServer, type DockServer } from '../../src/http/serve.js'
@@ -119,7 +121,22 @@ function fuzzSegment(valid: string): fc.Arbitrary<{ raw: boolean; value: string 
 
 // ------------------------------------------------------------------ suite
 
-describe('HTTP API fuzzing', () => {
+const DATABASE_URL = process.env['DOCK_TEST_DATABASE_URL'] ?? ''
+
+/** SQLite always; PostgreSQL too when DOCK_TEST_DATABASE_URL is set (NUL bytes, jsonb and numeric limits differ there). */
+const BACKENDS: { name: string; databaseUrl: string | null }[] = [
+  { name: 'SQLite', databaseUrl: null },
+  ...(DATABASE_URL === '' ? [] : [{ name: 'PostgreSQL', databaseUrl: DATABASE_URL }]),
+]
+
+if (DATABASE_URL === '') {
+  describe.skip('HTTP API fuzzing on PostgreSQL (skipped: set DOCK_TEST_DATABASE_URL=postgres://… to run it)', () => {
+    it('every property above, against Dock on PostgreSQL', () => undefined)
+  })
+}
+
+describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
+  const schema = `dock_rel_fuzz_${process.pid}_${randomBytes(3).toString('hex')}`
   let dataDir = ''
   let server: DockServer
   let world: World
@@ -130,7 +147,13 @@ describe('HTTP API fuzzing', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dock-fuzz-'))
     // No sweeper: an expiring lease would move the revision under an unrelated refused request.
-    server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, sweepIntervalMs: 3_600_000 })
+    let url: string | undefined
+    if (databaseUrl !== null) {
+      const u = new URL(databaseUrl)
+      u.searchParams.set('schema', schema)
+      url = u.toString()
+    }
+    server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, sweepIntervalMs: 3_600_000, ...(url ? { databaseUrl: url } : {}) })
     world = await buildWorld(server.url, OP)
     await ok(server.url, 'POST', '/v1/workspaces/default/tables', {
       key: OP,
@@ -143,6 +166,11 @@ describe('HTTP API fuzzing', () => {
     console.info(`fuzz: ${accepted} requests accepted, ${refused} refused`)
     await server?.close()
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
+    if (databaseUrl !== null) {
+      const client = new pg.Client({ connectionString: databaseUrl })
+      await client.connect()
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end())
+    }
   })
 
   async function revision(): Promise<{ revision: number; frozen: boolean }> {
