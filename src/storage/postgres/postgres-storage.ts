@@ -52,9 +52,10 @@ type CommitListener = (workspaceId: string, revision: number) => void
  * workspace row, taken first in every write transaction (READ COMMITTED, so
  * every later statement of the transaction sees what the previous holder
  * committed). That lock is what keeps revisions gap-free and the hash chain
- * linear across nodes. Inside one node, writers of a workspace also queue on
- * an in-process mutex first, so they wait without holding a pooled connection
- * and reads are never starved of connections by a burst of writes.
+ * linear across nodes. Inside one node, writers of a workspace also queue in
+ * process first (at most `writersPerWorkspace` of them go on to PostgreSQL), so
+ * a burst of writes waits without holding pooled connections and never starves
+ * reads of them.
  *
  * Reads run in REPEATABLE READ READ ONLY transactions: one snapshot for every
  * statement of the read.
