@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { ClientConfig, Notification, PoolClient, QueryResultRow } from 'pg'
+import type { ClientConfig, Notification, PoolClient, QueryResult, QueryResultRow } from 'pg'
 
 import { DockError } from '../../domain/errors.js'
 import type { Doc, DockEvent, Row, Table } from '../../domain/types.js'
@@ -139,6 +139,8 @@ export class PostgresStorage implements Storage {
 
   async write<T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
     this.#assertOpen()
+    // The id travels as a literal inside a simple-protocol message, which cannot carry NUL.
+    if (workspaceId !== null && workspaceId.includes('\u0000')) throw new DockError('invalid_input', 'text must not contain NUL characters')
     const run = async (): Promise<{ value: T; revision: number | null }> => {
       const { client, done } = await this.#checkout()
       let broken: Error | undefined
@@ -147,21 +149,20 @@ export class PostgresStorage implements Storage {
         if (workspaceId === null) {
           await client.query('BEGIN')
         } else {
-          // Queued back to back: pg sends the lock the moment BEGIN completes, without a
-          // trip through the event loop, so the lock is held for as short a time as possible.
-          const [, locked] = await Promise.all([
-            client.query('BEGIN'),
-            client.query<WorkspaceDbRow>({ name: statementName(LOCK_SQL), text: LOCK_SQL, values: [workspaceId] }),
-          ])
-          before = locked.rows[0] === undefined ? null : toWorkspace(locked.rows[0])
+          // One round trip: BEGIN and the lock travel in one simple-protocol message.
+          const replies = (await client.query(`BEGIN; ${LOCK_SQL_PREFIX}${client.escapeLiteral(workspaceId)} FOR UPDATE`)) as unknown as QueryResult<WorkspaceDbRow>[]
+          const locked = replies[1]?.rows[0]
+          before = locked === undefined ? null : toWorkspace(locked)
         }
         const tx = new PgTx(client, workspaceId, before)
         const value = await fn(tx)
         const after = tx.lockedWorkspace
         // synchronous_commit stays at its default (on): COMMIT returns once the WAL is flushed.
         if (after !== null && after.revision !== before?.revision) {
-          // Notify only when the revision moved; a NOTIFY inside the transaction is delivered on commit.
-          await Promise.all([client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, `${after.id}:${after.revision}:${this.#scope}`]), client.query('COMMIT')])
+          // Notify only when the revision moved; a NOTIFY inside the transaction is delivered on
+          // commit. One round trip: if the NOTIFY fails, the server skips the COMMIT after it.
+          const payload = client.escapeLiteral(`${after.id}:${after.revision}:${this.#scope}`)
+          await client.query(`SELECT pg_notify('${COMMIT_CHANNEL}', ${payload}); COMMIT`)
           return { value, revision: after.revision }
         }
         await client.query('COMMIT')
@@ -183,11 +184,8 @@ export class PostgresStorage implements Storage {
     const { client, done } = await this.#checkout()
     let broken: Error | undefined
     try {
-      // fn's first statement queues right behind BEGIN and leaves as soon as it completes.
-      const begin = client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      begin.catch(() => undefined) // awaited below; this only keeps an early failure from going unhandled
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
       const value = await fn(new PgTx(client, null, null))
-      await begin
       await client.query('COMMIT')
       return value
     } catch (err) {
@@ -451,7 +449,7 @@ interface DataRow {
   readonly data: string
 }
 
-const LOCK_SQL = 'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces WHERE id = $1 FOR UPDATE'
+const LOCK_SQL_PREFIX = 'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces WHERE id = '
 
 class PgTx implements Tx {
   readonly #client: PoolClient
