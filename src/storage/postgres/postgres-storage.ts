@@ -342,6 +342,8 @@ function connectionConfig(options: PostgresStorageOptions): { config: ClientConf
     connectionString: url.toString(),
     application_name: options.applicationName ?? 'dock',
     keepAlive: true,
+    // An unreachable database fails requests after 10 s instead of leaving them hanging.
+    connectionTimeoutMillis: 10_000,
     ...(idle > 0 ? { idle_in_transaction_session_timeout: idle } : {}),
     ...(startupOptions.length > 0 ? { options: startupOptions.join(' ') } : {}),
   }
