@@ -73,6 +73,23 @@ if (TEST_DATABASE_URL === '') {
       expect(await a.write('w1', (tx) => tx.nextRowSeq('w1'))).toBe(41)
     })
 
+    it('with several writers per workspace let into PostgreSQL at once, the row lock alone still serialises them', async () => {
+      const s = new PostgresStorage({ url: TEST_DATABASE_URL, schema: own.next(), poolSize: 8, writersPerWorkspace: 4 })
+      open.push(s)
+      await s.init()
+      await s.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          s.write('w1', async (tx) => {
+            const current = (await tx.getWorkspace('w1'))!
+            await new Promise((resolve) => setTimeout(resolve, i % 3))
+            await tx.updateWorkspace({ ...current, revision: current.revision + 1 })
+          }),
+        ),
+      )
+      expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(30)
+    })
+
     it('a commit on one instance reaches the onCommit listeners of another through NOTIFY', async () => {
       const schema = own.next()
       const [a, b] = [instance(schema), instance(schema)]

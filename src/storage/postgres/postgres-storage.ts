@@ -23,9 +23,11 @@ export interface PostgresStorageOptions {
    */
   readonly idleInTransactionTimeoutMs?: number
   /**
-   * Writers of one workspace this node lets into PostgreSQL at once (default 2):
-   * one holds the row lock, the others wait on it with a connection each. More
-   * only costs connections; 1 makes the lock hand-over a round trip slower.
+   * Writers of one workspace this node lets into PostgreSQL at once (default 1):
+   * one holds the row lock, any others wait on it there, a connection each. With
+   * 2 the lock could pass on at commit without a trip through this process, but
+   * bench/claims-nodes.ts measured no difference, so the default spends no
+   * connections on it. Correctness never depends on it: the row lock serialises.
    */
   readonly writersPerWorkspace?: number
   /** Shown in pg_stat_activity (default `dock`). */
@@ -86,7 +88,7 @@ export class PostgresStorage implements Storage {
     this.schema = schema
     this.#config = config
     this.#pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 })
-    this.#locks = new KeyedSemaphore(options.writersPerWorkspace ?? 2)
+    this.#locks = new KeyedSemaphore(options.writersPerWorkspace ?? 1)
     // An idle pooled client whose connection dies emits here; the pool drops it and
     // the next checkout opens a fresh one. Without a handler the process would crash.
     this.#pool.on('error', () => undefined)
@@ -401,12 +403,7 @@ function mapError(err: unknown): unknown {
 
 // ------------------------------------------------------------------ per-workspace queue
 
-/**
- * At most `limit` holders per key, FIFO; a key's entry disappears once idle.
- * With a limit of 2, one writer holds the workspace's row lock while the next
- * already waits on it inside PostgreSQL, so the lock passes on at commit
- * without a round trip through this process's event loop.
- */
+/** At most `limit` holders per key, FIFO; a key's entry disappears once idle. */
 class KeyedSemaphore {
   readonly #limit: number
   readonly #slots = new Map<string, { active: number; readonly queue: (() => void)[] }>()
