@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify'
 
 import { DockError } from '../../domain/errors.js'
+import type { DockEvent } from '../../domain/types.js'
 import type { Caller, DockService } from '../../service/dock-service.js'
 import type { EventFilter } from '../../service/event-filter.js'
 import { listParam, type Router } from '../route.js'
@@ -63,6 +64,21 @@ export function registerEventRoutes(router: Router, service: DockService, stream
   })
 }
 
+/**
+ * Watchers of one workspace are handed the same event objects from the change
+ * hub's tail, so each frame is serialised once, not once per watcher.
+ */
+const frames = new WeakMap<DockEvent, string>()
+
+function sseFrame(e: DockEvent): string {
+  let frame = frames.get(e)
+  if (frame === undefined) {
+    frame = `id: ${e.revision}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`
+    frames.set(e, frame)
+  }
+  return frame
+}
+
 function filterOf(q: { table?: string | undefined; status?: string | undefined; doc?: string | undefined; actor?: string | undefined; type?: string | undefined }): EventFilter {
   return {
     tables: listParam(q.table),
@@ -114,7 +130,7 @@ async function streamEvents(opts: {
       // re-checking on quiet heartbeats is the safety net, so busy streams pay no read per wake.
       if (page.items.length === 0) await service.authenticateAgain(caller)
       let chunk = ''
-      for (const e of page.items) chunk += `id: ${e.revision}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`
+      for (const e of page.items) chunk += sseFrame(e)
       if (chunk === '') chunk = ': ping\n\n'
       since = page.nextSince
       if (!res.write(chunk)) await new Promise<void>((resolve) => {
