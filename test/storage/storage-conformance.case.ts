@@ -260,6 +260,9 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         expect(await tx.getDoc('w2', 'Plan')).toBeNull()
         expect((await tx.listDocs('w1')).map((d) => d.id)).toEqual(['d1', 'd2'])
       })
+      const quoted = doc('w1', 'd3', "O'Brien's \\plan\\ $1", { createdAt: iso(T0 + 20) })
+      await storage.write('w1', (tx) => tx.insertDoc(quoted))
+      expect(await storage.read((tx) => tx.getDoc('w1', "O'Brien's \\plan\\ $1"))).toEqual(quoted)
       const renamed: Doc = { ...a, title: 'Roadmap', version: 2 }
       await storage.write('w1', (tx) => tx.updateDoc(renamed))
       expect(await storage.read((tx) => tx.getDoc('w1', 'Roadmap'))).toEqual(renamed)
@@ -328,6 +331,9 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       const writing = storage.write('w1', async (tx) => {
         await tx.updateWorkspace({ ...workspace('w1', 'one'), revision: 1 })
         await tx.insertPrincipal(principal('w1', 'p1', 'alice', 'k1'))
+        // The transaction reads its own writes (which also puts them in the store, uncommitted).
+        expect((await tx.getPrincipalByName('w1', 'alice'))?.id).toBe('p1')
+        expect((await tx.getWorkspace('one'))?.revision).toBe(1)
         inside()
         await gate
       })
@@ -604,7 +610,7 @@ function row(workspaceId: string, tableName: string, id: string, seq: number, ov
     id,
     workspaceId,
     table: tableName,
-    values: { title: `row ${id}`, status: over.status ?? 'todo', nested: { a: [1, 2.5, 'x'], ünïcødé: '✓' } },
+    values: { title: `row ${id} it's $2 \\ "q"`, status: over.status ?? 'todo', nested: { a: [1, 2.5, 'x'], ünïcødé: '✓' } },
     status: 'todo',
     version: 1,
     revision: seq,
@@ -656,7 +662,14 @@ function event(workspaceId: string, revision: number): DockEvent {
     target: { kind: 'row', id: `r${revision}`, table: 'tasks', status: 'todo' },
     before: null,
     // Key order, numbers and non-ASCII text must survive the round trip exactly.
-    after: { z: 1, a: [1.5, 1e21, -0, 'é', '\u2028', { y: null, b: true }], emoji: '🚢', big: 2 ** 53 - 1 },
+    after: {
+      z: 1,
+      a: [1.5, 1e21, -0, 'é', '\u2028', { y: null, b: true }],
+      emoji: '🚢',
+      big: 2 ** 53 - 1,
+      // Whatever a store does with values on their way (parameters, escaped literals), this must survive.
+      nasty: "it's \"quoted\" \\ back\\slash $1 $$ E'\\x' '); DROP TABLE events; -- \t\n\r",
+    },
     requestId: `req-${revision}`,
     signature: null,
     prevHash: String(revision - 1).padStart(64, '0'),

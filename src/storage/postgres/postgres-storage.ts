@@ -156,19 +156,19 @@ export class PostgresStorage implements Storage {
           const locked = replies[1]?.rows[0]
           before = locked === undefined ? null : toWorkspace(locked)
         }
-        const tx = new PgTx(client, workspaceId, before)
+        const tx = new PgTx(client, workspaceId, before, true)
         const value = await fn(tx)
         const after = tx.lockedWorkspace
-        // synchronous_commit stays at its default (on): COMMIT returns once the WAL is flushed.
-        if (after !== null && after.revision !== before?.revision) {
-          // Notify only when the revision moved; a NOTIFY inside the transaction is delivered on
-          // commit. One round trip: if the NOTIFY fails, the server skips the COMMIT after it.
-          const payload = client.escapeLiteral(`${after.id}:${after.revision}:${this.#scope}`)
-          await client.query(`SELECT pg_notify('${COMMIT_CHANNEL}', ${payload}); COMMIT`)
-          return { value, revision: after.revision }
-        }
-        await client.query('COMMIT')
-        return { value, revision: null }
+        const moved = after !== null && after.revision !== before?.revision
+        // One round trip ends the transaction: the writes still buffered, the NOTIFY (only when
+        // the revision moved; delivered on commit) and COMMIT. If any statement fails, the
+        // server skips the rest, COMMIT included. synchronous_commit stays at its default (on):
+        // COMMIT returns once the WAL is flushed.
+        const tail = tx.takeBuffered()
+        if (moved) tail.push(`SELECT pg_notify('${COMMIT_CHANNEL}', ${client.escapeLiteral(`${after.id}:${after.revision}:${this.#scope}`)})`)
+        tail.push('COMMIT')
+        await client.query(tail.join(';\n'))
+        return { value, revision: moved ? after.revision : null }
       } catch (err) {
         broken = await rollback(client)
         throw mapError(err)
@@ -187,7 +187,7 @@ export class PostgresStorage implements Storage {
     let broken: Error | undefined
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      const value = await fn(new PgTx(client, null, null))
+      const value = await fn(new PgTx(client, null, null, false))
       await client.query('COMMIT')
       return value
     } catch (err) {
@@ -444,6 +444,23 @@ function statementName(text: string): string {
   return name
 }
 
+/** `text` with each `$n` replaced by its value as an SQL literal (for the simple protocol). */
+function inlineValues(client: PoolClient, text: string, values: readonly unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => sqlLiteral(client, values[Number(n) - 1]))
+}
+
+function sqlLiteral(client: PoolClient, value: unknown): string {
+  if (value === null || value === undefined) return 'NULL'
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE'
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `'${String(value)}'`
+  if (typeof value === 'string') {
+    // A simple-protocol message cannot carry NUL; PostgreSQL text cannot hold it either.
+    if (value.includes('\u0000')) throw new DockError('invalid_input', 'text must not contain NUL characters')
+    return client.escapeLiteral(value)
+  }
+  throw new TypeError(`cannot write a ${typeof value} to PostgreSQL`)
+}
+
 interface DataRow {
   readonly data: string
 }
@@ -455,16 +472,34 @@ class PgTx implements Tx {
   /** The workspace whose row this (write) transaction locked, if any. */
   readonly #lockedId: string | null
   #locked: WorkspaceRecord | null
+  /**
+   * In a write, inserts and updates are not sent one by one: they wait here,
+   * as statements with their values inlined as escaped literals, and go in one
+   * message before the next read of the transaction (so it sees them) or with
+   * COMMIT. The workspace lock is then held for fewer round trips. A failing
+   * statement fails the read or the commit it travels with, and with it the
+   * whole write.
+   */
+  readonly #buffered: boolean
+  #buffer: string[] = []
 
   /**
    * In a write, `locked` is the workspace row as `FOR UPDATE` returned it: no
    * other transaction can change it until this one ends, so it is served from
    * here and kept current through insert/updateWorkspace.
    */
-  constructor(client: PoolClient, lockedId: string | null, locked: WorkspaceRecord | null) {
+  constructor(client: PoolClient, lockedId: string | null, locked: WorkspaceRecord | null, buffered: boolean) {
     this.#client = client
     this.#lockedId = lockedId
     this.#locked = locked
+    this.#buffered = buffered
+  }
+
+  /** The writes not sent yet, to travel with COMMIT; the buffer is empty afterwards. */
+  takeBuffered(): string[] {
+    const statements = this.#buffer
+    this.#buffer = []
+    return statements
   }
 
   /** The locked workspace as this transaction leaves it (null if it does not exist). */
@@ -473,6 +508,7 @@ class PgTx implements Tx {
   }
 
   async #query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    if (this.#buffer.length > 0) await this.#client.query(this.takeBuffered().join(';\n'))
     const result = await this.#client.query<R>({ name: statementName(text), text, values })
     return result.rows
   }
@@ -487,7 +523,8 @@ class PgTx implements Tx {
   }
 
   async #run(text: string, ...values: unknown[]): Promise<void> {
-    await this.#query(text, values)
+    if (this.#buffered) this.#buffer.push(inlineValues(this.#client, text, values))
+    else await this.#query(text, values)
   }
 
   async getWorkspace(idOrName: string): Promise<WorkspaceRecord | null> {
