@@ -234,5 +234,18 @@ if (TEST_DATABASE_URL === '') {
       const done = await ok(b.url, OPERATOR, 'GET', '/workspaces/default/tables/tasks/rows?status=done&limit=500')
       expect(done.items).toHaveLength(TRANSITIONS)
     })
+
+    it('suspending a principal through node A ends its open stream on node B and refuses it there', async () => {
+      const { key, principal } = await ok(a.url, OPERATOR, 'POST', '/workspaces/default/principals', { name: 'watcher-to-suspend', kind: 'agent' })
+      const stream = sseWatcher(b.url, key, 0)
+      watchers.push(stream)
+      await waitFor(() => stream.revisions.length > 0, 5_000, () => 'the stream on B to open')
+      await ok(a.url, OPERATOR, 'POST', `/workspaces/default/principals/${principal.id}/suspend`)
+      const ended = await Promise.race([stream.done.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))])
+      expect(ended).toBe(true)
+      const refused = await call(b.url, key, 'GET', '/workspaces/default')
+      expect(refused.status).toBe(403)
+      expect(refused.body.code).toBe('principal_suspended')
+    })
   })
 }
