@@ -141,7 +141,8 @@ export class DockService {
     if (found !== null) return
     await this.storage.write(ws.id, async (tx) => {
       const current = await tx.getWorkspace(ws.id)
-      if (current === null) return
+      // Several nodes may start together with the same token: only the first adds it.
+      if (current === null || (await tx.getPrincipalByKeyHash(keyHash)) !== null) return
       const scope = new WriteScope({ tx, workspace: current, actor: SYSTEM_ACTOR, requestId: null, signature: null, now: this.#now() })
       let name = 'operator'
       for (let n = 2; (await tx.getPrincipalByName(ws.id, name)) !== null; n++) name = `operator-${n}`

@@ -25,9 +25,22 @@ export interface OpenedDock {
 /** Opens the store (migrating it), wraps it in the service and bootstraps an empty store. */
 export async function openDock(options: OpenDockOptions = {}): Promise<OpenedDock> {
   const storage = await openStorage(options)
-  await storage.init()
+  try {
+    await storage.init()
+  } catch (err) {
+    await storage.close().catch(() => undefined)
+    throw err
+  }
   const service = new DockService({ storage, ...(options.now ? { now: options.now } : {}) })
-  const { created, operatorKey } = await service.bootstrap(options.operatorToken)
+  let boot: Awaited<ReturnType<DockService['bootstrap']>>
+  try {
+    boot = await service.bootstrap(options.operatorToken)
+  } catch (err) {
+    // An open pool would keep the process alive after a failed start.
+    await service.close().catch(() => undefined)
+    throw err
+  }
+  const { created, operatorKey } = boot
   return { service, operatorKey, created, close: () => service.close() }
 }
 

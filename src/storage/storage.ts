@@ -76,7 +76,7 @@ export interface Tx {
 
 /**
  * The storage port. Adapters: `sqlite/sqlite-storage.ts` (embedded default) and
- * `postgres/postgres-storage.ts`. Both pass `test/storage/conformance.case.ts`.
+ * `postgres/postgres-storage.ts`. Both pass `test/storage/storage-conformance.case.ts`.
  */
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres'
