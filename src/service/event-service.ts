@@ -1,0 +1,96 @@
+import { hashEvent } from '../domain/event-hash.js'
+import { type DockEvent, GENESIS_HASH, SYSTEM_ACTOR } from '../domain/types.js'
+import { type EventFilter, eventMatches } from './event-filter.js'
+import type { ServiceCore } from './service-core.js'
+import type { AuditReport, Caller, EventPage } from './service-types.js'
+
+/** The log as a feed (filters, long-poll) and as an audit trail (hash chain verification). */
+export class EventService {
+  readonly #core: ServiceCore
+
+  constructor(core: ServiceCore) {
+    this.#core = core
+  }
+
+  /** Resolves names in a filter to ids (actor by name, doc by title) so matching is by id. */
+  async resolveFilter(caller: Caller, ws: string, filter: EventFilter): Promise<EventFilter> {
+    const w = await this.#core.readWorkspace(caller, ws)
+    return this.#core.storage.read(async (tx) => {
+      const actors = filter.actors === undefined ? undefined : await Promise.all(
+        filter.actors.map(async (a) => (a === SYSTEM_ACTOR ? a : ((await tx.getPrincipal(w.id, a)) ?? (await tx.getPrincipalByName(w.id, a)))?.id ?? a)),
+      )
+      const docs = filter.docs === undefined ? undefined : await Promise.all(filter.docs.map(async (d) => (await tx.getDoc(w.id, d))?.id ?? d))
+      return { ...filter, ...(actors ? { actors } : {}), ...(docs ? { docs } : {}) }
+    })
+  }
+
+  /**
+   * Events after `since` that match `filter`. With `waitMs`, holds the call
+   * until a matching event exists or the time is up (long-poll).
+   */
+  async listEvents(
+    caller: Caller,
+    ws: string,
+    opts: { since: number; limit: number; filter: EventFilter; waitMs?: number; signal?: AbortSignal },
+  ): Promise<EventPage> {
+    // Watch loops call this at every wake: resolve the workspace from the id cache, not the store.
+    const w = { id: await this.#core.workspaceId(caller, ws) }
+    const deadline = this.#core.now() + (opts.waitMs ?? 0)
+    let since = opts.since
+    for (;;) {
+      const items: DockEvent[] = []
+      const pageSize = Math.max(opts.limit, 200)
+      for (;;) {
+        const page = await this.#core.hub.eventsAfter(w.id, since, pageSize)
+        for (const e of page) {
+          since = e.revision
+          if (eventMatches(e, opts.filter)) {
+            items.push(e)
+            if (items.length === opts.limit) break
+          }
+        }
+        // A short page is the end of what is known; a wake-up brings the rest, so do not probe the log again.
+        if (items.length === opts.limit || page.length < pageSize) break
+      }
+      const revision = Math.max(since, this.#core.hub.knownRevision(w.id) ?? (await this.#core.storage.read((tx) => tx.getWorkspace(w.id)))?.revision ?? since)
+      const left = deadline - this.#core.now()
+      if (items.length > 0 || left <= 0 || opts.signal?.aborted === true) {
+        return { items, revision, nextSince: items.length === opts.limit ? items[items.length - 1]!.revision : Math.max(since, opts.since) }
+      }
+      await this.#core.hub.waitForRevision(w.id, since, left, opts.signal)
+    }
+  }
+
+  /** Re-hashes the log from the first event and reports the first link that does not hold. */
+  async verifyAudit(caller: Caller, ws: string): Promise<AuditReport> {
+    const w = await this.#core.readWorkspace(caller, ws)
+    return this.#core.storage.read(async (tx) => {
+      const head = await tx.getWorkspace(w.id)
+      const headRevision = head?.revision ?? 0
+      let prevHash = GENESIS_HASH
+      let expected = 1
+      let checked = 0
+      for (;;) {
+        const page = await tx.listEvents(w.id, expected - 1, 2000)
+        for (const e of page) {
+          const fail = (reason: string): AuditReport => ({ ok: false, checked, headRevision, firstBreak: { revision: e.revision, reason } })
+          if (e.revision !== expected) return { ok: false, checked, headRevision, firstBreak: { revision: expected, reason: 'revision missing from the log' } }
+          if (e.prevHash !== prevHash) return fail('prevHash does not match the previous event')
+          const { hash, ...body } = e
+          if (hashEvent(body) !== hash) return fail('event content does not match its hash')
+          prevHash = hash
+          expected++
+          checked++
+        }
+        if (page.length < 2000) break
+      }
+      if (checked !== headRevision) {
+        return { ok: false, checked, headRevision, firstBreak: { revision: checked + 1, reason: 'log ends before the workspace revision' } }
+      }
+      if (head !== null && head.headHash !== prevHash) {
+        return { ok: false, checked, headRevision, firstBreak: { revision: headRevision, reason: 'workspace head hash does not match the last event' } }
+      }
+      return { ok: true, checked, headRevision, firstBreak: null }
+    })
+  }
+}

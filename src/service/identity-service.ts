@@ -1,0 +1,243 @@
+import { DockError } from '../domain/errors.js'
+import { hashKey } from '../domain/event-hash.js'
+import { newId, newKey } from '../domain/ids.js'
+import { type Budget, GENESIS_HASH, type Principal, type Role, type Row, SYSTEM_ACTOR, type Workspace } from '../domain/types.js'
+import type { PrincipalRecord, WorkspaceRecord } from '../storage/storage.js'
+import { requireRole } from './access.js'
+import { findPrincipal } from './lookups.js'
+import { publicPrincipal, publicWorkspace } from './records.js'
+import type { RowService } from './row-service.js'
+import type { ServiceCore } from './service-core.js'
+import type { Caller, PrincipalView } from './service-types.js'
+import { checkPublicKey } from './signing-key.js'
+import { WriteScope } from './write-scope.js'
+
+/** Workspaces, principals and their keys, and the operator switches (suspend, resume, freeze). */
+export class IdentityService {
+  readonly #core: ServiceCore
+  readonly #rows: RowService
+  readonly #suspendListeners = new Set<(principalId: string) => void>()
+
+  constructor(core: ServiceCore, rows: RowService) {
+    this.#core = core
+    this.#rows = rows
+  }
+
+  /**
+   * On an empty store, creates workspace `default` and its operator. Returns
+   * the operator key when one was generated (null if `operatorToken` was given
+   * or the store was already set up).
+   */
+  async bootstrap(operatorToken?: string): Promise<{ created: boolean; operatorKey: string | null }> {
+    const existing = await this.#core.storage.read((tx) => tx.listWorkspaces())
+    if (existing.length > 0) {
+      if (operatorToken !== undefined && operatorToken !== '') await this.#ensureOperatorToken(existing[0]!, operatorToken)
+      return { created: false, operatorKey: null }
+    }
+    const key = operatorToken !== undefined && operatorToken !== '' ? operatorToken : newKey()
+    try {
+      await this.#createWorkspaceWithOperator('default', key, null)
+    } catch (err) {
+      // Another node bootstrapped first.
+      if (err instanceof DockError && err.code === 'already_exists') return { created: false, operatorKey: null }
+      throw err
+    }
+    return { created: true, operatorKey: operatorToken ? null : key }
+  }
+
+  /** DOCK_OPERATOR_TOKEN set on a later start still signs in: it becomes a key of an operator. */
+  async #ensureOperatorToken(ws: WorkspaceRecord, token: string): Promise<void> {
+    const keyHash = hashKey(token)
+    const found = await this.#core.storage.read((tx) => tx.getPrincipalByKeyHash(keyHash))
+    if (found !== null) return
+    await this.#core.storage.write(ws.id, async (tx) => {
+      const current = await tx.getWorkspace(ws.id)
+      // Several nodes may start together with the same token: only the first adds it.
+      if (current === null || (await tx.getPrincipalByKeyHash(keyHash)) !== null) return
+      const scope = new WriteScope({ tx, workspace: current, actor: SYSTEM_ACTOR, requestId: null, signature: null, now: this.#core.now() })
+      let name = 'operator'
+      for (let n = 2; (await tx.getPrincipalByName(ws.id, name)) !== null; n++) name = `operator-${n}`
+      const p = this.#newPrincipal(ws.id, { name, kind: 'human', roles: ['operator'], skills: [] }, keyHash, null, scope.nowIso)
+      await tx.insertPrincipal(p)
+      await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
+      await scope.flush()
+    })
+  }
+
+  async authenticate(token: string | undefined): Promise<PrincipalRecord> {
+    if (token === undefined || token === '') throw new DockError('unauthorized', 'missing bearer key')
+    const p = await this.#core.storage.read((tx) => tx.getPrincipalByKeyHash(hashKey(token)))
+    if (p === null) throw new DockError('unauthorized', 'unknown key')
+    if (p.status === 'suspended') throw new DockError('principal_suspended', `principal ${p.name} is suspended`)
+    return p
+  }
+
+  /** Re-reads the caller: long-lived streams call this so a suspension ends them. */
+  async authenticateAgain(caller: Caller): Promise<void> {
+    const p = await this.#core.storage.read((tx) => tx.getPrincipal(caller.principal.workspaceId, caller.principal.id))
+    if (p === null) throw new DockError('unauthorized', 'unknown principal')
+    if (p.status === 'suspended') throw new DockError('principal_suspended', `principal ${p.name} is suspended`)
+  }
+
+  async me(caller: Caller): Promise<{ principal: Principal; workspace: Workspace }> {
+    const ws = await this.#core.readWorkspace(caller, caller.principal.workspaceId)
+    return { principal: publicPrincipal(caller.principal), workspace: publicWorkspace(ws) }
+  }
+
+  async createWorkspace(caller: Caller, name: string): Promise<{ workspace: Workspace; operator: { principal: Principal; key: string } }> {
+    requireRole(caller, 'operator')
+    const key = newKey()
+    const { workspace, principal } = await this.#createWorkspaceWithOperator(name, key, caller.principal.id)
+    return { workspace, operator: { principal, key } }
+  }
+
+  async #createWorkspaceWithOperator(name: string, key: string, createdBy: string | null): Promise<{ workspace: Workspace; principal: Principal }> {
+    const id = newId('w')
+    return this.#core.storage.write(id, async (tx) => {
+      if ((await tx.getWorkspace(name)) !== null) throw new DockError('already_exists', `workspace ${name} exists`)
+      const now = this.#core.now()
+      const ws: WorkspaceRecord = { id, name, revision: 0, headHash: GENESIS_HASH, frozen: false, createdAt: new Date(now).toISOString() }
+      await tx.insertWorkspace(ws)
+      const scope = new WriteScope({ tx, workspace: ws, actor: createdBy ?? SYSTEM_ACTOR, requestId: null, signature: null, now })
+      await scope.emit('workspace.created', { kind: 'workspace', id }, null, publicWorkspace(ws))
+      const p = this.#newPrincipal(id, { name: 'operator', kind: 'human', roles: ['operator'], skills: [] }, hashKey(key), createdBy, scope.nowIso)
+      await tx.insertPrincipal(p)
+      await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
+      await scope.flush()
+      return { workspace: publicWorkspace(scope.workspace), principal: publicPrincipal(p) }
+    })
+  }
+
+  async getWorkspace(caller: Caller, ws: string): Promise<Workspace> {
+    return publicWorkspace(await this.#core.readWorkspace(caller, ws))
+  }
+
+  async createPrincipal(
+    caller: Caller,
+    ws: string,
+    input: { name: string; kind?: 'human' | 'agent'; roles?: Role[]; skills?: string[]; budget?: Budget; publicKey?: string | null },
+  ): Promise<{ principal: Principal; key: string }> {
+    requireRole(caller, 'operator')
+    if (input.publicKey) checkPublicKey(input.publicKey)
+    const key = newKey()
+    return this.#core.write(caller, ws, {}, async (scope) => {
+      if ((await scope.tx.getPrincipalByName(scope.workspace.id, input.name)) !== null) {
+        throw new DockError('already_exists', `principal ${input.name} exists`)
+      }
+      const p = this.#newPrincipal(
+        scope.workspace.id,
+        { name: input.name, kind: input.kind ?? 'agent', roles: input.roles ?? ['member'], skills: input.skills ?? [], budget: input.budget, publicKey: input.publicKey ?? null },
+        hashKey(key),
+        caller.principal.id,
+        scope.nowIso,
+      )
+      await scope.tx.insertPrincipal(p)
+      await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
+      return { principal: publicPrincipal(p), key }
+    })
+  }
+
+  #newPrincipal(
+    workspaceId: string,
+    input: { name: string; kind: 'human' | 'agent'; roles: Role[]; skills: string[]; budget?: Budget | undefined; publicKey?: string | null },
+    keyHash: string,
+    createdBy: string | null,
+    nowIso: string,
+  ): PrincipalRecord {
+    return {
+      id: newId('p'),
+      workspaceId,
+      name: input.name,
+      kind: input.kind,
+      roles: [...new Set(input.roles)],
+      skills: [...new Set(input.skills)],
+      status: 'active',
+      budget: input.budget ?? { writesPerMinute: null },
+      publicKey: input.publicKey ?? null,
+      createdAt: nowIso,
+      createdBy,
+      keyHash,
+    }
+  }
+
+  async listPrincipals(caller: Caller, ws: string): Promise<PrincipalView[]> {
+    const w = await this.#core.readWorkspace(caller, ws)
+    return this.#core.storage.read(async (tx) => {
+      const principals = await tx.listPrincipals(w.id)
+      const claims = await this.#rows.openClaims(tx, w.id)
+      return principals.map((p) => this.#principalView(p, claims))
+    })
+  }
+
+  async getPrincipal(caller: Caller, ws: string, idOrName: string): Promise<PrincipalView> {
+    const w = await this.#core.readWorkspace(caller, ws)
+    return this.#core.storage.read(async (tx) => {
+      const p = (await tx.getPrincipal(w.id, idOrName)) ?? (await tx.getPrincipalByName(w.id, idOrName))
+      if (p === null) throw new DockError('not_found', `no principal ${idOrName}`)
+      return this.#principalView(p, await this.#rows.openClaims(tx, w.id, p.id))
+    })
+  }
+
+
+  #principalView(p: PrincipalRecord, claims: readonly Row[]): PrincipalView {
+    return {
+      ...publicPrincipal(p),
+      openClaims: claims
+        .filter((r) => r.owner === p.id)
+        .map((r) => ({ table: r.table, id: r.id, status: r.status, leaseExpiresAt: r.leaseExpiresAt, fencingToken: r.fencingToken })),
+      budgetUsed: this.#core.budget.used(p.id, this.#core.now()),
+    }
+  }
+
+  /** Kill switch: refuses the principal's next request, closes its streams, releases its leases. */
+  async suspend(caller: Caller, ws: string, idOrName: string): Promise<Principal> {
+    requireRole(caller, 'operator')
+    const result = await this.#core.write(caller, ws, { operatorAuthority: true }, async (scope) => {
+      const p = await findPrincipal(scope.tx, scope.workspace.id, idOrName)
+      if (p.id === caller.principal.id) throw new DockError('forbidden', 'an operator cannot suspend itself')
+      if (p.status === 'suspended') return publicPrincipal(p)
+      const next: PrincipalRecord = { ...p, status: 'suspended' }
+      await scope.tx.updatePrincipal(next)
+      await scope.emit('principal.suspended', { kind: 'principal', id: p.id }, publicPrincipal(p), publicPrincipal(next))
+      for (const row of await this.#rows.openClaims(scope.tx, scope.workspace.id, p.id)) {
+        const table = await scope.tx.getTable(scope.workspace.id, row.table)
+        if (table === null) continue
+        await this.#rows.releaseRow(scope, table, row)
+      }
+      return publicPrincipal(next)
+    })
+    for (const l of this.#suspendListeners) l(result.id)
+    return result
+  }
+
+  async resume(caller: Caller, ws: string, idOrName: string): Promise<Principal> {
+    requireRole(caller, 'operator')
+    return this.#core.write(caller, ws, { operatorAuthority: true }, async (scope) => {
+      const p = await findPrincipal(scope.tx, scope.workspace.id, idOrName)
+      if (p.status === 'active') return publicPrincipal(p)
+      const next: PrincipalRecord = { ...p, status: 'active' }
+      await scope.tx.updatePrincipal(next)
+      await scope.emit('principal.resumed', { kind: 'principal', id: p.id }, publicPrincipal(p), publicPrincipal(next))
+      return publicPrincipal(next)
+    })
+  }
+
+  async setFrozen(caller: Caller, ws: string, frozen: boolean): Promise<Workspace> {
+    requireRole(caller, 'operator')
+    return this.#core.write(caller, ws, { operatorAuthority: true }, async (scope) => {
+      if (scope.workspace.frozen === frozen) return publicWorkspace(scope.workspace)
+      const before = publicWorkspace(scope.workspace)
+      scope.setFrozen(frozen)
+      await scope.emit(frozen ? 'workspace.frozen' : 'workspace.unfrozen', { kind: 'workspace', id: scope.workspace.id }, before, {
+        ...before,
+        frozen,
+      })
+      return publicWorkspace(scope.workspace)
+    })
+  }
+  /** Called when a principal is suspended on this node, so edges can close its streams at once. */
+  onSuspend(listener: (principalId: string) => void): () => void {
+    this.#suspendListeners.add(listener)
+    return () => this.#suspendListeners.delete(listener)
+  }
+}

@@ -1,0 +1,471 @@
+import { checkValue } from '../domain/contract.js'
+import { DockError } from '../domain/errors.js'
+import { newId } from '../domain/ids.js'
+import { checkFencing, findTransition, hasLiveClaim, hasSkills } from '../domain/row-rules.js'
+import { type Row, SYSTEM_ACTOR, type Table } from '../domain/types.js'
+import type { Tx } from '../storage/storage.js'
+import { requireAnyRole, WRITE_ROLES } from './access.js'
+import { bump, claimRule, clampLease, rowTarget } from './claim-helpers.js'
+import { findRow, findTable } from './lookups.js'
+import { checkContractPin, checkPrecondition } from './preconditions.js'
+import type { ServiceCore } from './service-core.js'
+import type { Caller, ClaimResult, Precondition } from './service-types.js'
+import { WriteScope } from './write-scope.js'
+
+const CLAIM_SCAN_PAGE = 64
+
+/**
+ * Rows and their claims: preconditioned writes, claim and claim-next, leases,
+ * fencing, workflow transitions, and the sweep that ends lapsed leases.
+ */
+export class RowService {
+  readonly #core: ServiceCore
+
+  constructor(core: ServiceCore) {
+    this.#core = core
+  }
+
+  async createRow(
+    caller: Caller,
+    ws: string,
+    tableName: string,
+    input: { values: Record<string, unknown>; blockedBy?: string[]; requiredSkills?: string[]; priority?: number; contractVersion?: number },
+  ): Promise<Row> {
+    requireAnyRole(caller, WRITE_ROLES)
+    return this.#core.write(caller, ws, {}, async (scope) => {
+      const table = await findTable(scope.tx, scope.workspace.id, tableName)
+      checkContractPin(table, input.contractVersion)
+      const statusColumn = table.workflow.statusColumn
+      const given = input.values[statusColumn]
+      if (given !== undefined && given !== table.workflow.initial) {
+        throw new DockError('transition_not_allowed', `rows start in status ${table.workflow.initial}; move them with a transition`)
+      }
+      const values = await this.#validateValues(scope.tx, table, { ...input.values, [statusColumn]: table.workflow.initial }, true)
+      const blockedBy = await this.#checkBlockers(scope.tx, scope.workspace.id, input.blockedBy ?? [], null)
+      const revision = scope.nextRevision
+      const row: Row = {
+        id: newId('r'),
+        workspaceId: scope.workspace.id,
+        table: table.name,
+        values,
+        status: table.workflow.initial,
+        version: 1,
+        revision,
+        contractVersion: table.contractVersion,
+        createdBy: caller.principal.id,
+        updatedBy: caller.principal.id,
+        createdAt: scope.nowIso,
+        updatedAt: scope.nowIso,
+        owner: null,
+        leaseExpiresAt: null,
+        fencingToken: 0,
+        attempts: 0,
+        author: caller.principal.id,
+        claimedFrom: null,
+        blockedBy,
+        requiredSkills: [...new Set(input.requiredSkills ?? [])],
+        priority: input.priority ?? 0,
+        seq: await scope.tx.nextRowSeq(scope.workspace.id),
+      }
+      await scope.tx.insertRow(row)
+      await scope.emit('row.created', rowTarget(row), null, row)
+      return row
+    })
+  }
+
+  async getRow(caller: Caller, ws: string, tableName: string, id: string): Promise<Row> {
+    const w = await this.#core.readWorkspace(caller, ws)
+    return this.#core.storage.read((tx) => findRow(tx, w.id, tableName, id))
+  }
+
+  async listRows(
+    caller: Caller,
+    ws: string,
+    tableName: string,
+    q: { statuses?: string[]; owner?: string; ready?: boolean; limit: number; cursor?: string },
+  ): Promise<{ items: Row[]; nextCursor: string | null }> {
+    const w = await this.#core.readWorkspace(caller, ws)
+    const now = this.#core.now()
+    return this.#core.storage.read(async (tx) => {
+      const table = await findTable(tx, w.id, tableName)
+      let afterSeq = q.cursor === undefined ? 0 : decodeCursor(q.cursor)
+      let owner = q.owner
+      if (owner !== undefined) {
+        const p = (await tx.getPrincipal(w.id, owner)) ?? (await tx.getPrincipalByName(w.id, owner))
+        owner = p?.id ?? owner
+      }
+      let statuses = q.statuses
+      if (q.ready === true) {
+        const claimable = table.workflow.claim?.from ?? [table.workflow.initial]
+        statuses = statuses === undefined ? [...claimable] : statuses.filter((s) => claimable.includes(s))
+      }
+      const items: Row[] = []
+      // `ready` filters after the query (blockers live in other rows), so keep paging until the page is full.
+      for (;;) {
+        const batch = await tx.queryRows({
+          workspaceId: w.id,
+          table: table.name,
+          order: 'seq',
+          afterSeq,
+          limit: q.limit,
+          ...(statuses !== undefined ? { statuses } : {}),
+          ...(owner !== undefined ? { owner } : {}),
+          ...(q.ready === true ? { unownedAt: now } : {}),
+        })
+        for (const row of batch) {
+          afterSeq = row.seq
+          if (q.ready === true && !(await this.#blockersDone(tx, w.id, row, table))) continue
+          items.push(row)
+          if (items.length === q.limit) break
+        }
+        if (items.length === q.limit || batch.length < q.limit) {
+          const more = items.length === q.limit
+          return { items, nextCursor: more ? encodeCursor(afterSeq) : null }
+        }
+      }
+    })
+  }
+
+  async updateRow(
+    caller: Caller,
+    ws: string,
+    tableName: string,
+    id: string,
+    input: {
+      values?: Record<string, unknown>
+      blockedBy?: string[]
+      requiredSkills?: string[]
+      priority?: number
+      fencingToken?: number
+      contractVersion?: number
+    } & Precondition,
+  ): Promise<Row> {
+    return this.#core.write(caller, ws, {}, async (scope) => {
+      const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
+      const table = await findTable(scope.tx, scope.workspace.id, tableName)
+      checkPrecondition(row.version, input, row, `row ${row.id}`)
+      checkContractPin(table, input.contractVersion)
+      this.#checkRowWriter(row, caller, input.fencingToken, scope.now)
+      const statusColumn = table.workflow.statusColumn
+      if (input.values !== undefined && statusColumn in input.values && input.values[statusColumn] !== row.status) {
+        throw new DockError('transition_not_allowed', 'status changes only through claim, release or transition')
+      }
+      const merged: Record<string, unknown> = { ...row.values }
+      for (const [k, v] of Object.entries(input.values ?? {})) merged[k] = v
+      const values = await this.#validateValues(scope.tx, table, merged, false)
+      const blockedBy = input.blockedBy === undefined ? row.blockedBy : await this.#checkBlockers(scope.tx, scope.workspace.id, input.blockedBy, row.id)
+      const next: Row = {
+        ...row,
+        values,
+        blockedBy,
+        requiredSkills: input.requiredSkills === undefined ? row.requiredSkills : [...new Set(input.requiredSkills)],
+        priority: input.priority ?? row.priority,
+        contractVersion: table.contractVersion,
+        ...bump(row, scope, caller),
+      }
+      await scope.tx.updateRow(next)
+      await scope.emit('row.updated', rowTarget(next), row, next)
+      return next
+    })
+  }
+
+  /**
+   * A non-owner may not write a row someone holds (one owner); the owner must
+   * show its fencing token. Operators may step in on a held row.
+   */
+  #checkRowWriter(row: Row, caller: Caller, token: number | undefined, now: number): void {
+    const isOwner = row.owner === caller.principal.id
+    if (isOwner || token !== undefined) {
+      checkFencing(row, caller.principal, token, now)
+      return
+    }
+    if (hasLiveClaim(row, now) && !caller.principal.roles.includes('operator')) {
+      throw new DockError('already_claimed', `row ${row.id} is claimed by ${row.owner}`, { details: { current: row } })
+    }
+  }
+
+  async claim(caller: Caller, ws: string, tableName: string, id: string, leaseMs?: number): Promise<ClaimResult> {
+    return this.#core.write(caller, ws, {}, async (scope) => {
+      const table = await findTable(scope.tx, scope.workspace.id, tableName)
+      const rule = claimRule(table)
+      let row = await findRow(scope.tx, scope.workspace.id, tableName, id)
+      if (row.owner !== null && !hasLiveClaim(row, scope.now)) row = await this.#expireLease(scope, table, row)
+      if (row.owner !== null) {
+        throw new DockError('already_claimed', `row ${row.id} is claimed by ${row.owner}`, { details: { current: row } })
+      }
+      if (!rule.from.includes(row.status)) {
+        throw new DockError('transition_not_allowed', `row ${row.id} is ${row.status}; claims start from ${rule.from.join(', ')}`, {
+          details: { current: row },
+        })
+      }
+      if (!(await this.#blockersDone(scope.tx, scope.workspace.id, row, table))) {
+        throw new DockError('transition_not_allowed', `row ${row.id} is blocked by unfinished rows`, { details: { current: row, blockedBy: row.blockedBy } })
+      }
+      if (!hasSkills(row, caller.principal)) {
+        throw new DockError('forbidden', `row ${row.id} needs skills ${row.requiredSkills.join(', ')}`, { details: { current: row } })
+      }
+      return this.#takeClaim(scope, table, row, caller, leaseMs)
+    })
+  }
+
+  /** The highest-priority, oldest claimable row whose blockers are done and whose skills the caller has; null when none. */
+  async claimNext(
+    caller: Caller,
+    ws: string,
+    tableName: string,
+    opts: { leaseMs?: number; where?: Record<string, unknown> },
+  ): Promise<ClaimResult | null> {
+    return this.#core.write(caller, ws, {}, async (scope) => {
+      const table = await findTable(scope.tx, scope.workspace.id, tableName)
+      const rule = claimRule(table)
+      // Rows whose lease ran out count as claimable again, so settle them first.
+      for (const expired of await scope.tx.listExpiredLeases(scope.workspace.id, scope.now, 100)) {
+        if (expired.table !== table.name) continue
+        await this.#expireLease(scope, table, expired)
+      }
+      let afterKey: { priority: number; seq: number } | undefined
+      for (;;) {
+        const batch = await scope.tx.queryRows({
+          workspaceId: scope.workspace.id,
+          table: table.name,
+          statuses: rule.from,
+          unownedAt: scope.now,
+          order: 'claim',
+          limit: CLAIM_SCAN_PAGE,
+          ...(afterKey ? { afterKey } : {}),
+        })
+        for (const row of batch) {
+          afterKey = { priority: row.priority, seq: row.seq }
+          if (row.owner !== null && hasLiveClaim(row, scope.now)) continue
+          if (opts.where !== undefined && !Object.entries(opts.where).every(([k, v]) => row.values[k] === v)) continue
+          if (!hasSkills(row, caller.principal)) continue
+          if (!(await this.#blockersDone(scope.tx, scope.workspace.id, row, table))) continue
+          return this.#takeClaim(scope, table, row, caller, opts.leaseMs)
+        }
+        if (batch.length < CLAIM_SCAN_PAGE) return null
+      }
+    })
+  }
+
+  async #takeClaim(scope: WriteScope, table: Table, row: Row, caller: Caller, leaseMs: number | undefined): Promise<ClaimResult> {
+    const rule = claimRule(table)
+    const ms = clampLease(leaseMs ?? rule.leaseMs)
+    // The claim's revision is unique and ever-increasing in the workspace, so it is a fencing token larger than any before it.
+    const token = scope.nextRevision
+    const expiresAt = new Date(scope.now + ms).toISOString()
+    const next: Row = {
+      ...row,
+      status: rule.to,
+      values: { ...row.values, [table.workflow.statusColumn]: rule.to },
+      owner: caller.principal.id,
+      leaseExpiresAt: expiresAt,
+      fencingToken: token,
+      attempts: row.attempts + 1,
+      author: caller.principal.id,
+      claimedFrom: row.status,
+      ...bump(row, scope, caller),
+    }
+    await scope.tx.updateRow(next)
+    await scope.emit('row.claimed', rowTarget(next), row, next)
+    return { row: next, lease: { token, expiresAt } }
+  }
+
+  async heartbeat(caller: Caller, ws: string, tableName: string, id: string, input: { fencingToken: number; leaseMs?: number }): Promise<ClaimResult> {
+    return this.#core.write(caller, ws, {}, async (scope) => {
+      const table = await findTable(scope.tx, scope.workspace.id, tableName)
+      const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
+      checkFencing(row, caller.principal, input.fencingToken, scope.now)
+      const ms = clampLease(input.leaseMs ?? claimRule(table).leaseMs)
+      const expiresAt = new Date(scope.now + ms).toISOString()
+      const next: Row = { ...row, leaseExpiresAt: expiresAt, ...bump(row, scope, caller) }
+      await scope.tx.updateRow(next)
+      await scope.emit('row.heartbeat', rowTarget(next), row, next)
+      return { row: next, lease: { token: next.fencingToken, expiresAt } }
+    })
+  }
+
+  async release(caller: Caller, ws: string, tableName: string, id: string, input: { fencingToken: number }): Promise<Row> {
+    return this.#core.write(caller, ws, {}, async (scope) => {
+      const table = await findTable(scope.tx, scope.workspace.id, tableName)
+      const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
+      checkFencing(row, caller.principal, input.fencingToken, scope.now)
+      return this.releaseRow(scope, table, row)
+    })
+  }
+
+  async releaseRow(scope: WriteScope, table: Table, row: Row): Promise<Row> {
+    const back = row.claimedFrom ?? claimRule(table).from[0] ?? table.workflow.initial
+    const next: Row = {
+      ...row,
+      status: back,
+      values: { ...row.values, [table.workflow.statusColumn]: back },
+      owner: null,
+      leaseExpiresAt: null,
+      claimedFrom: null,
+      ...bump(row, scope, null),
+    }
+    await scope.tx.updateRow(next)
+    await scope.emit('row.released', rowTarget(next), row, next)
+    return next
+  }
+
+  async transition(
+    caller: Caller,
+    ws: string,
+    tableName: string,
+    id: string,
+    input: { to: string; fencingToken?: number; values?: Record<string, unknown> } & Precondition,
+  ): Promise<Row> {
+    return this.#core.write(caller, ws, {}, async (scope) => {
+      const table = await findTable(scope.tx, scope.workspace.id, tableName)
+      const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
+      checkPrecondition(row.version, input, row, `row ${row.id}`)
+      if (!table.workflow.statuses.includes(input.to)) {
+        throw new DockError('invalid_input', `table ${table.name} has no status ${input.to}`)
+      }
+      this.#checkRowWriter(row, caller, input.fencingToken, scope.now)
+      findTransition(table, row, input.to, caller.principal, scope.now)
+      const statusColumn = table.workflow.statusColumn
+      const merged: Record<string, unknown> = { ...row.values, ...(input.values ?? {}), [statusColumn]: input.to }
+      const values = await this.#validateValues(scope.tx, table, merged, false)
+      const keepsClaim = table.workflow.claim !== null && input.to === table.workflow.claim.to && row.owner !== null
+      const next: Row = {
+        ...row,
+        status: input.to,
+        values,
+        ...(keepsClaim ? {} : { owner: null, leaseExpiresAt: null, claimedFrom: null }),
+        ...bump(row, scope, caller),
+      }
+      await scope.tx.updateRow(next)
+      await scope.emit('row.transitioned', rowTarget(next), row, next)
+      return next
+    })
+  }
+
+  /**
+   * Returns every expired lease of the workspace to its claimable status, or
+   * to the dead-letter status once the attempts are spent, logging each.
+   */
+  async sweepLeases(workspaceId: string): Promise<Row[]> {
+    const now = this.#core.now()
+    const due = await this.#core.storage.read((tx) => tx.listExpiredLeases(workspaceId, now, 1))
+    if (due.length === 0) return []
+    return this.#core.storage.write(workspaceId, async (tx) => {
+      const ws = await tx.getWorkspace(workspaceId)
+      if (ws === null || ws.frozen) return []
+      const scope = new WriteScope({ tx, workspace: ws, actor: SYSTEM_ACTOR, requestId: null, signature: null, now })
+      const out: Row[] = []
+      for (const row of await tx.listExpiredLeases(workspaceId, now, 500)) {
+        const table = await tx.getTable(workspaceId, row.table)
+        if (table === null) continue
+        out.push(await this.#expireLease(scope, table, row))
+      }
+      await scope.flush()
+      return out
+    })
+  }
+
+  async sweepAllLeases(): Promise<number> {
+    let n = 0
+    for (const ws of await this.#core.storage.read((tx) => tx.listWorkspaces())) n += (await this.sweepLeases(ws.id)).length
+    return n
+  }
+
+  async #expireLease(scope: WriteScope, table: Table, row: Row): Promise<Row> {
+    const rule = claimRule(table)
+    const dead = row.attempts >= rule.maxAttempts
+    const to = dead ? rule.deadLetter : (row.claimedFrom ?? rule.from[0] ?? table.workflow.initial)
+    const next: Row = {
+      ...row,
+      status: to,
+      values: { ...row.values, [table.workflow.statusColumn]: to },
+      owner: null,
+      leaseExpiresAt: null,
+      claimedFrom: null,
+      version: row.version + 1,
+      revision: scope.nextRevision,
+      updatedAt: scope.nowIso,
+    }
+    await scope.tx.updateRow(next)
+    await scope.emit('row.lease_expired', rowTarget(next), row, { ...next, deadLettered: dead })
+    return next
+  }
+
+  async #blockersDone(tx: Tx, workspaceId: string, row: Row, table: Table): Promise<boolean> {
+    if (row.blockedBy.length === 0) return true
+    const blockers = await tx.getRows(workspaceId, row.blockedBy)
+    if (blockers.length < row.blockedBy.length) return false
+    const doneByTable = new Map<string, readonly string[]>([[table.name, table.workflow.done]])
+    for (const b of blockers) {
+      let done = doneByTable.get(b.table)
+      if (done === undefined) {
+        done = (await tx.getTable(workspaceId, b.table))?.workflow.done ?? []
+        doneByTable.set(b.table, done)
+      }
+      if (!done.includes(b.status)) return false
+    }
+    return true
+  }
+
+  async #checkBlockers(tx: Tx, workspaceId: string, ids: readonly string[], self: string | null): Promise<string[]> {
+    const unique = [...new Set(ids)]
+    if (self !== null && unique.includes(self)) throw new DockError('invalid_input', 'a row cannot block itself')
+    const found = await tx.getRows(workspaceId, unique)
+    if (found.length !== unique.length) {
+      const known = new Set(found.map((r) => r.id))
+      throw new DockError('invalid_input', `blockedBy names unknown rows: ${unique.filter((i) => !known.has(i)).join(', ')}`)
+    }
+    return unique
+  }
+
+  async #validateValues(tx: Tx, table: Table, values: Record<string, unknown>, creating: boolean): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {}
+    const problems: string[] = []
+    const known = new Map(table.columns.map((c) => [c.name, c]))
+    for (const key of Object.keys(values)) if (!known.has(key)) problems.push(`unknown column "${key}"`)
+    for (const col of table.columns) {
+      let v = values[col.name]
+      if (v === undefined && creating && col.default !== undefined) v = col.default
+      if (v === undefined || v === null) {
+        if (col.required === true) problems.push(`"${col.name}" is required`)
+        continue
+      }
+      const err = checkValue(col, v)
+      if (err !== null) {
+        problems.push(`"${col.name}" ${err}`)
+        continue
+      }
+      if (col.type === 'principal' && (await tx.getPrincipal(table.workspaceId, v as string)) === null) {
+        problems.push(`"${col.name}" names no principal of this workspace`)
+      }
+      if (col.type === 'ref') {
+        const target = await tx.getRow(table.workspaceId, v as string)
+        if (target === null || target.table !== col.table) problems.push(`"${col.name}" names no row of table ${col.table}`)
+      }
+      out[col.name] = v
+    }
+    if (problems.length > 0) throw new DockError('invalid_input', problems.join('; '), { details: { problems } })
+    return out
+  }
+
+  /** Rows with a live owner, across the workspace's tables (one owner's when given). */
+  async openClaims(tx: Tx, workspaceId: string, owner?: string): Promise<Row[]> {
+    const out: Row[] = []
+    for (const t of await tx.listTables(workspaceId)) {
+      if (t.workflow.claim === null) continue
+      const rows = await tx.queryRows({ workspaceId, table: t.name, statuses: [t.workflow.claim.to], order: 'seq', limit: 10_000, ...(owner ? { owner } : {}) })
+      out.push(...rows.filter((r) => r.owner !== null))
+    }
+    return out
+  }
+}
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(`s:${seq}`).toString('base64url')
+}
+
+function decodeCursor(cursor: string): number {
+  const m = /^s:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString())
+  if (m === null) throw new DockError('invalid_input', 'malformed cursor')
+  return Number(m[1])
+}

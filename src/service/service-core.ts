@@ -1,0 +1,91 @@
+import { verify as verifySignature } from 'node:crypto'
+
+import { DockError } from '../domain/errors.js'
+import type { Workspace } from '../domain/types.js'
+import type { Storage, WorkspaceRecord } from '../storage/storage.js'
+import { BudgetMeter } from './budget-meter.js'
+import { ChangeHub } from './change-hub.js'
+import type { Caller } from './service-types.js'
+import { toPublicKey } from './signing-key.js'
+import { WriteScope } from './write-scope.js'
+
+/**
+ * What every part of the service shares: the store, the clock, the change hub,
+ * the write budget, and the one write path that checks the caller, the
+ * workspace and the budget before a transaction and appends its events in it.
+ */
+export class ServiceCore {
+  readonly storage: Storage
+  readonly hub: ChangeHub
+  readonly budget = new BudgetMeter()
+  readonly #now: () => number
+
+  constructor(options: { storage: Storage; now?: (() => number) | undefined }) {
+    this.storage = options.storage
+    this.#now = options.now ?? Date.now
+    this.hub = new ChangeHub(options.storage)
+  }
+
+  now(): number {
+    return this.#now()
+  }
+
+  /** Resolves a workspace the caller may read: its own, and no other (attribution). */
+  async readWorkspace(caller: Caller, ws: string): Promise<WorkspaceRecord> {
+    const w = await this.storage.read((tx) => tx.getWorkspace(ws))
+    if (w === null || w.id !== caller.principal.workspaceId) throw new DockError('not_found', `no workspace ${ws}`)
+    return w
+  }
+
+  /** Workspace ids and names never change, so hot paths resolve them once per node. */
+  readonly #workspaceIds = new Map<string, string>()
+
+  async workspaceId(caller: Caller, ws: string): Promise<string> {
+    let id = this.#workspaceIds.get(ws)
+    if (id === undefined) {
+      id = (await this.readWorkspace(caller, ws)).id
+      if (this.#workspaceIds.size > 10_000) this.#workspaceIds.clear()
+      this.#workspaceIds.set(ws, id)
+    }
+    if (id !== caller.principal.workspaceId) throw new DockError('not_found', `no workspace ${ws}`)
+    return id
+  }
+
+  async write<T>(caller: Caller, ws: string, opts: { operatorAuthority?: boolean }, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+    const w = { id: await this.workspaceId(caller, ws) }
+    const signature = this.#checkSignature(caller)
+    const now = this.now()
+    this.budget.take(caller.principal.id, caller.principal.budget.writesPerMinute, now)
+    return this.storage.write(w.id, async (tx) => {
+      const workspace = await tx.getWorkspace(w.id)
+      if (workspace === null) throw new DockError('not_found', `no workspace ${ws}`)
+      // Re-read inside the transaction: a suspension that committed a moment ago must win.
+      const principal = await tx.getPrincipal(w.id, caller.principal.id)
+      if (principal === null) throw new DockError('unauthorized', 'unknown principal')
+      if (principal.status === 'suspended') throw new DockError('principal_suspended', `principal ${principal.name} is suspended`)
+      if (workspace.frozen && opts.operatorAuthority !== true) throw new DockError('workspace_frozen', `workspace ${workspace.name} is frozen`)
+      const scope = new WriteScope({ tx, workspace, actor: principal.id, requestId: caller.requestId ?? null, signature, now })
+      const result = await fn(scope)
+      await scope.flush()
+      return result
+    })
+  }
+
+  /** A principal that registered a public key must sign its writes; the signature goes into the log. */
+  #checkSignature(caller: Caller): string | null {
+    const key = caller.principal.publicKey
+    const sig = caller.signature ?? null
+    if (key === null) return sig === null ? null : sig
+    if (sig === null || caller.signedPayload === undefined || caller.signedPayload === null) {
+      throw new DockError('invalid_signature', 'this principal signs its writes: send X-Dock-Signature')
+    }
+    let ok = false
+    try {
+      ok = verifySignature(null, Buffer.from(caller.signedPayload), toPublicKey(key), Buffer.from(sig, 'base64'))
+    } catch {
+      ok = false
+    }
+    if (!ok) throw new DockError('invalid_signature', 'X-Dock-Signature does not verify against the principal key')
+    return sig
+  }
+}
