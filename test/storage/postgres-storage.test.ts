@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 
 import { isDockError } from '../../src/domain/errors.js'
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.js'
-import type { Storage, WorkspaceRecord } from '../../src/storage/storage.js'
+import type { Storage, Tx, WorkspaceRecord } from '../../src/storage/storage.js'
 import { adminQuery, SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from './postgres-test-db.js'
 import { runStorageConformance } from './storage-conformance.case.js'
 
@@ -88,6 +88,63 @@ if (TEST_DATABASE_URL === '') {
         ),
       )
       expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(30)
+    })
+
+    it('a burst of writes to one workspace commits in bounded batches: one commit hint per batch, revisions contiguous', async () => {
+      const s = instance(own.next())
+      await s.init()
+      await s.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      const heard = new Set<number>()
+      s.onCommit((w, r) => {
+        if (w === 'w1') heard.add(r)
+      })
+      const seen = await Promise.all(
+        Array.from({ length: 150 }, () =>
+          s.write('w1', async (tx) => {
+            const current = (await tx.getWorkspace('w1'))!
+            await tx.updateWorkspace({ ...current, revision: current.revision + 1 })
+            return current.revision + 1
+          }),
+        ),
+      )
+      expect(seen).toEqual(Array.from({ length: 150 }, (_, i) => i + 1))
+      await waitFor(() => heard.has(150))
+      // All 150 were queued before the first batch took one: they share a handful of commits,
+      // none larger than the bound (64).
+      const hints = [...heard].sort((a, b) => a - b)
+      expect(hints.length).toBeGreaterThanOrEqual(3)
+      expect(hints.length).toBeLessThan(10)
+      hints.forEach((r, i) => expect(r - (hints[i - 1] ?? 0)).toBeLessThanOrEqual(64))
+    })
+
+    it('a batch whose connection dies refuses every write it ran, commits none of them, and the writes still queued run on', async () => {
+      const schema = own.next()
+      const appName = `dock-test-batch-kill-${schema}`
+      const s = instance(schema, { applicationName: appName })
+      await s.init()
+      await s.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      const bump = async (tx: Tx): Promise<number> => {
+        const current = (await tx.getWorkspace('w1'))!
+        await tx.updateWorkspace({ ...current, revision: current.revision + 1 })
+        return current.revision + 1
+      }
+      const [first, killer, rest] = await Promise.allSettled([
+        s.write('w1', bump),
+        s.write('w1', async (tx) => {
+          await bump(tx)
+          await adminQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle in transaction'", [
+            appName,
+          ])
+          return tx.nextRowSeq('w1')
+        }),
+        // Queued behind the other two in the same burst: the batch breaks before it takes this
+        // one, which then runs in the next batch, on a fresh connection.
+        s.write('w1', bump),
+      ])
+      expect(first.status).toBe('rejected')
+      expect(killer.status).toBe('rejected')
+      expect(rest).toEqual({ status: 'fulfilled', value: 1 })
+      expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(1)
     })
 
     it('a commit on one instance reaches the onCommit listeners of another through NOTIFY', async () => {

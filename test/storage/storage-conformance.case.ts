@@ -384,6 +384,47 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       expect(revisions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
     })
 
+    it('writes queued together (one commit where the store groups them): one that throws or whose statement fails is refused alone', async () => {
+      const storage = await seeded()
+      const heard: [string, number][] = []
+      storage.onCommit((w, r) => heard.push([w, r]))
+      const boom = new Error('boom')
+      // 0, 1, 3, 5 succeed. 2 writes, reads its own writes, then throws. 4 and 6 (the last)
+      // write, then append an event whose revision is taken, so a statement of theirs fails
+      // (at once, or when their buffered writes are sent).
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 7 }, (_, i) =>
+          storage.write('w1', async (tx) => {
+            const ws = (await tx.getWorkspace('w1'))!
+            const next = ws.revision + 1
+            await tx.insertPrincipal(principal('w1', `p${i}`, `agent-${i}`, `key-${i}`))
+            await tx.updateWorkspace({ ...ws, revision: next, headHash: String(i).padStart(64, 'c') })
+            if (i === 2) {
+              expect((await tx.getPrincipal('w1', 'p2'))?.name).toBe('agent-2')
+              expect((await tx.getWorkspace('w1'))?.revision).toBe(next)
+              throw boom
+            }
+            await tx.appendEvent(event('w1', i === 4 || i === 6 ? 1 : next))
+            return next
+          }),
+        ),
+      )
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected'])
+      expect((outcomes[2] as PromiseRejectedResult).reason).toBe(boom)
+      // Each write saw the one before it that stood, never one that was undone: revisions 1..4.
+      expect(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))).toEqual([1, 2, 3, 4])
+      await storage.read(async (tx) => {
+        expect(await tx.getWorkspace('w1')).toEqual(workspace('w1', 'one', { revision: 4, headHash: '5'.padStart(64, 'c') }))
+        expect((await tx.listEvents('w1', 0, 100)).map((e) => e.revision)).toEqual([1, 2, 3, 4])
+        expect((await tx.listPrincipals('w1')).map((p) => p.id).sort()).toEqual(['p0', 'p1', 'p3', 'p5'])
+        for (const i of [2, 4, 6]) expect(await tx.getPrincipalByKeyHash(`key-${i}`)).toBeNull()
+      })
+      await waitFor(() => heard.some(([w, r]) => w === 'w1' && r === 4))
+      for (const [w, r] of heard) expect(w === 'w1' && r >= 1 && r <= 4).toBe(true)
+      // The store goes on: the next write sees revision 4.
+      expect(await storage.write('w1', async (tx) => (await tx.getWorkspace('w1'))!.revision)).toBe(4)
+    })
+
     it('writes to different workspaces do not wait for each other', async () => {
       const storage = await seeded()
       let release!: () => void

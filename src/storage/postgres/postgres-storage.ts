@@ -23,11 +23,12 @@ export interface PostgresStorageOptions {
    */
   readonly idleInTransactionTimeoutMs?: number
   /**
-   * Writers of one workspace this node lets into PostgreSQL at once (default 1):
-   * one holds the row lock, any others wait on it there, a connection each. With
-   * 2 the lock could pass on at commit without a trip through this process, but
-   * bench/claims-nodes.ts measured no difference, so the default spends no
-   * connections on it. Correctness never depends on it: the row lock serialises.
+   * Write batches of one workspace this node lets into PostgreSQL at once
+   * (default 1): one holds the row lock, any others wait on it there, a
+   * connection each. With 2 the lock could pass on at commit without a trip
+   * through this process, but bench/claims-nodes.ts measured no difference, so
+   * the default spends no connections on it. Correctness never depends on it:
+   * the row lock serialises.
    */
   readonly writersPerWorkspace?: number
   /** Shown in pg_stat_activity (default `dock`). */
@@ -54,10 +55,12 @@ type CommitListener = (workspaceId: string, revision: number) => void
  * workspace row, taken first in every write transaction (READ COMMITTED, so
  * every later statement of the transaction sees what the previous holder
  * committed). That lock is what keeps revisions gap-free and the hash chain
- * linear across nodes. Inside one node, writers of a workspace also queue in
- * process first (at most `writersPerWorkspace` of them go on to PostgreSQL), so
- * a burst of writes waits without holding pooled connections and never starves
- * reads of them.
+ * linear across nodes. Inside one node, writes of a workspace queue in process
+ * and run in batches (group commit): one transaction takes the lock once, runs
+ * the queued writes one after another, each in its own savepoint, and commits
+ * them together — one lock hand-over and one WAL flush for the batch instead of
+ * one per write. A burst of writes waits without holding pooled connections and
+ * never starves reads of them.
  *
  * Reads run in REPEATABLE READ READ ONLY transactions: one snapshot for every
  * statement of the read.
@@ -73,7 +76,9 @@ export class PostgresStorage implements Storage {
   readonly #config: ClientConfig
   readonly #pool: pg.Pool
   readonly #listeners = new Set<CommitListener>()
-  readonly #locks: KeyedSemaphore
+  readonly #writersPerWorkspace: number
+  /** Writes waiting per workspace, and how many batches of it run now. */
+  readonly #queues = new Map<string, WriteQueue>()
   #listenClient: pg.Client | null = null
   #listenStarting: Promise<void> | null = null
   #reconnectTimer: NodeJS.Timeout | null = null
@@ -88,7 +93,7 @@ export class PostgresStorage implements Storage {
     this.schema = schema
     this.#config = config
     this.#pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 })
-    this.#locks = new KeyedSemaphore(options.writersPerWorkspace ?? 1)
+    this.#writersPerWorkspace = Math.max(1, Math.trunc(options.writersPerWorkspace ?? 1))
     // An idle pooled client whose connection dies emits here; the pool drops it and
     // the next checkout opens a fresh one. Without a handler the process would crash.
     this.#pool.on('error', () => undefined)
@@ -141,44 +146,182 @@ export class PostgresStorage implements Storage {
 
   async write<T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
     this.#assertOpen()
+    if (workspaceId === null) return this.#writeAlone(fn)
     // The id travels as a literal inside a simple-protocol message, which cannot carry NUL.
-    if (workspaceId !== null && workspaceId.includes('\u0000')) throw new DockError('invalid_input', 'text must not contain NUL characters')
-    const run = async (): Promise<{ value: T; revision: number | null }> => {
-      const { client, done } = await this.#checkout()
-      let broken: Error | undefined
+    if (workspaceId.includes('\u0000')) throw new DockError('invalid_input', 'text must not contain NUL characters')
+    return new Promise<T>((resolve, reject) => {
+      let queue = this.#queues.get(workspaceId)
+      if (queue === undefined) {
+        queue = { jobs: [], batches: 0 }
+        this.#queues.set(workspaceId, queue)
+      }
+      queue.jobs.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+      if (queue.batches < this.#writersPerWorkspace) {
+        queue.batches++
+        void this.#drain(workspaceId, queue).catch(() => undefined)
+      }
+    })
+  }
+
+  /** A write outside any workspace (creating one): its own transaction, no workspace lock. */
+  async #writeAlone<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const { client, done } = await this.#checkout()
+    let broken: Error | undefined
+    try {
+      await client.query('BEGIN')
+      const tx = new PgTx(client, null, null, true)
+      const value = await fn(tx)
+      // The writes still buffered travel with COMMIT; if one fails, the server skips the COMMIT.
+      await client.query([...tx.takeBuffered(), 'COMMIT'].join(';\n'))
+      return value
+    } catch (err) {
+      broken = await rollback(client)
+      throw mapError(err)
+    } finally {
+      done(broken)
+    }
+  }
+
+  /** Runs a workspace's queued writes, batch after batch, until its queue is empty. */
+  async #drain(workspaceId: string, queue: WriteQueue): Promise<void> {
+    try {
+      while (queue.jobs.length > 0) await this.#runBatch(workspaceId, queue.jobs)
+    } finally {
+      // Nothing awaits between the emptiness check above and here: a write arriving
+      // later finds either this queue with a free batch place or no queue at all.
+      queue.batches--
+      if (queue.batches === 0 && queue.jobs.length === 0 && this.#queues.get(workspaceId) === queue) this.#queues.delete(workspaceId)
+    }
+  }
+
+  /**
+   * Group commit for one workspace: one transaction takes the workspace lock
+   * once, then runs queued writes one after another, each inside a savepoint
+   * (jobs that arrive meanwhile join, up to MAX_BATCH). A write that throws, or
+   * whose statements fail, is rolled back to its savepoint and refused alone;
+   * the next one starts from the state the previous successful one left (same
+   * transaction, same cached workspace row). One NOTIFY with the final revision
+   * and one COMMIT (one WAL flush) end the batch; nobody hears success before
+   * that COMMIT, and if it fails every write of the batch is refused.
+   *
+   * Round trips under the lock: BEGIN+lock(+SAVEPOINT) once per batch; per
+   * write, its reads and one message with its buffered writes, RELEASE and the
+   * next write's SAVEPOINT; the last write's buffered writes and RELEASE travel
+   * with NOTIFY and COMMIT, so a batch of one costs what an unbatched write did.
+   */
+  async #runBatch(workspaceId: string, queue: WriteJob[]): Promise<void> {
+    let checkout: Checkout
+    try {
+      checkout = await this.#checkout()
+    } catch (err) {
+      for (const job of queue.splice(0, MAX_BATCH)) job.reject(err)
+      return
+    }
+    const { client, done } = checkout
+    let broken: Error | undefined
+    /** Ran and released, waiting for COMMIT. */
+    const finished: { job: WriteJob; value: unknown }[] = []
+    /** Taken from the queue, not yet finished nor refused. */
+    let current: WriteJob | null = null
+    let committedRevision: number | null = null
+    try {
+      let before: WorkspaceRecord | null
       try {
-        let before: WorkspaceRecord | null = null
-        if (workspaceId === null) {
-          await client.query('BEGIN')
-        } else {
-          // One round trip: BEGIN and the lock travel in one simple-protocol message.
-          const replies = (await client.query(`BEGIN; ${LOCK_SQL_PREFIX}${client.escapeLiteral(workspaceId)} FOR UPDATE`)) as unknown as QueryResult<WorkspaceDbRow>[]
-          const locked = replies[1]?.rows[0]
-          before = locked === undefined ? null : toWorkspace(locked)
+        // One round trip: BEGIN, the lock and the first write's savepoint travel in one
+        // simple-protocol message.
+        const replies = (await client.query(
+          `BEGIN; ${LOCK_SQL_PREFIX}${client.escapeLiteral(workspaceId)} FOR UPDATE; ${SAVEPOINT_JOB}`,
+        )) as unknown as QueryResult<WorkspaceDbRow>[]
+        const locked = replies[1]?.rows[0]
+        before = locked === undefined ? null : toWorkspace(locked)
+      } catch (err) {
+        // No transaction to run them in: refuse the writes this batch would have taken, so a
+        // broken server does not spin the queue.
+        for (const job of queue.splice(0, MAX_BATCH)) job.reject(mapError(err))
+        throw err
+      }
+      const tx = new PgTx(client, workspaceId, before, true)
+      let taken = 0
+      /** The last write of the batch, ended together with COMMIT. */
+      let last: { job: WriteJob; value: unknown; mark: JobMark } | null = null
+      while (taken < MAX_BATCH) {
+        const job = queue.shift()
+        if (job === undefined) break
+        taken++
+        current = job
+        const mark = tx.mark()
+        let value: unknown
+        try {
+          value = await job.fn(tx)
+          if (queue.length > 0 && taken < MAX_BATCH) await tx.endJob()
+          else {
+            last = { job, value, mark }
+            current = null
+            break
+          }
+        } catch (err) {
+          // Undo this write alone (if that fails too, the connection is gone: the outer catch
+          // refuses everyone). The job hears its own error either way.
+          current = null
+          try {
+            await tx.undoJob(mark)
+          } catch (undoErr) {
+            job.reject(mapError(err))
+            throw undoErr
+          }
+          job.reject(mapError(err))
+          continue
         }
-        const tx = new PgTx(client, workspaceId, before, true)
-        const value = await fn(tx)
+        finished.push({ job, value })
+        current = null
+      }
+      const closing = (): string[] => {
         const after = tx.lockedWorkspace
         const moved = after !== null && after.revision !== before?.revision
-        // One round trip ends the transaction: the writes still buffered, the NOTIFY (only when
-        // the revision moved; delivered on commit) and COMMIT. If any statement fails, the
-        // server skips the rest, COMMIT included. synchronous_commit stays at its default (on):
-        // COMMIT returns once the WAL is flushed.
-        const tail = tx.takeBuffered()
-        if (moved) tail.push(`SELECT pg_notify('${COMMIT_CHANNEL}', ${client.escapeLiteral(`${after.id}:${after.revision}:${this.#scope}`)})`)
-        tail.push('COMMIT')
-        await client.query(tail.join(';\n'))
-        return { value, revision: moved ? after.revision : null }
-      } catch (err) {
-        broken = await rollback(client)
-        throw mapError(err)
-      } finally {
-        done(broken)
+        committedRevision = moved ? after.revision : null
+        // NOTIFY only when the revision moved; it is delivered on commit. synchronous_commit
+        // stays at its default (on): COMMIT returns once the WAL is flushed.
+        return moved ? [`SELECT pg_notify('${COMMIT_CHANNEL}', ${client.escapeLiteral(`${after.id}:${after.revision}:${this.#scope}`)})`, 'COMMIT'] : ['COMMIT']
       }
+      let committed = false
+      if (last !== null) {
+        current = last.job
+        try {
+          // One round trip: the last write's buffered statements, its RELEASE, NOTIFY and COMMIT.
+          // If any statement fails, the server skips the rest, COMMIT included.
+          await client.query([...tx.takeBuffered(), RELEASE_JOB, ...closing()].join(';\n'))
+          committed = true
+          finished.push({ job: last.job, value: last.value })
+        } catch (err) {
+          // Its own statements failed if its savepoint still stands (ROLLBACK TO works): refuse it
+          // alone and commit the others. Otherwise RELEASE, NOTIFY or COMMIT failed: everyone is refused.
+          try {
+            await tx.undoJob(last.mark)
+          } catch {
+            throw err
+          }
+          last.job.reject(mapError(err))
+        }
+        current = null
+      }
+      if (!committed) {
+        if (finished.length > 0) await client.query(closing().join(';\n'))
+        else {
+          committedRevision = null
+          await client.query('ROLLBACK')
+        }
+      }
+    } catch (err) {
+      broken = await rollback(client)
+      const refusal = mapError(err)
+      current?.reject(refusal)
+      for (const { job } of finished) job.reject(refusal)
+      return
+    } finally {
+      done(broken)
     }
-    const { value, revision } = workspaceId === null ? await run() : await this.#locks.run(workspaceId, run)
-    if (workspaceId !== null && revision !== null) this.#emit(workspaceId, revision)
-    return value
+    if (committedRevision !== null) this.#emit(workspaceId, committedRevision)
+    for (const { job, value } of finished) job.resolve(value)
   }
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -215,7 +358,7 @@ export class PostgresStorage implements Storage {
    * client with nobody listening, which would crash the process: listen here,
    * and destroy such a connection on return instead of pooling it again.
    */
-  async #checkout(): Promise<{ client: PoolClient; done: (err?: Error) => void }> {
+  async #checkout(): Promise<Checkout> {
     const client = await this.#pool.connect()
     let lost: Error | undefined
     const onError = (err: Error): void => {
@@ -403,32 +546,29 @@ function mapError(err: unknown): unknown {
 
 // ------------------------------------------------------------------ per-workspace queue
 
-/** At most `limit` holders per key, FIFO; a key's entry disappears once idle. */
-class KeyedSemaphore {
-  readonly #limit: number
-  readonly #slots = new Map<string, { active: number; readonly queue: (() => void)[] }>()
-
-  constructor(limit: number) {
-    this.#limit = Math.max(1, Math.trunc(limit))
-  }
-
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    let slot = this.#slots.get(key)
-    if (slot === undefined) {
-      slot = { active: 0, queue: [] }
-      this.#slots.set(key, slot)
-    }
-    if (slot.active < this.#limit) slot.active++
-    else await new Promise<void>((resolve) => slot.queue.push(resolve))
-    try {
-      return await fn()
-    } finally {
-      const next = slot.queue.shift()
-      if (next !== undefined) next() // the place passes straight to the next in line
-      else if (--slot.active === 0) this.#slots.delete(key)
-    }
-  }
+interface Checkout {
+  readonly client: PoolClient
+  readonly done: (err?: Error) => void
 }
+
+interface WriteJob {
+  readonly fn: (tx: Tx) => Promise<unknown>
+  readonly resolve: (value: unknown) => void
+  readonly reject: (err: unknown) => void
+}
+
+interface WriteQueue {
+  readonly jobs: WriteJob[]
+  /** Batches of this workspace running now (at most `writersPerWorkspace`). */
+  batches: number
+}
+
+/**
+ * Writes sharing one transaction and one COMMIT. Also keeps a transaction's
+ * subtransactions within PostgreSQL's per-backend cache of 64, beyond which
+ * every snapshot taken on the server gets slower until it ends.
+ */
+const MAX_BATCH = 64
 
 // ------------------------------------------------------------------ the transaction
 
@@ -463,6 +603,20 @@ function sqlLiteral(client: PoolClient, value: unknown): string {
 
 interface DataRow {
   readonly data: string
+}
+
+/**
+ * Each write of a batch runs inside this savepoint, set before it starts. A
+ * write that ends releases it and sets the next write's at once (one level
+ * only); a write undone rolls back to it, which keeps it set for the next one.
+ */
+const SAVEPOINT_JOB = 'SAVEPOINT dock_job'
+const RELEASE_JOB = 'RELEASE SAVEPOINT dock_job'
+const UNDO_JOB = 'ROLLBACK TO SAVEPOINT dock_job'
+
+/** Where a write of a batch started: what to restore when it is undone. */
+interface JobMark {
+  readonly locked: WorkspaceRecord | null
 }
 
 const LOCK_SQL_PREFIX = 'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces WHERE id = '
@@ -500,6 +654,35 @@ class PgTx implements Tx {
     const statements = this.#buffer
     this.#buffer = []
     return statements
+  }
+
+  /**
+   * Where the next write of a batch starts. Its savepoint is already set and
+   * the buffer is empty: the previous write was ended (sent) or undone (dropped).
+   */
+  mark(): JobMark {
+    return { locked: this.#locked }
+  }
+
+  /**
+   * Ends a write of a batch that more writes follow, in one round trip: its
+   * buffered statements, RELEASE, and the next write's SAVEPOINT. If one of its
+   * statements fails, its savepoint still stands and `undoJob` takes it back.
+   */
+  async endJob(): Promise<void> {
+    await this.#client.query([...this.takeBuffered(), RELEASE_JOB, SAVEPOINT_JOB].join(';\n'))
+  }
+
+  /**
+   * Takes a write of a batch back: its statements not sent yet are dropped,
+   * those sent are rolled back to its savepoint (which stays set, for the next
+   * write), and the cached workspace row is what it was before the write.
+   * Throws if the savepoint cannot be rolled back to (the transaction is lost).
+   */
+  async undoJob(mark: JobMark): Promise<void> {
+    this.#buffer = []
+    this.#locked = mark.locked
+    await this.#client.query(UNDO_JOB)
   }
 
   /** The locked workspace as this transaction leaves it (null if it does not exist). */
