@@ -5,7 +5,7 @@ import type { CliErrorCode } from './cli-error.js'
  * Exit statuses, so scripts can branch without parsing stderr:
  * 1 any other failure, 2 bad usage or input, 3 conflict (stale write, taken claim,
  * refused transition: re-read and retry), 4 authentication or permission,
- * 5 not found, 6 frozen, locked or suspended, 7 budget or rate limit, 130 interrupted.
+ * 5 not found, 6 frozen, locked, suspended or store unavailable, 7 budget or rate limit, 130 interrupted.
  */
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
@@ -48,6 +48,7 @@ const EXIT_BY_CODE: Record<ErrorCode | CliErrorCode, number> = {
   principal_suspended: EXIT_UNAVAILABLE,
   budget_exceeded: EXIT_LIMITED,
   rate_limited: EXIT_LIMITED,
+  unavailable: EXIT_UNAVAILABLE,
   internal: EXIT_FAILURE,
 }
 

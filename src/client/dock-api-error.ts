@@ -100,6 +100,10 @@ export function codeForStatus(status: number): ErrorCode {
       return 'precondition_required'
     case 429:
       return 'rate_limited'
+    case 502:
+    case 503:
+    case 504:
+      return 'unavailable'
     default:
       return 'internal'
   }

@@ -48,6 +48,8 @@ export type ErrorCode =
   | 'invalid_signature'
   /** Too many requests of another kind than writes (reserved). */
   | 'rate_limited'
+  /** The store could not finish the write (connection lost, transaction aborted); nothing was applied, retry. */
+  | 'unavailable'
   /** Something broke inside Dock; the cause is logged, never sent. */
   | 'internal'
 
@@ -96,5 +98,6 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'already_exists',
   'invalid_signature',
   'rate_limited',
+  'unavailable',
   'internal',
 ]

@@ -24,6 +24,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   workspace_frozen: 423,
   budget_exceeded: 429,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 }
 
@@ -50,5 +51,6 @@ export const TITLE_BY_CODE: Record<ErrorCode, string> = {
   workspace_frozen: 'Workspace frozen',
   budget_exceeded: 'Budget exceeded',
   rate_limited: 'Rate limited',
+  unavailable: 'Store unavailable',
   internal: 'Internal error',
 }

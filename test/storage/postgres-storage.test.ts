@@ -235,7 +235,8 @@ if (TEST_DATABASE_URL === '') {
         )
         await tx.nextRowSeq('w1')
       })
-      await expect(attempt).rejects.toThrow()
+      // A lost transaction is a retryable refusal (503 unavailable at the edge), never an internal error.
+      await expect(attempt).rejects.toMatchObject({ name: 'DockError', code: 'unavailable' })
       expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(0)
       await s.write('w1', async (tx) => tx.updateWorkspace({ ...(await tx.getWorkspace('w1'))!, revision: 1 }))
       expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(1)

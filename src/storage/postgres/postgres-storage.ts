@@ -19,7 +19,8 @@ export interface PostgresStorageOptions {
   readonly schema?: string
   /**
    * A transaction left idle this long is aborted by the server, so a node that
-   * hangs mid-write cannot hold a workspace's write lock forever (default 30 s, 0 = never).
+   * hangs mid-write cannot hold a workspace's write lock for long (default 10 s, 0 = never);
+   * its cut requests answer 503 `unavailable`.
    */
   readonly idleInTransactionTimeoutMs?: number
   /**
@@ -482,7 +483,7 @@ function connectionConfig(options: PostgresStorageOptions): { config: ClientConf
     (o): o is string => o !== null && o !== '',
   )
   url.searchParams.delete('options')
-  const idle = options.idleInTransactionTimeoutMs ?? 30_000
+  const idle = options.idleInTransactionTimeoutMs ?? 10_000
   const config: ClientConfig = {
     connectionString: url.toString(),
     application_name: options.applicationName ?? 'dock',
@@ -534,12 +535,22 @@ async function rollback(client: PoolClient): Promise<Error | undefined> {
  * (NUL characters). Everything else passes through unchanged.
  */
 function mapError(err: unknown): unknown {
-  if (!(err instanceof pg.DatabaseError)) return err
+  if (!(err instanceof pg.DatabaseError)) {
+    // The connection itself went away mid-transaction: nothing committed.
+    const code = (err as { code?: unknown }).code
+    const lost = err instanceof Error && (/^Connection terminated|connection error and is not queryable/.test(err.message) || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(String(code)))
+    return lost ? new DockError('unavailable', 'the database connection was lost before the write committed; nothing was applied, retry', { cause: err }) : err
+  }
   if (err.code === '23505' && err.constraint === 'workspaces_name_key') {
     return new DockError('already_exists', 'a workspace with this name exists', { cause: err })
   }
   if (err.code === '22021' || err.code === '22P05') {
     return new DockError('invalid_input', 'text must not contain NUL characters', { cause: err })
+  }
+  // Connection exceptions, admin shutdowns, an aborted idle transaction, serialization failures:
+  // the transaction did not commit, so the write can be retried as a whole.
+  if (/^(08|57P0|40001|40P01|25P03)/.test(err.code ?? '')) {
+    return new DockError('unavailable', 'the database ended the transaction before it committed; nothing was applied, retry', { cause: err })
   }
   return err
 }
