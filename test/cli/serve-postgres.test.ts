@@ -1,33 +1,21 @@
-import { randomBytes } from 'node:crypto'
-
-import pg from 'pg'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 
+import { SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres-test-db.js'
 import { dock, json, startDock } from './cli-harness.js'
 
-const DATABASE_URL = process.env['DOCK_TEST_DATABASE_URL'] ?? ''
-const suite = DATABASE_URL === '' ? describe.skip : describe
+const suite = TEST_DATABASE_URL === '' ? describe.skip : describe
 const title =
-  DATABASE_URL === ''
-    ? 'dock serve on PostgreSQL (skipped: set DOCK_TEST_DATABASE_URL=postgres://… to run)'
+  TEST_DATABASE_URL === ''
+    ? `dock serve on PostgreSQL (${SKIP_REASON})`
     : 'dock serve on PostgreSQL via DOCK_DATABASE_URL'
 
 suite(title, () => {
-  const schema = `dock_cli_${process.pid}_${randomBytes(3).toString('hex')}`
+  const schemas = new TestSchemas('cli')
 
-  afterAll(async () => {
-    const client = new pg.Client({ connectionString: DATABASE_URL })
-    await client.connect()
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    } finally {
-      await client.end()
-    }
-  })
+  afterAll(() => schemas.dropAll())
 
   it('stores in PostgreSQL, prints the key on first start only, and keeps data across restarts', async () => {
-    const url = new URL(DATABASE_URL)
-    url.searchParams.set('schema', schema)
+    const url = new URL(schemas.url(schemas.next()))
     const env = { DOCK_DATABASE_URL: url.toString(), DOCK_PORT: '0' }
 
     const stop = new AbortController()

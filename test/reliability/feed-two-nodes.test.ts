@@ -4,27 +4,25 @@
  * random moments (mid-event too) and resuming with Last-Event-ID. It must see
  * every revision exactly once, in order, with an unbroken hash chain.
  */
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { SseParser } from '../../src/client/sse-parser.js'
 import { startDockServer, type DockServer } from '../../src/http/serve.js'
+import { SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres-test-db.js'
 import { call, ok, sleep, tasksTable } from './http.js'
 
-const DATABASE_URL = process.env['DOCK_TEST_DATABASE_URL'] ?? ''
 const OP = 'op-feed-secret'
 const WRITERS = 6
 const WRITES_PER_WRITER = 100
 
-const suite = DATABASE_URL === '' ? describe.skip : describe
+const suite = TEST_DATABASE_URL === '' ? describe.skip : describe
 const title =
-  DATABASE_URL === ''
-    ? 'feed completeness across two nodes (skipped: set DOCK_TEST_DATABASE_URL=postgres://… to run against PostgreSQL)'
+  TEST_DATABASE_URL === ''
+    ? `feed completeness across two nodes (${SKIP_REASON})`
     : 'feed completeness across two nodes with random disconnects (PostgreSQL)'
 
 interface Seen {
@@ -34,16 +32,14 @@ interface Seen {
 }
 
 suite(title, () => {
-  const schema = `dock_rel_feed_${process.pid}_${randomBytes(3).toString('hex')}`
+  const schemas = new TestSchemas('rel_feed')
   let dataDir = ''
   let nodeA: DockServer
   let nodeB: DockServer
 
   beforeAll(async () => {
-    const url = new URL(DATABASE_URL)
-    url.searchParams.set('schema', schema)
     dataDir = await mkdtemp(join(tmpdir(), 'dock-feed-'))
-    const common = { host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, databaseUrl: url.toString() } as const
+    const common = { host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, databaseUrl: schemas.url(schemas.next()) } as const
     nodeA = await startDockServer(common)
     nodeB = await startDockServer(common)
   })
@@ -51,13 +47,7 @@ suite(title, () => {
   afterAll(async () => {
     await nodeA?.close()
     await nodeB?.close()
-    const client = new pg.Client({ connectionString: DATABASE_URL })
-    await client.connect()
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    } finally {
-      await client.end()
-    }
+    await schemas.dropAll()
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
   })
 

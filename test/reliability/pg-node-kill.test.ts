@@ -10,35 +10,32 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { startDockServer, type DockServer } from '../../src/http/serve.js'
 import { startDockChild, type DockChild } from './child.js'
 import { call, ok, readLog, readRows, sleep } from './http.js'
+import { SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres-test-db.js'
 
-const DATABASE_URL = process.env['DOCK_TEST_DATABASE_URL'] ?? ''
 const OP = 'op-pg-kill-secret'
 const KILLS = 6
 const WRITERS_PER_NODE = 4
 
-const suite = DATABASE_URL === '' ? describe.skip : describe
+const suite = TEST_DATABASE_URL === '' ? describe.skip : describe
 const title =
-  DATABASE_URL === ''
-    ? 'node kills on PostgreSQL (skipped: set DOCK_TEST_DATABASE_URL=postgres://… to run against PostgreSQL)'
+  TEST_DATABASE_URL === ''
+    ? `node kills on PostgreSQL (${SKIP_REASON})`
     : 'SIGKILL of one of two PostgreSQL nodes under write load'
 
 suite(title, () => {
-  const schema = `dock_rel_kill_${process.pid}_${randomBytes(3).toString('hex')}`
+  const schemas = new TestSchemas('rel_kill')
   let url = ''
   let dataDir = ''
   let nodeA: DockChild | null = null
   let nodeB: DockServer
 
   beforeAll(async () => {
-    const u = new URL(DATABASE_URL)
-    u.searchParams.set('schema', schema)
-    url = u.toString()
+    url = schemas.url(schemas.next())
     dataDir = await mkdtemp(join(tmpdir(), 'dock-pg-kill-'))
     nodeB = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, databaseUrl: url })
   })
@@ -46,13 +43,7 @@ suite(title, () => {
   afterAll(async () => {
     await nodeA?.kill()
     await nodeB?.close()
-    const client = new pg.Client({ connectionString: DATABASE_URL })
-    await client.connect()
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    } finally {
-      await client.end()
-    }
+    await schemas.dropAll()
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
   })
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { startDockServer, type DockServer } from '../../src/http/serve.js'
-import { SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from './postgres-test-db.js'
+import { SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres-test-db.js'
 
 const OPERATOR = 'multi-node-operator-token'
 const ROWS = 500

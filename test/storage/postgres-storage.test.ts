@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { isDockError } from '../../src/domain/errors.js'
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.js'
 import type { Storage, Tx, WorkspaceRecord } from '../../src/storage/storage.js'
-import { adminQuery, SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from './postgres-test-db.js'
+import { adminQuery, SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres-test-db.js'
 import { runStorageConformance } from './storage-conformance.case.js'
 
 if (TEST_DATABASE_URL === '') {
