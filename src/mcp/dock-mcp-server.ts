@@ -5,7 +5,10 @@
  * every write is attributed to it.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { DockApiError } from '../client/dock-api-error.js'
 import type { DockClient } from '../client/dock-client.js'
+import { toolError } from './tool-result.js'
 import { registerClaimNextTool } from './tools/claim-next.js'
 import { registerClaimTool } from './tools/claim.js'
 import { registerCreateRowTool } from './tools/create-row.js'
@@ -33,6 +36,7 @@ export function createDockMcpServer(client: DockClient): McpServer {
     { name: DOCK_MCP_SERVER_NAME, version: DOCK_MCP_SERVER_VERSION },
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
   )
+  withCodedArgumentErrors(server)
   registerListTablesTool(server, client)
   registerQueryRowsTool(server, client)
   registerCreateRowTool(server, client)
@@ -48,4 +52,22 @@ export function createDockMcpServer(client: DockClient): McpServer {
   registerWaitForEventsTool(server, client)
   registerHistoryTool(server, client)
   return server
+}
+
+/**
+ * The SDK checks tool arguments against their schema before our handlers run
+ * and reports a refusal as bare text ("MCP error -32602: Input validation
+ * error …"). Agents branch on Dock's stable codes, so give those refusals the
+ * same shape as every other tool error: `invalid_input`, or `not_found` for an
+ * unknown tool. `createToolError` is the SDK's one hook for that text
+ * (@modelcontextprotocol/sdk server/mcp.js, tools/call handler); it is private
+ * in the typings, hence the cast. test/mcp checks the result, so an SDK change
+ * that bypasses this fails there.
+ */
+function withCodedArgumentErrors(server: McpServer): void {
+  const target = server as unknown as { createToolError: (message: string) => CallToolResult }
+  target.createToolError = (message: string): CallToolResult => {
+    const code = /Tool \S+ (not found|disabled)/.test(message) ? 'not_found' : /-32602|validation|Invalid arguments/i.test(message) ? 'invalid_input' : 'internal'
+    return toolError(new DockApiError({ code, status: code === 'not_found' ? 404 : code === 'invalid_input' ? 400 : 500, message }))
+  }
 }

@@ -253,8 +253,10 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it('refuses malformed arguments as a tool error', async () => {
-      const result = await call('claim_next', {})
-      expect(result.isError).toBe(true)
+      const malformed = await fails('claim_next', {})
+      expect(malformed.code).toBe('invalid_input')
+      const wrongType = await fails('update_row', { table: 'tasks', id: 42, values: 'x' })
+      expect(wrongType.code).toBe('invalid_input')
       const missing = await fails('query_rows', { table: 'no_such_table' })
       expect(missing.code).toBe('not_found')
     })
