@@ -105,7 +105,7 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
     for (const controller of streams.byPrincipal.get(principalId) ?? []) controller.abort()
   }
   // Local suspensions close streams before the reply; the hub hears suspensions made on other nodes.
-  service.onSuspend(closeStreamsOf)
+  service.identity.onSuspend(closeStreamsOf)
   service.hub.onSuspended(closeStreamsOf)
 
   // Open streams would hold the server open on close; end them first.

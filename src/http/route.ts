@@ -96,7 +96,7 @@ export class Router {
   async authenticate(request: FastifyRequest): Promise<Caller> {
     const header = request.headers.authorization
     const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
-    const principal = await this.#service.authenticate(m?.[1])
+    const principal = await this.#service.identity.authenticate(m?.[1])
     const requestId = headerValue(request.headers['x-request-id'])
     const signature = headerValue(request.headers['x-dock-signature'])
     return {

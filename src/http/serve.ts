@@ -42,7 +42,7 @@ export async function startDockServer(options: StartDockServerOptions = {}): Pro
   const sweeper = setInterval(() => {
     if (sweeping) return
     sweeping = true
-    dock.service
+    dock.service.rows
       .sweepAllLeases()
       .catch((err: unknown) => app.log.error({ err }, 'lease sweep failed'))
       .finally(() => (sweeping = false))

@@ -32,9 +32,9 @@ export async function openDock(options: OpenDockOptions = {}): Promise<OpenedDoc
     throw err
   }
   const service = new DockService({ storage, ...(options.now ? { now: options.now } : {}) })
-  let boot: Awaited<ReturnType<DockService['bootstrap']>>
+  let boot: Awaited<ReturnType<DockService['identity']['bootstrap']>>
   try {
-    boot = await service.bootstrap(options.operatorToken)
+    boot = await service.identity.bootstrap(options.operatorToken)
   } catch (err) {
     // An open pool would keep the process alive after a failed start.
     await service.close().catch(() => undefined)

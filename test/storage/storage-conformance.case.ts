@@ -491,30 +491,30 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       await storage.init()
       const service = new DockService({ storage })
       closers.push(() => service.close())
-      const boot = await service.bootstrap('conformance-operator')
+      const boot = await service.identity.bootstrap('conformance-operator')
       expect(boot.created).toBe(true)
-      expect((await service.bootstrap('conformance-operator')).created).toBe(false)
-      const op: Caller = { principal: await service.authenticate('conformance-operator') }
+      expect((await service.identity.bootstrap('conformance-operator')).created).toBe(false)
+      const op: Caller = { principal: await service.identity.authenticate('conformance-operator') }
       return { service, op, storage }
     }
 
     async function agent(service: DockService, op: Caller, name: string): Promise<Caller> {
-      const { key } = await service.createPrincipal(op, 'default', { name, kind: 'agent', roles: ['member'] })
-      return { principal: await service.authenticate(key) }
+      const { key } = await service.identity.createPrincipal(op, 'default', { name, kind: 'agent', roles: ['member'] })
+      return { principal: await service.identity.authenticate(key) }
     }
 
     it('service: 16 concurrent claimNext over 100 rows claim each row exactly once; revisions gap-free; audit verifies', async () => {
       const { service, op } = await openService()
-      await service.createTable(op, 'default', tasksTable())
+      await service.tables.createTable(op, 'default', tasksTable())
       const created = new Set<string>()
-      for (let i = 0; i < 100; i++) created.add((await service.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })).id)
+      for (let i = 0; i < 100; i++) created.add((await service.rows.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })).id)
       const agents = await Promise.all(Array.from({ length: 16 }, (_, i) => agent(service, op, `agent-${i}`)))
 
       const claims: { row: string; by: string; token: number }[] = []
       await Promise.all(
         agents.map(async (caller) => {
           for (;;) {
-            const got = await service.claimNext(caller, 'default', 'tasks', {})
+            const got = await service.rows.claimNext(caller, 'default', 'tasks', {})
             if (got === null) return
             claims.push({ row: got.row.id, by: caller.principal.id, token: got.lease.token })
           }
@@ -523,50 +523,50 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       expect(claims).toHaveLength(100)
       expect(new Set(claims.map((c) => c.row))).toEqual(created)
       expect(new Set(claims.map((c) => c.token)).size).toBe(100)
-      const owned = await service.listRows(op, 'default', 'tasks', { statuses: ['in_progress'], limit: 500 })
+      const owned = await service.rows.listRows(op, 'default', 'tasks', { statuses: ['in_progress'], limit: 500 })
       expect(owned.items).toHaveLength(100)
       for (const r of owned.items) expect(r.owner).toBe(claims.find((c) => c.row === r.id)?.by)
 
-      const ws = await service.getWorkspace(op, 'default')
-      const page = await service.listEvents(op, 'default', { since: 0, limit: 1000, filter: {} })
+      const ws = await service.identity.getWorkspace(op, 'default')
+      const page = await service.events.listEvents(op, 'default', { since: 0, limit: 1000, filter: {} })
       expect(page.items.map((e) => e.revision)).toEqual(Array.from({ length: ws.revision }, (_, i) => i + 1))
       expect(page.items.filter((e) => e.type === 'row.claimed')).toHaveLength(100)
-      const audit = await service.verifyAudit(op, 'default')
+      const audit = await service.events.verifyAudit(op, 'default')
       expect(audit).toEqual({ ok: true, checked: ws.revision, headRevision: ws.revision, firstBreak: null })
     })
 
     it('service: claim, transition and release interleaved across agents keep one owner and one log', async () => {
       const { service, op } = await openService()
-      await service.createTable(op, 'default', tasksTable())
-      for (let i = 0; i < 30; i++) await service.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })
+      await service.tables.createTable(op, 'default', tasksTable())
+      for (let i = 0; i < 30; i++) await service.rows.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })
       const agents = await Promise.all(Array.from({ length: 6 }, (_, i) => agent(service, op, `worker-${i}`)))
       const done: string[] = []
       await Promise.all(
         agents.map(async (caller, n) => {
           let round = 0
           for (;;) {
-            const got = await service.claimNext(caller, 'default', 'tasks', {})
+            const got = await service.rows.claimNext(caller, 'default', 'tasks', {})
             if (got === null) return
             round++
             // Every third claim of some agents is given back, to be claimed again by someone.
             if ((n + round) % 3 === 0) {
-              await service.release(caller, 'default', 'tasks', got.row.id, { fencingToken: got.lease.token })
+              await service.rows.release(caller, 'default', 'tasks', got.row.id, { fencingToken: got.lease.token })
               continue
             }
-            await service.transition(caller, 'default', 'tasks', got.row.id, { to: 'ready_for_review', fencingToken: got.lease.token })
+            await service.rows.transition(caller, 'default', 'tasks', got.row.id, { to: 'ready_for_review', fencingToken: got.lease.token })
             done.push(got.row.id)
           }
         }),
       )
       expect(done).toHaveLength(30)
       expect(new Set(done).size).toBe(30)
-      const audit = await service.verifyAudit(op, 'default')
+      const audit = await service.events.verifyAudit(op, 'default')
       expect(audit.ok).toBe(true)
     })
 
     it('service: concurrent creation of one workspace name yields one workspace and already_exists for the rest', async () => {
       const { service, op } = await openService()
-      const results = await Promise.allSettled(Array.from({ length: 8 }, () => service.createWorkspace(op, 'shared')))
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => service.identity.createWorkspace(op, 'shared')))
       const ok = results.filter((r) => r.status === 'fulfilled')
       const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
       expect(ok).toHaveLength(1)
@@ -582,7 +582,7 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
 
 // ------------------------------------------------------------------ fixtures
 
-export function tasksTable(name = 'tasks'): Parameters<DockService['createTable']>[2] {
+export function tasksTable(name = 'tasks'): Parameters<DockService['tables']['createTable']>[2] {
   return {
     name,
     columns: [{ name: 'title', type: 'text', required: true }],

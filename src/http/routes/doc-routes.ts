@@ -17,7 +17,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     summary: 'Create a doc from markdown; headings split it into sections',
     body: docCreateBody,
     status: 201,
-    handler: ({ caller, params, body }) => service.createDoc(caller, params['ws']!, body),
+    handler: ({ caller, params, body }) => service.docs.createDoc(caller, params['ws']!, body),
   })
   router.add({
     method: 'GET',
@@ -25,7 +25,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     tag: 'docs',
     summary: 'List docs (sections without bodies)',
     handler: async ({ caller, params }) => ({
-      items: (await service.listDocs(caller, params['ws']!)).map((d) => ({
+      items: (await service.docs.listDocs(caller, params['ws']!)).map((d) => ({
         ...d,
         sections: d.sections.map(({ body: _body, ...rest }) => rest),
       })),
@@ -39,7 +39,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     summary: 'Read a doc with sections, versions and editors; format=markdown gives the text',
     query: docQuery,
     handler: async ({ caller, params, query, reply }) => {
-      const doc = await service.getDoc(caller, params['ws']!, params['doc']!)
+      const doc = await service.docs.getDoc(caller, params['ws']!, params['doc']!)
       void reply.header('etag', `"${doc.version}"`)
       if (query.format === 'markdown') return reply.type('text/markdown; charset=utf-8').send(renderSections(doc.sections))
       return doc
@@ -52,7 +52,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     summary: 'Replace the whole doc; needs expectedVersion (409) or If-Match (412), else 428',
     body: docReplaceBody,
     handler: async ({ caller, params, body, request, reply }) => {
-      const doc = await service.replaceDoc(caller, params['ws']!, params['doc']!, {
+      const doc = await service.docs.replaceDoc(caller, params['ws']!, params['doc']!, {
         content: body.content,
         expectedVersion: body.expectedVersion,
         ifMatch: parseIfMatch(request),
@@ -67,7 +67,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     tag: 'docs',
     summary: 'Read one section; ETag is its version',
     handler: async ({ caller, params, reply }) => {
-      const section = await service.getSection(caller, params['ws']!, params['doc']!, key(params['key']))
+      const section = await service.docs.getSection(caller, params['ws']!, params['doc']!, key(params['key']))
       void reply.header('etag', `"${section.version}"`)
       return section
     },
@@ -79,7 +79,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     summary: 'Write one section; never conflicts with writes to other sections; a new key appends',
     body: sectionWriteBody,
     handler: async ({ caller, params, body, request, reply }) => {
-      const result = await service.writeSection(caller, params['ws']!, params['doc']!, key(params['key']), {
+      const result = await service.docs.writeSection(caller, params['ws']!, params['doc']!, key(params['key']), {
         body: body.body,
         ...(body.heading !== undefined ? { heading: body.heading } : {}),
         ...(body.lane !== undefined ? { lane: body.lane } : {}),
@@ -95,7 +95,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: `${docPath}/sections/:key/history`,
     tag: 'docs',
     summary: "The log's writes to one section, oldest first",
-    handler: async ({ caller, params }) => ({ items: await service.sectionHistory(caller, params['ws']!, params['doc']!, key(params['key'])) }),
+    handler: async ({ caller, params }) => ({ items: await service.docs.sectionHistory(caller, params['ws']!, params['doc']!, key(params['key'])) }),
   })
   router.add({
     method: 'POST',
@@ -103,14 +103,14 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     tag: 'docs',
     summary: 'Take the doc lock (an exclusive lease); 423 doc_locked when held',
     body: lockBody,
-    handler: ({ caller, params, body }) => service.lockDoc(caller, params['ws']!, params['doc']!, body.leaseMs),
+    handler: ({ caller, params, body }) => service.docs.lockDoc(caller, params['ws']!, params['doc']!, body.leaseMs),
   })
   router.add({
     method: 'POST',
     url: `${docPath}/unlock`,
     tag: 'docs',
     summary: 'Give the doc lock back',
-    handler: ({ caller, params }) => service.unlockDoc(caller, params['ws']!, params['doc']!),
+    handler: ({ caller, params }) => service.docs.unlockDoc(caller, params['ws']!, params['doc']!),
   })
 }
 

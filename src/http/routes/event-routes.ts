@@ -23,10 +23,10 @@ export function registerEventRoutes(router: Router, service: DockService, stream
     summary: 'The log from a revision, filtered; wait=<s> long-polls until a matching event exists',
     query: eventsQuery,
     handler: async ({ caller, params, query, request }) => {
-      const filter = await service.resolveFilter(caller, params['ws']!, filterOf(query))
+      const filter = await service.events.resolveFilter(caller, params['ws']!, filterOf(query))
       const abort = new AbortController()
       request.raw.once('close', () => abort.abort())
-      return service.listEvents(caller, params['ws']!, {
+      return service.events.listEvents(caller, params['ws']!, {
         since: query.since,
         limit: query.limit,
         filter,
@@ -48,9 +48,9 @@ export function registerEventRoutes(router: Router, service: DockService, stream
         if (!/^\d{1,15}$/.test(lastId)) throw new DockError('invalid_input', 'Last-Event-ID must be a revision')
         since = Number(lastId)
       }
-      const filter = await service.resolveFilter(caller, params['ws']!, filterOf(query))
+      const filter = await service.events.resolveFilter(caller, params['ws']!, filterOf(query))
       // Authorisation and workspace checks happen before the stream opens, so refusals are ordinary problems.
-      await service.getWorkspace(caller, params['ws']!)
+      await service.identity.getWorkspace(caller, params['ws']!)
       await streamEvents({ service, streams, caller, ws: params['ws']!, since, filter, reply, onClose: (fn) => request.raw.once('close', fn) })
       return reply
     },
@@ -60,7 +60,7 @@ export function registerEventRoutes(router: Router, service: DockService, stream
     url: '/v1/workspaces/:ws/audit/verify',
     tag: 'events',
     summary: 'Re-check the hash chain end to end; reports the first break',
-    handler: ({ caller, params }) => service.verifyAudit(caller, params['ws']!),
+    handler: ({ caller, params }) => service.events.verifyAudit(caller, params['ws']!),
   })
 }
 
@@ -124,11 +124,11 @@ async function streamEvents(opts: {
   let since = opts.since
   try {
     while (!abort.signal.aborted) {
-      const page = await service.listEvents(caller, opts.ws, { since, limit: 500, filter: opts.filter, waitMs: HEARTBEAT_MS, signal: abort.signal })
+      const page = await service.events.listEvents(caller, opts.ws, { since, limit: 500, filter: opts.filter, waitMs: HEARTBEAT_MS, signal: abort.signal })
       if (abort.signal.aborted) break
       // Suspensions close streams through the change hub as soon as the log has them (any node);
       // re-checking on quiet heartbeats is the safety net, so busy streams pay no read per wake.
-      if (page.items.length === 0) await service.authenticateAgain(caller)
+      if (page.items.length === 0) await service.identity.authenticateAgain(caller)
       let chunk = ''
       for (const e of page.items) chunk += sseFrame(e)
       if (chunk === '') chunk = ': ping\n\n'

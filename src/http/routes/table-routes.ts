@@ -30,21 +30,21 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     body: tableCreateBody,
     status: 201,
     handler: ({ caller, params, body }) =>
-      service.createTable(caller, params['ws']!, { name: body.name, columns: body.columns as never, workflow: workflowInput(body.workflow) }),
+      service.tables.createTable(caller, params['ws']!, { name: body.name, columns: body.columns as never, workflow: workflowInput(body.workflow) }),
   })
   router.add({
     method: 'GET',
     url: '/v1/workspaces/:ws/tables',
     tag: 'tables',
     summary: 'List tables',
-    handler: async ({ caller, params }) => ({ items: await service.listTables(caller, params['ws']!), nextCursor: null }),
+    handler: async ({ caller, params }) => ({ items: await service.tables.listTables(caller, params['ws']!), nextCursor: null }),
   })
   router.add({
     method: 'GET',
     url: '/v1/workspaces/:ws/tables/:table',
     tag: 'tables',
     summary: 'Read a table with its contract version',
-    handler: ({ caller, params }) => service.getTable(caller, params['ws']!, params['table']!),
+    handler: ({ caller, params }) => service.tables.getTable(caller, params['ws']!, params['table']!),
   })
   router.add({
     method: 'PUT',
@@ -53,7 +53,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     summary: 'Publish a new contract version',
     body: schemaPublishBody,
     handler: ({ caller, params, body }) =>
-      service.publishSchema(caller, params['ws']!, params['table']!, {
+      service.tables.publishSchema(caller, params['ws']!, params['table']!, {
         columns: body.columns as never,
         workflow: workflowInput(body.workflow),
         expectedVersion: body.expectedVersion,
@@ -69,7 +69,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     handler: async ({ caller, params, body, reply }) =>
       withEtag(
         reply,
-        await service.createRow(caller, params['ws']!, params['table']!, {
+        await service.rows.createRow(caller, params['ws']!, params['table']!, {
           values: body.values,
           ...(body.blockedBy ? { blockedBy: body.blockedBy } : {}),
           ...(body.requiredSkills ? { requiredSkills: body.requiredSkills } : {}),
@@ -85,7 +85,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     summary: 'Query rows by status, owner, readiness',
     query: rowsQuery,
     handler: ({ caller, params, query }) =>
-      service.listRows(caller, params['ws']!, params['table']!, {
+      service.rows.listRows(caller, params['ws']!, params['table']!, {
         limit: query.limit,
         ...(query.status ? { statuses: listParam(query.status) ?? [] } : {}),
         ...(query.owner ? { owner: query.owner } : {}),
@@ -98,7 +98,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     url: rowPath,
     tag: 'rows',
     summary: 'Read a row; ETag is its version',
-    handler: async ({ caller, params, reply }) => withEtag(reply, await service.getRow(caller, params['ws']!, params['table']!, params['id']!)),
+    handler: async ({ caller, params, reply }) => withEtag(reply, await service.rows.getRow(caller, params['ws']!, params['table']!, params['id']!)),
   })
   router.add({
     method: 'PATCH',
@@ -109,7 +109,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     handler: async ({ caller, params, body, request, reply }) =>
       withEtag(
         reply,
-        await service.updateRow(caller, params['ws']!, params['table']!, params['id']!, {
+        await service.rows.updateRow(caller, params['ws']!, params['table']!, params['id']!, {
           ...(body.values ? { values: body.values } : {}),
           ...(body.blockedBy ? { blockedBy: body.blockedBy } : {}),
           ...(body.requiredSkills ? { requiredSkills: body.requiredSkills } : {}),
@@ -127,7 +127,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     tag: 'claims',
     summary: 'Claim a row: returns the lease expiry and a fencing token',
     body: claimBody,
-    handler: ({ caller, params, body }) => service.claim(caller, params['ws']!, params['table']!, params['id']!, body.leaseMs),
+    handler: ({ caller, params, body }) => service.rows.claim(caller, params['ws']!, params['table']!, params['id']!, body.leaseMs),
   })
   router.add({
     method: 'POST',
@@ -136,7 +136,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     summary: 'Claim the next eligible row (claimable, blockers done, skills match, highest priority, oldest); 204 when none',
     body: claimNextBody,
     handler: async ({ caller, params, body, reply }) => {
-      const result = await service.claimNext(caller, params['ws']!, params['table']!, {
+      const result = await service.rows.claimNext(caller, params['ws']!, params['table']!, {
         ...(body.leaseMs !== undefined ? { leaseMs: body.leaseMs } : {}),
         ...(body.where ? { where: body.where } : {}),
       })
@@ -151,7 +151,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     summary: 'Extend the lease',
     body: heartbeatBody,
     handler: ({ caller, params, body }) =>
-      service.heartbeat(caller, params['ws']!, params['table']!, params['id']!, {
+      service.rows.heartbeat(caller, params['ws']!, params['table']!, params['id']!, {
         fencingToken: body.fencingToken,
         ...(body.leaseMs !== undefined ? { leaseMs: body.leaseMs } : {}),
       }),
@@ -162,7 +162,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     tag: 'claims',
     summary: 'Give the row back to the status it was claimed from',
     body: releaseBody,
-    handler: ({ caller, params, body }) => service.release(caller, params['ws']!, params['table']!, params['id']!, body),
+    handler: ({ caller, params, body }) => service.rows.release(caller, params['ws']!, params['table']!, params['id']!, body),
   })
   router.add({
     method: 'POST',
@@ -173,7 +173,7 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     handler: async ({ caller, params, body, request, reply }) =>
       withEtag(
         reply,
-        await service.transition(caller, params['ws']!, params['table']!, params['id']!, {
+        await service.rows.transition(caller, params['ws']!, params['table']!, params['id']!, {
           to: body.to,
           ...(body.fencingToken !== undefined ? { fencingToken: body.fencingToken } : {}),
           ...(body.values ? { values: body.values } : {}),
@@ -189,7 +189,7 @@ function withEtag(reply: FastifyReply, row: Row): Row {
   return row
 }
 
-function workflowInput(w: WorkflowBody): Parameters<DockService['createTable']>[2]['workflow'] {
+function workflowInput(w: WorkflowBody): Parameters<DockService['tables']['createTable']>[2]['workflow'] {
   return {
     statuses: w.statuses,
     statusColumn: w.statusColumn,

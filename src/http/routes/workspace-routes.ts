@@ -8,7 +8,7 @@ export function registerWorkspaceRoutes(router: Router, service: DockService): v
     url: '/v1/me',
     tag: 'workspaces',
     summary: 'The principal the key belongs to, and its workspace',
-    handler: ({ caller }) => service.me(caller),
+    handler: ({ caller }) => service.identity.me(caller),
   })
   router.add({
     method: 'POST',
@@ -17,28 +17,28 @@ export function registerWorkspaceRoutes(router: Router, service: DockService): v
     summary: 'Create a workspace (operator); the reply holds a fresh operator key for it, once',
     body: workspaceCreateBody,
     status: 201,
-    handler: ({ caller, body }) => service.createWorkspace(caller, body.name),
+    handler: ({ caller, body }) => service.identity.createWorkspace(caller, body.name),
   })
   router.add({
     method: 'GET',
     url: '/v1/workspaces/:ws',
     tag: 'workspaces',
     summary: 'Read a workspace',
-    handler: ({ caller, params }) => service.getWorkspace(caller, params['ws']!),
+    handler: ({ caller, params }) => service.identity.getWorkspace(caller, params['ws']!),
   })
   router.add({
     method: 'POST',
     url: '/v1/workspaces/:ws/freeze',
     tag: 'workspaces',
     summary: 'Refuse all writes; reads keep working (operator)',
-    handler: ({ caller, params }) => service.setFrozen(caller, params['ws']!, true),
+    handler: ({ caller, params }) => service.identity.setFrozen(caller, params['ws']!, true),
   })
   router.add({
     method: 'POST',
     url: '/v1/workspaces/:ws/unfreeze',
     tag: 'workspaces',
     summary: 'Accept writes again (operator)',
-    handler: ({ caller, params }) => service.setFrozen(caller, params['ws']!, false),
+    handler: ({ caller, params }) => service.identity.setFrozen(caller, params['ws']!, false),
   })
   router.add({
     method: 'POST',
@@ -48,7 +48,7 @@ export function registerWorkspaceRoutes(router: Router, service: DockService): v
     body: principalCreateBody,
     status: 201,
     handler: ({ caller, params, body }) =>
-      service.createPrincipal(caller, params['ws']!, {
+      service.identity.createPrincipal(caller, params['ws']!, {
         name: body.name,
         ...(body.kind ? { kind: body.kind } : {}),
         ...(body.roles ? { roles: body.roles as ('operator' | 'reviewer' | 'member')[] } : {}),
@@ -62,27 +62,27 @@ export function registerWorkspaceRoutes(router: Router, service: DockService): v
     url: '/v1/workspaces/:ws/principals',
     tag: 'principals',
     summary: 'List principals with their open claims and budget use',
-    handler: async ({ caller, params }) => ({ items: await service.listPrincipals(caller, params['ws']!), nextCursor: null }),
+    handler: async ({ caller, params }) => ({ items: await service.identity.listPrincipals(caller, params['ws']!), nextCursor: null }),
   })
   router.add({
     method: 'GET',
     url: '/v1/workspaces/:ws/principals/:id',
     tag: 'principals',
     summary: 'Read a principal (by id or name) with its open claims',
-    handler: ({ caller, params }) => service.getPrincipal(caller, params['ws']!, params['id']!),
+    handler: ({ caller, params }) => service.identity.getPrincipal(caller, params['ws']!, params['id']!),
   })
   router.add({
     method: 'POST',
     url: '/v1/workspaces/:ws/principals/:id/suspend',
     tag: 'principals',
     summary: 'Kill switch: refuse its requests, close its streams, release its leases (operator)',
-    handler: ({ caller, params }) => service.suspend(caller, params['ws']!, params['id']!),
+    handler: ({ caller, params }) => service.identity.suspend(caller, params['ws']!, params['id']!),
   })
   router.add({
     method: 'POST',
     url: '/v1/workspaces/:ws/principals/:id/resume',
     tag: 'principals',
     summary: 'Lift a suspension (operator)',
-    handler: ({ caller, params }) => service.resume(caller, params['ws']!, params['id']!),
+    handler: ({ caller, params }) => service.identity.resume(caller, params['ws']!, params['id']!),
   })
 }
