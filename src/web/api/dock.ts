@@ -1,37 +1,10 @@
 /** Typed calls the UI makes, one function per route. */
-import type { Doc, DockEvent, Principal, Row, Section, Table, Workspace } from '../../domain/types.js'
+import type { Doc, DockEvent, Principal, Row, Table, Workspace } from '../../domain/types.js'
+import type { DocSummary, EventsPage as EventPage, Me, Page, PrincipalView } from '../../client/api-types.js'
 import { apiRequest, seg } from './client.js'
 
-export interface Me {
-  readonly principal: Principal
-  readonly workspace: Workspace
-}
-
-export interface OpenClaim {
-  readonly table: string
-  readonly id: string
-  readonly status: string
-  readonly leaseExpiresAt: string | null
-  readonly fencingToken: number
-}
-
-export interface PrincipalView extends Principal {
-  readonly openClaims: readonly OpenClaim[]
-  readonly budgetUsed: number
-}
-
-export interface Page<T> {
-  readonly items: T[]
-  readonly nextCursor: string | null
-}
-
-export interface EventPage {
-  readonly items: DockEvent[]
-  readonly revision: number
-  readonly nextSince: number
-}
-
-export type DocSummary = Omit<Doc, 'sections'> & { readonly sections?: readonly Omit<Section, 'body'>[] }
+// Reply shapes are the SDK's (type-only, so nothing of the client ships in the bundle).
+export type { DocSummary, Me, OpenClaim, Page, PrincipalView, EventsPage as EventPage } from '../../client/api-types.js'
 
 export interface EventFilters {
   readonly table?: string
