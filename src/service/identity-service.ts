@@ -3,7 +3,7 @@ import { hashKey } from '../domain/event-hash.js'
 import { newId, newKey } from '../domain/ids.js'
 import { type Budget, GENESIS_HASH, type Principal, type Role, type Row, SYSTEM_ACTOR, type Workspace } from '../domain/types.js'
 import type { PrincipalRecord, WorkspaceRecord } from '../storage/storage.js'
-import { requireRole } from './access.js'
+import { requireActive, requireRole } from './access.js'
 import { findPrincipal } from './lookups.js'
 import { publicPrincipal, publicWorkspace } from './records.js'
 import type { RowService } from './row-service.js'
@@ -66,17 +66,12 @@ export class IdentityService {
 
   async authenticate(token: string | undefined): Promise<PrincipalRecord> {
     if (token === undefined || token === '') throw new DockError('unauthorized', 'missing bearer key')
-    const p = await this.#core.storage.read((tx) => tx.getPrincipalByKeyHash(hashKey(token)))
-    if (p === null) throw new DockError('unauthorized', 'unknown key')
-    if (p.status === 'suspended') throw new DockError('principal_suspended', `principal ${p.name} is suspended`)
-    return p
+    return requireActive(await this.#core.storage.read((tx) => tx.getPrincipalByKeyHash(hashKey(token))), 'unknown key')
   }
 
   /** Re-reads the caller: long-lived streams call this so a suspension ends them. */
   async authenticateAgain(caller: Caller): Promise<void> {
-    const p = await this.#core.storage.read((tx) => tx.getPrincipal(caller.principal.workspaceId, caller.principal.id))
-    if (p === null) throw new DockError('unauthorized', 'unknown principal')
-    if (p.status === 'suspended') throw new DockError('principal_suspended', `principal ${p.name} is suspended`)
+    requireActive(await this.#core.storage.read((tx) => tx.getPrincipal(caller.principal.workspaceId, caller.principal.id)), 'unknown principal')
   }
 
   async me(caller: Caller): Promise<{ principal: Principal; workspace: Workspace }> {

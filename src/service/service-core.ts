@@ -1,8 +1,8 @@
 import { verify as verifySignature } from 'node:crypto'
 
 import { DockError } from '../domain/errors.js'
-import type { Workspace } from '../domain/types.js'
 import type { Storage, WorkspaceRecord } from '../storage/storage.js'
+import { requireActive } from './access.js'
 import { BudgetMeter } from './budget-meter.js'
 import { ChangeHub } from './change-hub.js'
 import type { Caller } from './service-types.js'
@@ -60,9 +60,7 @@ export class ServiceCore {
       const workspace = await tx.getWorkspace(w.id)
       if (workspace === null) throw new DockError('not_found', `no workspace ${ws}`)
       // Re-read inside the transaction: a suspension that committed a moment ago must win.
-      const principal = await tx.getPrincipal(w.id, caller.principal.id)
-      if (principal === null) throw new DockError('unauthorized', 'unknown principal')
-      if (principal.status === 'suspended') throw new DockError('principal_suspended', `principal ${principal.name} is suspended`)
+      const principal = requireActive(await tx.getPrincipal(w.id, caller.principal.id), 'unknown principal')
       if (workspace.frozen && opts.operatorAuthority !== true) throw new DockError('workspace_frozen', `workspace ${workspace.name} is frozen`)
       const scope = new WriteScope({ tx, workspace, actor: principal.id, requestId: caller.requestId ?? null, signature, now })
       const result = await fn(scope)
@@ -75,7 +73,7 @@ export class ServiceCore {
   #checkSignature(caller: Caller): string | null {
     const key = caller.principal.publicKey
     const sig = caller.signature ?? null
-    if (key === null) return sig === null ? null : sig
+    if (key === null) return sig
     if (sig === null || caller.signedPayload === undefined || caller.signedPayload === null) {
       throw new DockError('invalid_signature', 'this principal signs its writes: send X-Dock-Signature')
     }
