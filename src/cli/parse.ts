@@ -48,12 +48,16 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value]
 }
 
-/** `1500`, `1500ms`, `30s`, `5m`, `2h` → milliseconds. */
+/**
+ * `1500ms`, `30s`, `5m`, `2h` → milliseconds. A bare number is seconds: `--lease 10`
+ * meaning 10 ms (a lease that has lapsed before the reply arrives) surprised every
+ * first user, and seconds is what people mean when they leave the unit out.
+ */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim())
-  if (match === null) throw new CliError('usage', `not a duration: ${text} (try 30s, 5m, 60000)`)
+  if (match === null) throw new CliError('usage', `not a duration: ${text} (try 500ms, 30s, 5m, 2h; a bare number is seconds)`)
   const n = Number(match[1])
-  const unit = match[2] ?? 'ms'
+  const unit = match[2] ?? 's'
   const factor = unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1
   return Math.round(n * factor)
 }

@@ -35,7 +35,8 @@ describe('CLI argument parsing', () => {
   })
 
   it('parses durations', () => {
-    expect(parseDuration('1500')).toBe(1500)
+    expect(parseDuration('1500ms')).toBe(1500)
+    expect(parseDuration('10')).toBe(10_000)
     expect(parseDuration('30s')).toBe(30_000)
     expect(parseDuration('5m')).toBe(300_000)
     expect(parseDuration('1.5h')).toBe(5_400_000)
