@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { CreateTableInput } from '../../src/client/index.js'
 import { DockClient } from '../../src/client/index.js'
 import { startDockServer } from '../../src/http/serve.js'
+import { openTestStore } from '../helpers/test-stores.js'
 
 export const OPERATOR_TOKEN = 'op-secret'
 
@@ -19,7 +20,14 @@ export interface DockFixture {
 /** A real Dock server on an ephemeral port with a fresh data dir. */
 export async function startFixture(): Promise<DockFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dock-client-test-'))
-  const srv = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OPERATOR_TOKEN })
+  const store = openTestStore('client')
+  const srv = await startDockServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    operatorToken: OPERATOR_TOKEN,
+    ...(store.databaseUrl === undefined ? {} : { databaseUrl: store.databaseUrl }),
+  })
   const op = new DockClient({ baseUrl: srv.url, token: OPERATOR_TOKEN })
   return {
     url: srv.url,
@@ -30,6 +38,7 @@ export async function startFixture(): Promise<DockFixture> {
     },
     async close() {
       await srv.close()
+      await store.drop()
       await rm(dataDir, { recursive: true, force: true })
     },
   }

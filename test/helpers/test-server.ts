@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { startDockServer, type DockServer, type StartDockServerOptions } from '../../src/http/serve.js'
+import { openTestStore, TEST_STORE } from './test-stores.js'
 
 export const OPERATOR_KEY = 'op-test-key'
+export { TEST_STORE }
 
 export interface TestServer extends DockServer {
   readonly dataDir: string
@@ -22,13 +24,28 @@ export interface ApiResponse<T = any> {
 
 export type Api = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse<T>>
 
-/** A Dock server on a fresh SQLite data dir and a free port; closes and cleans up on dispose. */
+/**
+ * A Dock server on a fresh store (a SQLite data dir, or a PostgreSQL schema when the
+ * suite runs with `DOCK_TEST_STORE=postgres`) and a free port; closes and cleans up
+ * on dispose. Passing `dataDir` or `databaseUrl` pins the store.
+ */
 export async function startTestServer(options: Partial<StartDockServerOptions> = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'dock-test-'))
-  const server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OPERATOR_KEY, webRoot: null, ...options })
+  const pinned = options.dataDir !== undefined || options.databaseUrl !== undefined
+  const store = pinned ? { databaseUrl: undefined, drop: async () => {} } : openTestStore('srv')
+  const server = await startDockServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    operatorToken: OPERATOR_KEY,
+    webRoot: null,
+    ...(store.databaseUrl === undefined ? {} : { databaseUrl: store.databaseUrl }),
+    ...options,
+  })
   const api = (key: string): Api => makeApi(server.url, key)
   const close = async (): Promise<void> => {
     await server.close()
+    await store.drop()
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
   }
   return { ...server, dataDir, op: api(OPERATOR_KEY), api, close, [Symbol.asyncDispose]: close }
