@@ -105,8 +105,10 @@ describe('docs: scoped and preconditioned writes', () => {
     expect(second.body.code).toBe('doc_locked')
     const write = await b.api('PUT', `${D}/handoff/sections/queue`, { body: 'cut in' })
     expect(write.body.code).toBe('doc_locked')
-    expect((await a.api('PUT', `${D}/handoff/sections/queue`, { body: 'mine' })).status).toBe(200)
-    expect((await a.api('POST', `${D}/handoff/unlock`)).status).toBe(200)
+    // The holder writes under the lock with its token (issue 11: a tokenless write was accepted).
+    const token = lock.body.lock.token as number
+    expect((await a.api('PUT', `${D}/handoff/sections/queue`, { body: 'mine', lockToken: token })).status).toBe(200)
+    expect((await a.api('POST', `${D}/handoff/unlock`, { token })).status).toBe(200)
     expect((await b.api('POST', `${D}/handoff/lock`, {})).status).toBe(200)
   })
 
