@@ -550,8 +550,11 @@ export class RowService {
   async openClaims(tx: Tx, workspaceId: string, owner?: string): Promise<Row[]> {
     const out: Row[] = []
     for (const t of await tx.listTables(workspaceId)) {
-      if (t.workflow.claim === null) continue
-      const rows = await tx.queryRows({ workspaceId, table: t.name, statuses: [t.workflow.claim.to], order: 'seq', limit: 10_000, ...(owner ? { owner } : {}) })
+      // A table republished without a claim rule may still hold claims taken under the old
+      // one; for one owner (suspension releases them) look for those by owner alone.
+      if (t.workflow.claim === null && owner === undefined) continue
+      const statuses = t.workflow.claim === null ? {} : { statuses: [t.workflow.claim.to] }
+      const rows = await tx.queryRows({ workspaceId, table: t.name, ...statuses, order: 'seq', limit: 10_000, ...(owner ? { owner } : {}) })
       out.push(...rows.filter((r) => r.owner !== null))
     }
     return out

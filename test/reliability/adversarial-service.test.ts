@@ -156,6 +156,17 @@ for (const backend of BACKENDS) {
       expect(await service.rows.sweepAllLeases()).toEqual({ workspaces: 0, expired: 0, failures: [] })
     })
 
+    it('suspending a principal releases its claim on a table republished without a claim rule', async () => {
+      const { service, op, principal } = await open()
+      const agent = await principal('agent', ['member'])
+      await service.tables.createTable(op, 'default', TASKS)
+      const row = await service.rows.createRow(agent, 'default', 'tasks', { values: { title: 'held' } })
+      await service.rows.claim(agent, 'default', 'tasks', row.id)
+      await service.tables.publishSchema(op, 'default', 'tasks', { columns: TASKS.columns, workflow: { ...TASKS.workflow, claim: null } })
+      await service.identity.suspend(op, 'default', 'agent')
+      expect(await service.rows.getRow(op, 'default', 'tasks', row.id)).toMatchObject({ owner: null, status: 'todo' })
+    })
+
     it('one lease that cannot be ended is reported and counted; the leases after it still end', async () => {
       const { service, op, principal, advance } = await open()
       const agent = await principal('agent', ['member'])
