@@ -47,6 +47,7 @@ const EXIT_BY_CODE: Record<ErrorCode | CliErrorCode, number> = {
   workspace_frozen: EXIT_UNAVAILABLE,
   principal_suspended: EXIT_UNAVAILABLE,
   budget_exceeded: EXIT_LIMITED,
+  quota_exceeded: EXIT_LIMITED,
   rate_limited: EXIT_LIMITED,
   unavailable: EXIT_UNAVAILABLE,
   internal: EXIT_FAILURE,

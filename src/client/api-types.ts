@@ -175,6 +175,8 @@ export interface ReplaceDocInput {
   readonly content: string
   /** Required (or `ifMatch` in the request options): blind whole-doc replaces are refused with 428. */
   readonly expectedVersion?: number
+  /** The doc lock's token, when writing under the lock (required while you hold it). */
+  readonly lockToken?: number
 }
 
 export interface WriteSectionInput {
@@ -183,6 +185,8 @@ export interface WriteSectionInput {
   readonly expectedVersion?: number
   /** Lane owner (principal id or name); null clears it. */
   readonly lane?: string | null
+  /** The doc lock's token, when writing under the lock (required while you hold it). */
+  readonly lockToken?: number
 }
 
 export interface SectionWrite {
@@ -200,6 +204,7 @@ export interface LockDocInput {
 }
 
 export interface UnlockDocInput {
+  /** The token `lockDoc` returned; the holder must send it. */
   readonly token?: number
 }
 

@@ -83,10 +83,15 @@ export type RowUpdater = (values: Readonly<Record<string, unknown>>, row: Row) =
 /** Computes a section's new body from its current one (`section` is null for a new key). */
 export type SectionUpdater = (body: string, section: Section | null) => string
 
-export interface WriteSectionMergingOptions extends RetryOptions {
+export interface WriteSectionMergingOptions extends SectionRetryOptions {
   /** Version of the section `base` was read at; without it the section is read first. */
   readonly expectedVersion?: number
   readonly heading?: string
+}
+
+export interface SectionRetryOptions extends RetryOptions {
+  /** The doc lock's token (from `lockDoc`), when writing under the lock. */
+  readonly lockToken?: number
 }
 
 type Query = Record<string, string | number | boolean | readonly string[] | undefined>
@@ -310,12 +315,12 @@ export class DockClient {
    * to the current body and retry (up to `maxAttempts` tries).
    */
   writeSection(doc: string, key: string, input: WriteSectionInput, opts?: RequestOptions): Promise<SectionWrite>
-  writeSection(doc: string, key: string, fn: SectionUpdater, opts?: RetryOptions): Promise<SectionWrite>
+  writeSection(doc: string, key: string, fn: SectionUpdater, opts?: SectionRetryOptions): Promise<SectionWrite>
   async writeSection(
     doc: string,
     key: string,
     inputOrFn: WriteSectionInput | SectionUpdater,
-    opts: RequestOptions & RetryOptions = {},
+    opts: RequestOptions & SectionRetryOptions = {},
   ): Promise<SectionWrite> {
     if (typeof inputOrFn !== 'function') {
       return this.#call('PUT', `${this.#doc(doc)}/sections/${enc(key)}`, { ...opts, body: inputOrFn })
@@ -328,7 +333,7 @@ export class DockClient {
       const body = fn(section?.body ?? '', section)
       try {
         // Version 0 means "no such section yet": two racing creators cannot both win.
-        return await this.writeSection(doc, key, { body, expectedVersion: section?.version ?? 0 }, req)
+        return await this.writeSection(doc, key, { body, expectedVersion: section?.version ?? 0, ...lockTokenOf(opts) }, req)
       } catch (err) {
         if (!isConflict(err) || attempt >= maxAttempts) throw err
         section = asSection(err.current, key) ?? (await this.#findSection(doc, key, req))
@@ -359,7 +364,7 @@ export class DockClient {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.writeSection(doc, key, { body: mine, heading: opts.heading, expectedVersion }, req)
+        return await this.writeSection(doc, key, { body: mine, heading: opts.heading, expectedVersion, ...lockTokenOf(opts) }, req)
       } catch (err) {
         if (!isConflict(err) || attempt >= maxAttempts) throw err
         const current = asSection(err.current, key) ?? (await this.#findSection(doc, key, req))
@@ -375,11 +380,17 @@ export class DockClient {
     return history.items
   }
 
-  /** Exclusive lease on a doc; 423 `doc_locked` when someone else holds it. */
+  /**
+   * Exclusive lease on a doc; 423 `doc_locked` when someone else holds it. Pass
+   * the returned `lock.token` as `lockToken` with every write under the lock and
+   * as `token` to `unlockDoc`: once the lock has ended, such writes are refused
+   * (409 `lease_expired`) instead of landing after a successor's.
+   */
   lockDoc(doc: string, input: LockDocInput = {}, opts?: RequestOptions): Promise<DocLockResult> {
     return this.#call('POST', `${this.#doc(doc)}/lock`, { ...opts, body: input })
   }
 
+  /** Gives the lock back; the holder passes the lock's `token` (an operator may break a lock without it). */
   unlockDoc(doc: string, input: UnlockDocInput = {}, opts?: RequestOptions): Promise<Doc> {
     return this.#call('POST', `${this.#doc(doc)}/unlock`, { ...opts, body: input })
   }
@@ -554,4 +565,8 @@ function merged(base: string, mine: string, current: Section): { base: string; m
   const result = mergeText(base, mine, current.body)
   if (!result.ok) throw new MergeConflictError(result.conflicts, current.body, current.version)
   return { base: current.body, mine: result.text, expectedVersion: current.version }
+}
+
+function lockTokenOf(opts: SectionRetryOptions): { lockToken?: number } {
+  return opts.lockToken === undefined ? {} : { lockToken: opts.lockToken }
 }

@@ -9,6 +9,7 @@ export type {
   RequestOptions,
   RetryOptions,
   RowUpdater,
+  SectionRetryOptions,
   SectionUpdater,
   UpdateRowOptions,
   WriteSectionMergingOptions,

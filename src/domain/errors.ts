@@ -46,6 +46,8 @@ export type ErrorCode =
   | 'already_exists'
   /** The request carried a signature that does not verify against the principal's key. */
   | 'invalid_signature'
+  /** A standing limit is reached (e.g. workspaces one operator may create); `details.limit` says which. */
+  | 'quota_exceeded'
   /** Too many requests of another kind than writes (reserved). */
   | 'rate_limited'
   /** The store could not finish the write (connection lost, transaction aborted); nothing was applied, retry. */
@@ -94,6 +96,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'workspace_frozen',
   'principal_suspended',
   'budget_exceeded',
+  'quota_exceeded',
   'payload_too_large',
   'already_exists',
   'invalid_signature',

@@ -1,3 +1,5 @@
+import { DockError } from './errors.js'
+
 /**
  * Splits markdown into sections at ATX headings (`#` … `######`). Content
  * before the first heading is the preamble (key `_preamble`, level 0). Headings
@@ -14,6 +16,29 @@ export const PREAMBLE_KEY = '_preamble'
 
 const HEADING = /^(#{1,6})[ \t]+(.*?)[ \t#]*$/
 const FENCE = /^\s*(```|~~~)/
+
+/**
+ * A section body must stay inside its section when the doc is rendered back to
+ * markdown (`renderSections`) and parsed again: a heading line outside a fence
+ * would start a section of its own, and an unclosed fence would swallow the
+ * headings of every section after it. Either would forge the doc's structure in
+ * the export, so such bodies are refused (invalid_input, `details.reason`), not
+ * escaped: escaping would store text other than what the writer sent.
+ */
+export function checkSectionBody(body: string): void {
+  let inFence = false
+  for (const [i, line] of body.replace(/\r\n?/g, '\n').split('\n').entries()) {
+    if (FENCE.test(line)) inFence = !inFence
+    else if (!inFence && HEADING.test(line)) {
+      throw new DockError('invalid_input', `section body line ${i + 1} is a heading; write a new section for it instead`, {
+        details: { reason: 'heading_in_section_body', line: i + 1 },
+      })
+    }
+  }
+  if (inFence) {
+    throw new DockError('invalid_input', 'section body opens a code fence it does not close', { details: { reason: 'unclosed_code_fence' } })
+  }
+}
 
 export function parseSections(markdown: string): ParsedSection[] {
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n')

@@ -1,4 +1,5 @@
 import { DockError } from './errors.js'
+import { isWriter } from './roles.js'
 import type { Principal, Row, Table, Transition } from './types.js'
 
 /** True when the row has an owner whose lease has not run out at `now`. */
@@ -60,7 +61,9 @@ export function findTransition(table: Table, row: Row, to: string, caller: Princ
 
 function gateRefusal(t: Transition, row: Row, caller: Principal, now: number): string | null {
   const admitted = t.by.some((who) => {
-    if (who === 'any') return true
+    // `any` means any worker (member or operator); a reviewer-only principal takes only
+    // the transitions that name a role it holds (src/domain/roles.ts).
+    if (who === 'any') return isWriter(caller.roles)
     if (who === 'owner') return row.owner === caller.id && hasLiveClaim(row, now)
     return (caller.roles as readonly string[]).includes(who)
   })

@@ -133,6 +133,12 @@ export interface Row {
   readonly author: string
   /** Status the current claim was taken from; release returns the row there. */
   readonly claimedFrom: string | null
+  /**
+   * The claimant whose lease lapsed (swept or expired at a claim), until the row is
+   * claimed again: it may not write the row without claiming it anew. Absent on
+   * rows written before this field existed.
+   */
+  readonly lapsedClaimant?: string | null
   readonly blockedBy: readonly string[]
   readonly requiredSkills: readonly string[]
   readonly priority: number

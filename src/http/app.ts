@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance } from 'fastify'
 
 import { DockError } from '../domain/errors.js'
+import { findProtoKey } from '../domain/event-hash.js'
 import type { DockService } from '../service/dock-service.js'
 import { buildOpenApi } from './openapi.js'
 import { sendProblem, toProblem } from './problem.js'
@@ -88,6 +89,9 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
     if (jsonDepthExceeds(parsed, MAX_JSON_DEPTH)) {
       return done(new DockError('invalid_input', `request body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
     }
+    // `__proto__` keys are refused everywhere: validators and spreads would drop or misapply them (src/domain/event-hash.ts).
+    const proto = findProtoKey(parsed)
+    if (proto !== null) return done(new DockError('invalid_input', `request body has a __proto__ key at ${proto}`, { details: { path: proto } }), undefined)
     done(null, parsed)
   })
 

@@ -114,13 +114,15 @@ export const transitionBody = z.strictObject({
 
 const content = z.string().max(1_000_000)
 export const docCreateBody = z.strictObject({ title: z.string().min(1).max(200), content: content.default('') })
-export const docReplaceBody = z.strictObject({ content, expectedVersion: version.optional() })
+export const docReplaceBody = z.strictObject({ content, expectedVersion: version.optional(), lockToken: token.optional() })
 export const sectionKey = z.string().min(1).max(100).regex(/^[\p{L}\p{N}_][\p{L}\p{N}_-]*$/u, 'letters, digits, _ and - only')
 export const sectionWriteBody = z.strictObject({
   body: content,
   heading: z.string().max(200).regex(/^[^\n\r]*$/, 'one line').optional(),
   expectedVersion: version.optional(),
   lane: id.nullable().optional(),
+  /** The doc lock's token, when writing under the lock. */
+  lockToken: token.optional(),
 })
 export const lockBody = z.strictObject({ leaseMs: leaseMs.optional() })
 export const unlockBody = z.strictObject({ token: token.optional() })

@@ -44,6 +44,11 @@ export async function startDockServer(options: StartDockServerOptions = {}): Pro
     sweeping = true
     dock.service.rows
       .sweepAllLeases()
+      .then((r) => {
+        // Each failed lease is logged; the others of the pass were ended regardless.
+        for (const f of r.failures) app.log.error({ err: f.error, workspaceId: f.workspaceId, rowId: f.rowId, table: f.table }, 'lease sweep: could not end a lease')
+        if (r.failures.length > 0) app.log.warn({ expired: r.expired, failed: r.failures.length, failedTotal: dock.service.rows.sweepFailureCount }, 'lease sweep pass had failures')
+      })
       .catch((err: unknown) => app.log.error({ err }, 'lease sweep failed'))
       .finally(() => (sweeping = false))
   }, options.sweepIntervalMs ?? 1000)

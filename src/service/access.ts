@@ -1,16 +1,15 @@
 import { DockError } from '../domain/errors.js'
-import type { Role } from '../domain/types.js'
+import { mayPerform, type Operation, PERMISSIONS } from '../domain/roles.js'
 import type { Caller } from './service-types.js'
 
-/** Roles that may create tables, rows and docs (reviewers only read and approve). */
-export const WRITE_ROLES: readonly Role[] = ['operator', 'member']
-
-export function requireRole(caller: Caller, role: Role): void {
-  if (!caller.principal.roles.includes(role)) throw new DockError('forbidden', `needs role ${role}`)
-}
-
-export function requireAnyRole(caller: Caller, roles: readonly Role[]): void {
-  if (!roles.some((r) => caller.principal.roles.includes(r))) throw new DockError('forbidden', `needs one of roles ${roles.join(', ')}`)
+/** Refuses with 403 `forbidden` unless the caller's roles grant `op` (src/domain/roles.ts). */
+export function authorize(caller: Caller, op: Operation): void {
+  if (!mayPerform(caller.principal.roles, op)) {
+    const needs: readonly string[] = PERMISSIONS[op]
+    throw new DockError('forbidden', `${op} needs one of roles ${needs.join(', ')}; ${caller.principal.name} has ${caller.principal.roles.join(', ') || 'none'}`, {
+      details: { operation: op, needs, roles: caller.principal.roles },
+    })
+  }
 }
 
 /** The principal a key or id resolved to, if it may still act: known and not suspended. */

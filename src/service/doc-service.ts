@@ -1,9 +1,9 @@
 import { DEFAULT_LEASE_MS } from '../domain/contract.js'
 import { DockError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js'
-import { parseSections, PREAMBLE_KEY } from '../domain/markdown-sections.js'
+import { checkSectionBody, parseSections, PREAMBLE_KEY } from '../domain/markdown-sections.js'
 import type { Doc, DockEvent, Lease, Section } from '../domain/types.js'
-import { requireAnyRole, WRITE_ROLES } from './access.js'
+import { authorize } from './access.js'
 import { clampLease } from './claim-helpers.js'
 import { findDoc, findPrincipal } from './lookups.js'
 import { checkDocLock, checkPrecondition } from './preconditions.js'
@@ -19,7 +19,7 @@ export class DocService {
   }
 
   async createDoc(caller: Caller, ws: string, input: { title: string; content: string }): Promise<Doc> {
-    requireAnyRole(caller, WRITE_ROLES)
+    authorize(caller, 'doc.create')
     return this.#core.write(caller, ws, {}, async (scope) => {
       if ((await scope.tx.getDoc(scope.workspace.id, input.title)) !== null) throw new DockError('already_exists', `doc ${input.title} exists`)
       const revision = scope.nextRevision
@@ -61,14 +61,15 @@ export class DocService {
   }
 
   /** Whole-doc replace: needs a precondition, keeps the version of every section whose text did not change. */
-  async replaceDoc(caller: Caller, ws: string, idOrTitle: string, input: { content: string } & Precondition): Promise<Doc> {
+  async replaceDoc(caller: Caller, ws: string, idOrTitle: string, input: { content: string; lockToken?: number | undefined } & Precondition): Promise<Doc> {
+    authorize(caller, 'doc.write')
     if (input.expectedVersion === undefined && input.ifMatch === undefined) {
       throw new DockError('precondition_required', 'replacing a whole doc needs expectedVersion or If-Match')
     }
     return this.#core.write(caller, ws, {}, async (scope) => {
       const doc = await findDoc(scope.tx, scope.workspace.id, idOrTitle)
       checkPrecondition(doc.version, input, doc, `doc ${doc.title}`)
-      checkDocLock(doc, caller, scope.now)
+      checkDocLock(doc, caller, input.lockToken, scope.now)
       const old = new Map(doc.sections.map((s) => [s.key, s]))
       const revision = scope.nextRevision
       const sections: Section[] = parseSections(input.content).map((p) => {
@@ -113,11 +114,13 @@ export class DocService {
     ws: string,
     idOrTitle: string,
     key: string,
-    input: { body: string; heading?: string; lane?: string | null } & Precondition,
+    input: { body: string; heading?: string; lane?: string | null; lockToken?: number | undefined } & Precondition,
   ): Promise<{ section: Section; doc: { id: string; version: number; revision: number } }> {
+    authorize(caller, 'doc.write')
+    checkSectionBody(input.body)
     return this.#core.write(caller, ws, {}, async (scope) => {
       const doc = await findDoc(scope.tx, scope.workspace.id, idOrTitle)
-      checkDocLock(doc, caller, scope.now)
+      checkDocLock(doc, caller, input.lockToken, scope.now)
       const index = doc.sections.findIndex((s) => s.key === key)
       const prev = index < 0 ? null : doc.sections[index]!
       if (prev === null && key === PREAMBLE_KEY && (input.heading ?? '') !== '') {
@@ -176,7 +179,12 @@ export class DocService {
     }
   }
 
+  /**
+   * Takes the doc lock, or renews the caller's own. The reply's `lock.token` goes
+   * with every write under the lock and with the unlock; a renewal issues a new one.
+   */
   async lockDoc(caller: Caller, ws: string, idOrTitle: string, leaseMs?: number): Promise<{ doc: Doc; lock: Lease }> {
+    authorize(caller, 'doc.lock')
     return this.#core.write(caller, ws, {}, async (scope) => {
       const doc = await findDoc(scope.tx, scope.workspace.id, idOrTitle)
       if (doc.lock !== null && doc.lock.owner !== caller.principal.id && Date.parse(doc.lock.expiresAt) > scope.now) {
@@ -194,13 +202,29 @@ export class DocService {
     })
   }
 
-  async unlockDoc(caller: Caller, ws: string, idOrTitle: string): Promise<Doc> {
+  /**
+   * Gives the lock back. The holder shows the lock's token, so a stale holder cannot
+   * end its successor's lock; an operator may break a live lock without it, and
+   * anyone may clear one that has run out.
+   */
+  async unlockDoc(caller: Caller, ws: string, idOrTitle: string, token?: number): Promise<Doc> {
+    authorize(caller, 'doc.lock')
     return this.#core.write(caller, ws, {}, async (scope) => {
       const doc = await findDoc(scope.tx, scope.workspace.id, idOrTitle)
+      // Nothing to protect: a retried unlock, or a stale holder's after its successor unlocked.
       if (doc.lock === null) return doc
       const live = Date.parse(doc.lock.expiresAt) > scope.now
-      if (live && doc.lock.owner !== caller.principal.id && !caller.principal.roles.includes('operator')) {
-        throw new DockError('doc_locked', `doc ${doc.title} is locked by ${doc.lock.owner}`, { details: { lock: doc.lock } })
+      const isOperator = caller.principal.roles.includes('operator')
+      const holder = doc.lock.owner === caller.principal.id
+      if (live) {
+        if (!holder) {
+          if (!isOperator) throw new DockError('doc_locked', `doc ${doc.title} is locked by ${doc.lock.owner}`, { details: { lock: doc.lock } })
+        } else if (token !== doc.lock.token) {
+          if (token !== undefined) throw lockEnded(doc, token)
+          if (!isOperator) throw new DockError('precondition_required', 'unlocking needs the token the lock returned', { details: { lock: doc.lock } })
+        }
+      } else if (token !== undefined && (token !== doc.lock.token || !holder)) {
+        throw lockEnded(doc, token)
       }
       const next: Doc = { ...doc, lock: null, version: doc.version + 1, revision: scope.nextRevision, updatedBy: caller.principal.id, updatedAt: scope.nowIso }
       await scope.tx.updateDoc(next)
@@ -208,4 +232,8 @@ export class DocService {
       return next
     })
   }
+}
+
+function lockEnded(doc: Doc, token: number): DockError {
+  return new DockError('lease_expired', `the lock of token ${token} on doc ${doc.title} has ended; lock again`, { details: { lock: doc.lock } })
 }

@@ -14,6 +14,8 @@ export interface DockServiceOptions {
   readonly storage: Storage
   /** Injectable clock, for lease tests. */
   readonly now?: () => number
+  /** Workspaces one operator principal may create (default 100). */
+  readonly maxWorkspacesPerOperator?: number | undefined
 }
 
 /**
@@ -36,7 +38,7 @@ export class DockService {
   readonly #core: ServiceCore
 
   constructor(options: DockServiceOptions) {
-    this.#core = new ServiceCore({ storage: options.storage, now: options.now })
+    this.#core = new ServiceCore({ storage: options.storage, now: options.now, maxWorkspacesPerOperator: options.maxWorkspacesPerOperator })
     this.storage = this.#core.storage
     this.hub = this.#core.hub
     this.rows = new RowService(this.#core)

@@ -3,7 +3,7 @@ import { hashKey } from '../domain/event-hash.js'
 import { newId, newKey } from '../domain/ids.js'
 import { type Budget, GENESIS_HASH, type Principal, type Role, type Row, SYSTEM_ACTOR, type Workspace } from '../domain/types.js'
 import type { PrincipalRecord, WorkspaceRecord } from '../storage/storage.js'
-import { requireActive, requireRole } from './access.js'
+import { authorize, requireActive } from './access.js'
 import { findPrincipal } from './lookups.js'
 import { publicPrincipal, publicWorkspace } from './records.js'
 import type { RowService } from './row-service.js'
@@ -75,12 +75,22 @@ export class IdentityService {
   }
 
   async me(caller: Caller): Promise<{ principal: Principal; workspace: Workspace }> {
-    const ws = await this.#core.readWorkspace(caller, caller.principal.workspaceId)
+    // Who am I needs no role: a principal without any still learns what it is.
+    const ws = await this.#core.storage.read((tx) => tx.getWorkspace(caller.principal.workspaceId))
+    if (ws === null) throw new DockError('not_found', 'the workspace of this key is gone')
     return { principal: publicPrincipal(caller.principal), workspace: publicWorkspace(ws) }
   }
 
   async createWorkspace(caller: Caller, name: string): Promise<{ workspace: Workspace; operator: { principal: Principal; key: string } }> {
-    requireRole(caller, 'operator')
+    authorize(caller, 'workspace.create')
+    // A quota per operator: an operator key that leaks or loops must not fill the store with workspaces.
+    // Checked before the write (workspace creation is rare, and a race overshoots by at most the racers).
+    const made = await this.#core.storage.read((tx) => tx.countWorkspacesCreatedBy(caller.principal.id, caller.principal.workspaceId))
+    if (made >= this.#core.maxWorkspacesPerOperator) {
+      throw new DockError('quota_exceeded', `${caller.principal.name} has created ${made} workspaces, the most one operator may`, {
+        details: { limit: this.#core.maxWorkspacesPerOperator, created: made },
+      })
+    }
     const key = newKey()
     const { workspace, principal } = await this.#createWorkspaceWithOperator(name, key, caller.principal.id)
     return { workspace, operator: { principal, key } }
@@ -112,7 +122,7 @@ export class IdentityService {
     ws: string,
     input: { name: string; kind?: 'human' | 'agent'; roles?: Role[]; skills?: string[]; budget?: Budget; publicKey?: string | null },
   ): Promise<{ principal: Principal; key: string }> {
-    requireRole(caller, 'operator')
+    authorize(caller, 'principal.create')
     if (input.publicKey) checkPublicKey(input.publicKey)
     const key = newKey()
     return this.#core.write(caller, ws, {}, async (scope) => {
@@ -186,7 +196,7 @@ export class IdentityService {
 
   /** Kill switch: refuses the principal's next request, closes its streams, releases its leases. */
   async suspend(caller: Caller, ws: string, idOrName: string): Promise<Principal> {
-    requireRole(caller, 'operator')
+    authorize(caller, 'principal.suspend')
     const result = await this.#core.write(caller, ws, { operatorAuthority: true }, async (scope) => {
       const p = await findPrincipal(scope.tx, scope.workspace.id, idOrName)
       if (p.id === caller.principal.id) throw new DockError('forbidden', 'an operator cannot suspend itself')
@@ -206,7 +216,7 @@ export class IdentityService {
   }
 
   async resume(caller: Caller, ws: string, idOrName: string): Promise<Principal> {
-    requireRole(caller, 'operator')
+    authorize(caller, 'principal.suspend')
     return this.#core.write(caller, ws, { operatorAuthority: true }, async (scope) => {
       const p = await findPrincipal(scope.tx, scope.workspace.id, idOrName)
       if (p.status === 'active') return publicPrincipal(p)
@@ -218,7 +228,7 @@ export class IdentityService {
   }
 
   async setFrozen(caller: Caller, ws: string, frozen: boolean): Promise<Workspace> {
-    requireRole(caller, 'operator')
+    authorize(caller, 'workspace.freeze')
     return this.#core.write(caller, ws, { operatorAuthority: true }, async (scope) => {
       if (scope.workspace.frozen === frozen) return publicWorkspace(scope.workspace)
       const before = publicWorkspace(scope.workspace)

@@ -12,6 +12,8 @@ export interface OpenDockOptions {
   /** Becomes the operator's key on first start (DOCK_OPERATOR_TOKEN). */
   readonly operatorToken?: string | undefined
   readonly now?: () => number
+  /** Workspaces one operator may create; default DOCK_MAX_WORKSPACES_PER_OPERATOR, else 100. */
+  readonly maxWorkspacesPerOperator?: number
 }
 
 export interface OpenedDock {
@@ -31,7 +33,11 @@ export async function openDock(options: OpenDockOptions = {}): Promise<OpenedDoc
     await storage.close().catch(() => undefined)
     throw err
   }
-  const service = new DockService({ storage, ...(options.now ? { now: options.now } : {}) })
+  const service = new DockService({
+    storage,
+    ...(options.now ? { now: options.now } : {}),
+    maxWorkspacesPerOperator: options.maxWorkspacesPerOperator ?? maxWorkspacesFromEnv(),
+  })
   let boot: Awaited<ReturnType<DockService['identity']['bootstrap']>>
   try {
     boot = await service.identity.bootstrap(options.operatorToken)
@@ -52,4 +58,12 @@ export async function openStorage(options: OpenDockOptions): Promise<Storage> {
     return new PostgresStorage({ url })
   }
   return new SqliteStorage({ dataDir: options.dataDir ?? join(process.cwd(), 'dock-data') })
+}
+
+function maxWorkspacesFromEnv(): number | undefined {
+  const raw = process.env['DOCK_MAX_WORKSPACES_PER_OPERATOR']
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error('DOCK_MAX_WORKSPACES_PER_OPERATOR must be a non-negative integer')
+  return n
 }

@@ -23,8 +23,25 @@ export function checkContractPin(table: Table, pinned: number | undefined): void
   }
 }
 
-export function checkDocLock(doc: Doc, caller: Caller, now: number): void {
-  if (doc.lock !== null && doc.lock.owner !== caller.principal.id && Date.parse(doc.lock.expiresAt) > now) {
-    throw new DockError('doc_locked', `doc ${doc.title} is locked by ${doc.lock.owner} until ${doc.lock.expiresAt}`, { details: { lock: doc.lock } })
+/**
+ * The doc lock's fencing: while a lock is live, only its holder writes, and only
+ * with the lock's token. A write that carries a token is a write under a lock, so
+ * it is refused once that lock has ended (expired, unlocked, or taken over): a
+ * stale holder cannot write after its successor, nor after its successor unlocked.
+ */
+export function checkDocLock(doc: Doc, caller: Caller, lockToken: number | undefined, now: number): void {
+  const lock = doc.lock
+  const live = lock !== null && Date.parse(lock.expiresAt) > now
+  if (live && lock.owner !== caller.principal.id) {
+    throw new DockError('doc_locked', `doc ${doc.title} is locked by ${lock.owner} until ${lock.expiresAt}`, { details: { lock } })
+  }
+  if (lockToken !== undefined) {
+    if (!live || lock.token !== lockToken) {
+      throw new DockError('lease_expired', `the lock of token ${lockToken} on doc ${doc.title} has ended; lock again`, { details: { lock } })
+    }
+    return
+  }
+  if (live) {
+    throw new DockError('precondition_required', 'writes under the doc lock carry its token (lockToken)', { details: { lock } })
   }
 }

@@ -1,10 +1,12 @@
-import { checkValue } from '../domain/contract.js'
+import { checkValue, DEFAULT_LEASE_MS } from '../domain/contract.js'
 import { DockError } from '../domain/errors.js'
+import { findProtoKey } from '../domain/event-hash.js'
 import { newId } from '../domain/ids.js'
+import { isWriter } from '../domain/roles.js'
 import { checkFencing, findTransition, hasLiveClaim, hasSkills } from '../domain/row-rules.js'
 import { type Row, SYSTEM_ACTOR, type Table } from '../domain/types.js'
 import type { Tx } from '../storage/storage.js'
-import { requireAnyRole, WRITE_ROLES } from './access.js'
+import { authorize } from './access.js'
 import { bump, claimRule, clampLease, rowTarget } from './claim-helpers.js'
 import { findRow, findTable } from './lookups.js'
 import { checkContractPin, checkPrecondition } from './preconditions.js'
@@ -13,6 +15,27 @@ import type { Caller, ClaimResult, Precondition } from './service-types.js'
 import { WriteScope } from './write-scope.js'
 
 const CLAIM_SCAN_PAGE = 64
+/** Expired leases handled per workspace per sweep pass; the rest wait for the next pass. */
+const SWEEP_BATCH = 500
+/** Workspaces visited per sweep pass. */
+const SWEEP_WORKSPACES = 1000
+
+/** One expired lease the sweeper could not end; the others were handled regardless. */
+export interface SweepFailure {
+  readonly workspaceId: string
+  readonly rowId: string
+  readonly table: string | null
+  readonly error: unknown
+}
+
+/** What one pass of the lease sweeper did. */
+export interface SweepResult {
+  /** Workspaces that had leases due. */
+  readonly workspaces: number
+  /** Leases ended (each logged as `row.lease_expired`). */
+  readonly expired: number
+  readonly failures: readonly SweepFailure[]
+}
 
 /**
  * Rows and their claims: preconditioned writes, claim and claim-next, leases,
@@ -31,7 +54,8 @@ export class RowService {
     tableName: string,
     input: { values: Record<string, unknown>; blockedBy?: string[]; requiredSkills?: string[]; priority?: number; contractVersion?: number },
   ): Promise<Row> {
-    requireAnyRole(caller, WRITE_ROLES)
+    authorize(caller, 'row.create')
+    refuseProtoKeys(input.values)
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       checkContractPin(table, input.contractVersion)
@@ -140,12 +164,20 @@ export class RowService {
       contractVersion?: number
     } & Precondition,
   ): Promise<Row> {
+    authorize(caller, 'row.update')
+    refuseProtoKeys(input.values)
     return this.#core.write(caller, ws, {}, async (scope) => {
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       checkPrecondition(row.version, input, row, `row ${row.id}`)
       checkContractPin(table, input.contractVersion)
       this.#checkRowWriter(row, caller, input.fencingToken, scope.now)
+      // A claimant whose lease lapsed may not go on writing as if nothing happened: its
+      // tokenless write would slip past fencing. It claims again first (operators excepted:
+      // their writes are deliberate corrections, not a worker's late output).
+      if (input.fencingToken === undefined && row.lapsedClaimant === caller.principal.id && !caller.principal.roles.includes('operator')) {
+        throw new DockError('lease_expired', `your lease on row ${row.id} lapsed; claim it again before writing it`, { details: { current: row } })
+      }
       const statusColumn = table.workflow.statusColumn
       if (input.values !== undefined && statusColumn in input.values && input.values[statusColumn] !== row.status) {
         throw new DockError('transition_not_allowed', 'status changes only through claim, release or transition')
@@ -185,6 +217,7 @@ export class RowService {
   }
 
   async claim(caller: Caller, ws: string, tableName: string, id: string, leaseMs?: number): Promise<ClaimResult> {
+    authorize(caller, 'row.claim')
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const rule = claimRule(table)
@@ -215,6 +248,8 @@ export class RowService {
     tableName: string,
     opts: { leaseMs?: number; where?: Record<string, unknown> },
   ): Promise<ClaimResult | null> {
+    authorize(caller, 'row.claim')
+    if (opts.where !== undefined) refuseProtoKeys(opts.where)
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const rule = claimRule(table)
@@ -263,6 +298,7 @@ export class RowService {
       attempts: row.attempts + 1,
       author: caller.principal.id,
       claimedFrom: row.status,
+      lapsedClaimant: null,
       ...bump(row, scope, caller),
     }
     await scope.tx.updateRow(next)
@@ -271,13 +307,17 @@ export class RowService {
   }
 
   async heartbeat(caller: Caller, ws: string, tableName: string, id: string, input: { fencingToken: number; leaseMs?: number }): Promise<ClaimResult> {
+    authorize(caller, 'row.lease')
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       checkFencing(row, caller.principal, input.fencingToken, scope.now)
-      const ms = clampLease(input.leaseMs ?? claimRule(table).leaseMs)
+      const ms = clampLease(input.leaseMs ?? table.workflow.claim?.leaseMs ?? DEFAULT_LEASE_MS)
       const expiresAt = new Date(scope.now + ms).toISOString()
-      const next: Row = { ...row, leaseExpiresAt: expiresAt, ...bump(row, scope, caller) }
+      // A pure lease extension changes no content: the version, editor and edit time stay, so
+      // a worker's own heartbeats never invalidate the version its next write is pinned to.
+      // The revision moves, since the stored row changed and the event records it.
+      const next: Row = { ...row, leaseExpiresAt: expiresAt, revision: scope.nextRevision }
       await scope.tx.updateRow(next)
       await scope.emit('row.heartbeat', rowTarget(next), row, next)
       return { row: next, lease: { token: next.fencingToken, expiresAt } }
@@ -285,6 +325,7 @@ export class RowService {
   }
 
   async release(caller: Caller, ws: string, tableName: string, id: string, input: { fencingToken: number }): Promise<Row> {
+    authorize(caller, 'row.lease')
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
@@ -294,7 +335,7 @@ export class RowService {
   }
 
   async releaseRow(scope: WriteScope, table: Table, row: Row): Promise<Row> {
-    const back = row.claimedFrom ?? claimRule(table).from[0] ?? table.workflow.initial
+    const back = statusBeforeClaim(table, row)
     const next: Row = {
       ...row,
       status: back,
@@ -316,6 +357,12 @@ export class RowService {
     id: string,
     input: { to: string; fencingToken?: number; values?: Record<string, unknown> } & Precondition,
   ): Promise<Row> {
+    authorize(caller, 'row.transition')
+    if (input.values !== undefined) {
+      // A reviewer moves rows; writing values alongside is a member's (or operator's) write.
+      if (!isWriter(caller.principal.roles)) throw new DockError('forbidden', 'only members and operators write values; a reviewer may move the row without them')
+      refuseProtoKeys(input.values)
+    }
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
@@ -343,38 +390,88 @@ export class RowService {
   }
 
   /**
-   * Returns every expired lease of the workspace to its claimable status, or
-   * to the dead-letter status once the attempts are spent, logging each.
+   * Ends the expired leases of one workspace, each in its own small transaction:
+   * a lease that cannot be ended (a store error, a broken record) is reported in
+   * `failures` and never stops the others.
    */
-  async sweepLeases(workspaceId: string): Promise<Row[]> {
+  async sweepLeases(workspaceId: string): Promise<SweepResult> {
     const now = this.#core.now()
-    const due = await this.#core.storage.read((tx) => tx.listExpiredLeases(workspaceId, now, 1))
-    if (due.length === 0) return []
+    const { frozen, due } = await this.#core.storage.read(async (tx) => {
+      const ws = await tx.getWorkspace(workspaceId)
+      // A frozen workspace changes nothing, the sweeper included; its leases end after the thaw.
+      if (ws === null || ws.frozen) return { frozen: true, due: [] as Row[] }
+      return { frozen: false, due: await tx.listExpiredLeases(workspaceId, now, SWEEP_BATCH) }
+    })
+    if (frozen || due.length === 0) return { workspaces: 0, expired: 0, failures: [] }
+    let expired = 0
+    const failures: SweepFailure[] = []
+    for (const row of due) {
+      try {
+        if (await this.#expireOne(workspaceId, row.id, now)) expired++
+      } catch (error) {
+        failures.push({ workspaceId, rowId: row.id, table: row.table, error })
+      }
+    }
+    this.#sweepFailures += failures.length
+    return { workspaces: 1, expired, failures }
+  }
+
+  /** One pass over the workspaces that have leases due (found by an index on lease expiry, not by visiting all). */
+  async sweepAllLeases(): Promise<SweepResult> {
+    const now = this.#core.now()
+    const ids = await this.#core.storage.read((tx) => tx.listWorkspacesWithExpiredLeases(now, SWEEP_WORKSPACES))
+    let workspaces = 0
+    let expired = 0
+    const failures: SweepFailure[] = []
+    for (const id of ids) {
+      try {
+        const r = await this.sweepLeases(id)
+        workspaces += r.workspaces
+        expired += r.expired
+        failures.push(...r.failures)
+      } catch (error) {
+        // Listing one workspace's leases failed: report it and go on with the next workspace.
+        this.#sweepFailures++
+        failures.push({ workspaceId: id, rowId: '', table: null, error })
+      }
+    }
+    return { workspaces, expired, failures }
+  }
+
+  #sweepFailures = 0
+
+  /** Leases the sweeper failed to end since this node started (each failure is also in its pass's result). */
+  get sweepFailureCount(): number {
+    return this.#sweepFailures
+  }
+
+  /** Ends one expired lease in its own transaction; false when it was no longer expired (heartbeat, release, claim won). */
+  async #expireOne(workspaceId: string, rowId: string, now: number): Promise<boolean> {
     return this.#core.storage.write(workspaceId, async (tx) => {
       const ws = await tx.getWorkspace(workspaceId)
-      if (ws === null || ws.frozen) return []
+      if (ws === null || ws.frozen) return false
+      const row = await tx.getRow(workspaceId, rowId)
+      if (row === null || row.owner === null || row.leaseExpiresAt === null || Date.parse(row.leaseExpiresAt) >= now) return false
+      const table = await tx.getTable(workspaceId, row.table)
+      if (table === null) throw new DockError('internal', `row ${row.id} names table ${row.table}, which does not exist`)
       const scope = new WriteScope({ tx, workspace: ws, actor: SYSTEM_ACTOR, requestId: null, signature: null, now })
-      const out: Row[] = []
-      for (const row of await tx.listExpiredLeases(workspaceId, now, 500)) {
-        const table = await tx.getTable(workspaceId, row.table)
-        if (table === null) continue
-        out.push(await this.#expireLease(scope, table, row))
-      }
+      await this.#expireLease(scope, table, row)
       await scope.flush()
-      return out
+      return true
     })
   }
 
-  async sweepAllLeases(): Promise<number> {
-    let n = 0
-    for (const ws of await this.#core.storage.read((tx) => tx.listWorkspaces())) n += (await this.sweepLeases(ws.id)).length
-    return n
-  }
-
+  /**
+   * Ends a lapsed lease. With a claim rule the row goes back to the status it was
+   * claimed from, or to the dead-letter status once its attempts are spent. A table
+   * republished without a claim rule has neither, so the row only loses its owner
+   * and goes back to the status it was claimed from if the workflow still has it
+   * (else it keeps its status): nothing is invented, and the log says what happened.
+   */
   async #expireLease(scope: WriteScope, table: Table, row: Row): Promise<Row> {
-    const rule = claimRule(table)
-    const dead = row.attempts >= rule.maxAttempts
-    const to = dead ? rule.deadLetter : (row.claimedFrom ?? rule.from[0] ?? table.workflow.initial)
+    const rule = table.workflow.claim
+    const dead = rule !== null && row.attempts >= rule.maxAttempts
+    const to = dead ? rule.deadLetter : statusBeforeClaim(table, row)
     const next: Row = {
       ...row,
       status: to,
@@ -382,12 +479,13 @@ export class RowService {
       owner: null,
       leaseExpiresAt: null,
       claimedFrom: null,
+      lapsedClaimant: row.owner,
       version: row.version + 1,
       revision: scope.nextRevision,
       updatedAt: scope.nowIso,
     }
     await scope.tx.updateRow(next)
-    await scope.emit('row.lease_expired', rowTarget(next), row, { ...next, deadLettered: dead })
+    await scope.emit('row.lease_expired', rowTarget(next), row, { ...next, deadLettered: dead, ...(rule === null ? { claimRuleMissing: true } : {}) })
     return next
   }
 
@@ -452,12 +550,29 @@ export class RowService {
   async openClaims(tx: Tx, workspaceId: string, owner?: string): Promise<Row[]> {
     const out: Row[] = []
     for (const t of await tx.listTables(workspaceId)) {
-      if (t.workflow.claim === null) continue
-      const rows = await tx.queryRows({ workspaceId, table: t.name, statuses: [t.workflow.claim.to], order: 'seq', limit: 10_000, ...(owner ? { owner } : {}) })
+      // A table republished without a claim rule may still hold claims taken under the old
+      // one; for one owner (suspension releases them) look for those by owner alone.
+      if (t.workflow.claim === null && owner === undefined) continue
+      const statuses = t.workflow.claim === null ? {} : { statuses: [t.workflow.claim.to] }
+      const rows = await tx.queryRows({ workspaceId, table: t.name, ...statuses, order: 'seq', limit: 10_000, ...(owner ? { owner } : {}) })
       out.push(...rows.filter((r) => r.owner !== null))
     }
     return out
   }
+}
+
+/** Where a claimed row goes when its claim ends without a transition: the status it was claimed from, if the workflow still has it. */
+function statusBeforeClaim(table: Table, row: Row): string {
+  const statuses = table.workflow.statuses
+  if (row.claimedFrom !== null && statuses.includes(row.claimedFrom)) return row.claimedFrom
+  const first = table.workflow.claim?.from[0]
+  if (first !== undefined) return first
+  return statuses.includes(row.status) ? row.status : table.workflow.initial
+}
+
+function refuseProtoKeys(values: unknown): void {
+  const at = findProtoKey(values)
+  if (at !== null) throw new DockError('invalid_input', `values have a __proto__ key at ${at}`, { details: { path: at } })
 }
 
 function encodeCursor(seq: number): string {

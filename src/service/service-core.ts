@@ -2,12 +2,14 @@ import { verify as verifySignature } from 'node:crypto'
 
 import { DockError } from '../domain/errors.js'
 import type { Storage, WorkspaceRecord } from '../storage/storage.js'
-import { requireActive } from './access.js'
+import { authorize, requireActive } from './access.js'
 import { BudgetMeter } from './budget-meter.js'
 import { ChangeHub } from './change-hub.js'
 import type { Caller } from './service-types.js'
 import { toPublicKey } from './signing-key.js'
 import { WriteScope } from './write-scope.js'
+
+export const DEFAULT_MAX_WORKSPACES_PER_OPERATOR = 100
 
 /**
  * What every part of the service shares: the store, the clock, the change hub,
@@ -18,11 +20,14 @@ export class ServiceCore {
   readonly storage: Storage
   readonly hub: ChangeHub
   readonly budget = new BudgetMeter()
+  /** How many workspaces one operator principal may create (DOCK_MAX_WORKSPACES_PER_OPERATOR). */
+  readonly maxWorkspacesPerOperator: number
   readonly #now: () => number
 
-  constructor(options: { storage: Storage; now?: (() => number) | undefined }) {
+  constructor(options: { storage: Storage; now?: (() => number) | undefined; maxWorkspacesPerOperator?: number | undefined }) {
     this.storage = options.storage
     this.#now = options.now ?? Date.now
+    this.maxWorkspacesPerOperator = options.maxWorkspacesPerOperator ?? DEFAULT_MAX_WORKSPACES_PER_OPERATOR
     this.hub = new ChangeHub(options.storage)
   }
 
@@ -32,6 +37,7 @@ export class ServiceCore {
 
   /** Resolves a workspace the caller may read: its own, and no other (attribution). */
   async readWorkspace(caller: Caller, ws: string): Promise<WorkspaceRecord> {
+    authorize(caller, 'read')
     const w = await this.storage.read((tx) => tx.getWorkspace(ws))
     if (w === null || w.id !== caller.principal.workspaceId) throw new DockError('not_found', `no workspace ${ws}`)
     return w
@@ -41,6 +47,7 @@ export class ServiceCore {
   readonly #workspaceIds = new Map<string, string>()
 
   async workspaceId(caller: Caller, ws: string): Promise<string> {
+    authorize(caller, 'read')
     let id = this.#workspaceIds.get(ws)
     if (id === undefined) {
       id = (await this.readWorkspace(caller, ws)).id

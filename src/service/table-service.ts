@@ -3,7 +3,7 @@ import { DockError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js'
 import type { Column, Table } from '../domain/types.js'
 import type { Tx } from '../storage/storage.js'
-import { requireAnyRole, WRITE_ROLES } from './access.js'
+import { authorize } from './access.js'
 import { findTable } from './lookups.js'
 import type { ServiceCore } from './service-core.js'
 import type { Caller } from './service-types.js'
@@ -17,7 +17,7 @@ export class TableService {
   }
 
   async createTable(caller: Caller, ws: string, input: { name: string; columns: Column[]; workflow: WorkflowInput }): Promise<Table> {
-    requireAnyRole(caller, WRITE_ROLES)
+    authorize(caller, 'table.create')
     const { columns, workflow } = normalizeContract(input.columns, input.workflow)
     return this.#core.write(caller, ws, {}, async (scope) => {
       if ((await scope.tx.getTable(scope.workspace.id, input.name)) !== null) {
@@ -65,7 +65,8 @@ export class TableService {
     name: string,
     input: { columns: Column[]; workflow: WorkflowInput; expectedVersion?: number | undefined },
   ): Promise<Table> {
-    requireAnyRole(caller, WRITE_ROLES)
+    // Operators only: the contract carries the gates, and nobody may loosen a gate on their own work.
+    authorize(caller, 'table.publish')
     const { columns, workflow } = normalizeContract(input.columns, input.workflow)
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, name)

@@ -38,6 +38,11 @@ export interface RowQuery {
 export interface Tx {
   getWorkspace(idOrName: string): Promise<WorkspaceRecord | null>
   listWorkspaces(): Promise<WorkspaceRecord[]>
+  /**
+   * How many workspaces other than `homeWorkspaceId` hold a principal created by
+   * `principalId`: creating a workspace creates its operator, attributed to the creator.
+   */
+  countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string): Promise<number>
   insertWorkspace(ws: WorkspaceRecord): Promise<void>
   /** Writes revision, headHash and frozen. */
   updateWorkspace(ws: WorkspaceRecord): Promise<void>
@@ -59,6 +64,12 @@ export interface Tx {
   queryRows(q: RowQuery): Promise<Row[]>
   /** Rows whose lease expired before `now` (ms), oldest expiry first. */
   listExpiredLeases(workspaceId: string, now: number, limit: number): Promise<Row[]>
+  /**
+   * Ids of the workspaces holding at least one lease that expired before `now`
+   * (ms), at most `limit`. Indexed on lease expiry alone, so the sweeper's idle
+   * cost does not grow with the number of workspaces.
+   */
+  listWorkspacesWithExpiredLeases(now: number, limit: number): Promise<string[]>
   insertRow(r: Row): Promise<void>
   updateRow(r: Row): Promise<void>
   /** Next value of the workspace's row creation counter. */

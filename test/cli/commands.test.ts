@@ -332,7 +332,8 @@ describe('dock CLI against a running server', () => {
     expect(token).not.toBeNull()
     expect(Number(token?.[2])).toBeGreaterThan(60)
 
-    const second = await srv.run(['claim', 'tasks', row.id], reviewerKey)
+    // The second claimant is the operator: a reviewer-only key may not claim at all (403 forbidden).
+    const second = await srv.run(['claim', 'tasks', row.id])
     expect(second.code).toBe(3)
     expect(second.stderr).toMatch(/^error already_claimed: /)
 
@@ -345,7 +346,8 @@ describe('dock CLI against a running server', () => {
 
     const released = await srv.run(['release', 'tasks', row.id, '--fencing', token?.[1] ?? ''], workerKey)
     expect(released).toMatchObject({ code: 0, stdout: `released tasks/${row.id} (now todo)\n` })
-    expect((await srv.run(['claim', 'tasks', row.id], reviewerKey)).code).toBe(0)
+    expect((await srv.run(['claim', 'tasks', row.id], reviewerKey)).stderr).toMatch(/^error forbidden: /)
+    expect((await srv.run(['claim', 'tasks', row.id])).code).toBe(0)
   })
 
   it('creates a workspace and works in it with --workspace', async () => {

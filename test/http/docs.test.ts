@@ -105,9 +105,62 @@ describe('docs: scoped and preconditioned writes', () => {
     expect(second.body.code).toBe('doc_locked')
     const write = await b.api('PUT', `${D}/handoff/sections/queue`, { body: 'cut in' })
     expect(write.body.code).toBe('doc_locked')
-    expect((await a.api('PUT', `${D}/handoff/sections/queue`, { body: 'mine' })).status).toBe(200)
-    expect((await a.api('POST', `${D}/handoff/unlock`)).status).toBe(200)
+    // The holder writes under the lock with its token (issue 11: a tokenless write was accepted).
+    const token = lock.body.lock.token as number
+    expect((await a.api('PUT', `${D}/handoff/sections/queue`, { body: 'mine', lockToken: token })).status).toBe(200)
+    expect((await a.api('POST', `${D}/handoff/unlock`, { token })).status).toBe(200)
     expect((await b.api('POST', `${D}/handoff/lock`, {})).status).toBe(200)
+  })
+
+  it('a stale lock holder cannot write or unlock once its lock ended, even after the successor unlocked (finding 11)', async () => {
+    const a = await createAgent(server, 'stale-holder')
+    const b = await createAgent(server, 'successor-holder')
+    await server.op('POST', D, { title: 'relay', content: '## baton\n\nstart' })
+    const first = await a.api('POST', `${D}/relay/lock`, { leaseMs: 100 })
+    const t1 = first.body.lock.token as number
+    // The holder must carry the token: a tokenless write under its own live lock is refused.
+    const tokenless = await a.api('PUT', `${D}/relay/sections/baton`, { body: 'no token' })
+    expect(tokenless.status).toBe(428)
+    expect(tokenless.body.code).toBe('precondition_required')
+    await new Promise((r) => setTimeout(r, 250))
+    const second = await b.api('POST', `${D}/relay/lock`, { leaseMs: 60_000 })
+    expect(second.status).toBe(200)
+    const t2 = second.body.lock.token as number
+    expect(t2).toBeGreaterThan(t1)
+    // While the successor holds it: locked.
+    expect((await a.api('PUT', `${D}/relay/sections/baton`, { body: 'late', lockToken: t1 })).body.code).toBe('doc_locked')
+    expect((await a.api('POST', `${D}/relay/unlock`, { token: t1 })).body.code).toBe('doc_locked')
+    // A wrong token from the holder itself is refused too.
+    expect((await b.api('PUT', `${D}/relay/sections/baton`, { body: 'x', lockToken: t1 })).body.code).toBe('lease_expired')
+    expect((await b.api('PUT', `${D}/relay/sections/baton`, { body: 'relayed', lockToken: t2 })).status).toBe(200)
+    expect((await b.api('POST', `${D}/relay/unlock`, {})).body.code).toBe('precondition_required')
+    expect((await b.api('POST', `${D}/relay/unlock`, { token: t2 })).status).toBe(200)
+    // After the successor unlocked, the stale holder's write under its old lock is still refused.
+    const before = await revisionOf(server.op)
+    const late = await a.api('PUT', `${D}/relay/sections/baton`, { body: 'clobber', lockToken: t1 })
+    expect(late.status).toBe(409)
+    expect(late.body.code).toBe('lease_expired')
+    const lateReplace = await a.api('PUT', `${D}/relay`, { content: '## baton\n\nclobber', expectedVersion: (await server.op('GET', `${D}/relay`)).body.version, lockToken: t1 })
+    expect(lateReplace.body.code).toBe('lease_expired')
+    expect(await revisionOf(server.op)).toBe(before)
+    expect((await server.op('GET', `${D}/relay/sections/baton`)).body.body).toBe('relayed')
+  })
+
+  it('a section body cannot forge the doc structure: headings and unclosed fences are refused (finding 10)', async () => {
+    await server.op('POST', D, { title: 'forge', content: '## first\n\none\n\n## second\n\ntwo' })
+    const before = await revisionOf(server.op)
+    for (const body of ['fine\n\n## injected\n\nnew section', '# top', '```\nnever closed\n\n## still code?', '~~~\nopen']) {
+      const res = await server.op('PUT', `${D}/forge/sections/first`, { body })
+      expect(res.status, body).toBe(400)
+      expect(res.body.code).toBe('invalid_input')
+      expect(['heading_in_section_body', 'unclosed_code_fence']).toContain(res.body.details.reason)
+    }
+    expect(await revisionOf(server.op)).toBe(before)
+    // A heading inside a closed fence is code, not structure.
+    expect((await server.op('PUT', `${D}/forge/sections/first`, { body: '```md\n## example\n```' })).status).toBe(200)
+    const md = await fetch(`${server.url}${D}/forge?format=markdown`, { headers: { authorization: 'Bearer op-test-key' } }).then((r) => r.text())
+    const reparsed = await server.op('POST', D, { title: 'forge-copy', content: md })
+    expect(reparsed.body.sections.map((s: { key: string }) => s.key)).toEqual(['first', 'second'])
   })
 
   it('reads a section history from the log', async () => {

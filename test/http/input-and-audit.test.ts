@@ -50,6 +50,26 @@ describe('bad input is harmless', () => {
     })
   }
 
+  it('a __proto__ key anywhere in a body is refused, so it can neither vanish nor bump a version (finding 4)', async () => {
+    const row = await server.op('POST', `${W}/tables/tasks/rows`, { values: { title: 'target' } })
+    const before = await revisionOf(server.op)
+    for (const [method, path, raw] of [
+      // Used to be a 200 no-op that bumped the version and logged an event.
+      ['PATCH', `${W}/tables/tasks/rows/${row.body.id}`, '{"values":{"__proto__":{"title":"smuggled"}}}'],
+      // Used to be silently dropped.
+      ['POST', `${W}/tables/tasks/rows`, '{"values":{"title":"x","__proto__":{"area":"a"}}}'],
+      // The escaped spelling is the same key once parsed.
+      ['POST', `${W}/tables/tasks/rows`, '{"values":{"title":"x","\\u005f_proto__":{"area":"a"}}}'],
+      ['POST', `${W}/docs`, '{"title":"t","content":"c","__proto__":{}}'],
+    ] as const) {
+      const res = await server.op(method, path, raw)
+      expect(res.status, `${method} ${raw}`).toBe(400)
+      expect(res.body.code).toBe('invalid_input')
+    }
+    expect(await revisionOf(server.op)).toBe(before)
+    expect((await server.op('GET', `${W}/tables/tasks/rows/${row.body.id}`)).body.version).toBe(row.body.version)
+  })
+
   it('no key → 401 unauthorized; wrong key → 401', async () => {
     expect((await makeApi(server.url, null)('GET', W)).body.code).toBe('unauthorized')
     expect((await makeApi(server.url, 'dock_wrong')('GET', W)).status).toBe(401)

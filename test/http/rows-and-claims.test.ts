@@ -267,6 +267,25 @@ describe('rows, claims, leases and fencing over HTTP', () => {
     expect((await server.op('POST', `${T}/rows`, { values: { title: 'new', estimate: 2 }, contractVersion: v + 1 })).status).toBe(201)
   })
 
+  it('a heartbeat extends the lease without bumping the row version, so a pinned write still lands', async () => {
+    const a = await createAgent(server, 'beater')
+    const row = await server.op('POST', `${T}/rows`, { values: { title: 'long job' } })
+    const claim = await a.api('POST', `${T}/rows/${row.body.id}/claim`, { leaseMs: 30_000 })
+    const token = claim.body.lease.token as number
+    const v = claim.body.row.version as number
+    const before = await revisionOf(server.op)
+    for (let i = 0; i < 3; i++) {
+      const beat = await a.api('POST', `${T}/rows/${row.body.id}/heartbeat`, { fencingToken: token, leaseMs: 30_000 + i })
+      expect(beat.status).toBe(200)
+      expect(beat.body.row.version).toBe(v)
+    }
+    // Each heartbeat is still one logged event.
+    expect(await revisionOf(server.op)).toBe(before + 3)
+    const write = await a.api('PATCH', `${T}/rows/${row.body.id}`, { values: { area: 'progress' }, fencingToken: token, expectedVersion: v })
+    expect(write.status).toBe(200)
+    expect(write.body.version).toBe(v + 1)
+  })
+
   it('status moves only through the workflow, never through PATCH', async () => {
     const row = await server.op('POST', `${T}/rows`, { values: { title: 'sneaky' } })
     const res = await server.op('PATCH', `${T}/rows/${row.body.id}`, { values: { status: 'done' } })

@@ -158,18 +158,20 @@ describe('lease and fencing with a SIGSTOPped claimant', () => {
     const codes = Object.fromEntries(results.map((r) => [r.name, `${r.status} ${r.code}`]))
     expect(codes).toEqual({
       patch: '409 lease_expired',
-      // Without a token the writer is just another member editing an unclaimed row: an ordinary
-      // edit the API allows (docs/http-api.md), not a claimant's write; it cannot touch the claim.
-      'patch-no-token': '200 null',
+      // Without a token the former claimant is still refused: after a lapse it must claim again
+      // before writing the row. (This was '200 null', the hole of issue 11: a swept claimant's
+      // tokenless PATCH landed as an ordinary edit.)
+      'patch-no-token': '409 lease_expired',
       transition: '409 lease_expired',
       heartbeat: '409 lease_expired',
       release: '409 lease_expired',
     })
 
     const after = await ok(base, 'GET', `/v1/workspaces/default/tables/tasks/rows/${rowId}`, { key: OP })
-    expect(after).toMatchObject({ owner: null, status: 'todo', fencingToken: stalled.token, values: { notes: 'late write without token' } })
+    expect(after).toMatchObject({ owner: null, status: 'todo', fencingToken: stalled.token, version: before.version })
+    expect(after.values.notes).not.toBe('late write without token')
     const revisionAfter = (await ok(base, 'GET', '/v1/workspaces/default', { key: OP })).revision
-    // Only the tokenless edit moved the workspace; the four fenced writes changed nothing.
-    expect(revisionAfter - revisionBefore).toBe(1)
+    // None of the five late writes changed anything.
+    expect(revisionAfter).toBe(revisionBefore)
   })
 })

@@ -39,7 +39,7 @@ if (TEST_DATABASE_URL === '') {
       await Promise.all(nodes.map((n) => n.init()))
       await nodes[0]!.init()
       const applied = await adminQuery<{ version: number }>(`SELECT version FROM "${schema}".dock_migrations`)
-      expect(applied.map((r) => r.version)).toEqual([1])
+      expect(applied.map((r) => r.version)).toEqual([1, 2])
     })
 
     it('the schema can come from the URL (?schema=…)', async () => {

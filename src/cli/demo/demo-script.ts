@@ -13,13 +13,15 @@ export interface CrewMember {
   readonly skills: readonly string[]
 }
 
-export const PLANNER: CrewMember = { name: 'planner', roles: ['member'], skills: [] }
+/** Creating the task table is an operator action (the contract holds the review gate). */
+export const PLANNER: CrewMember = { name: 'planner', roles: ['operator', 'member'], skills: [] }
 export const WORKERS: readonly CrewMember[] = [
   { name: 'worker-1', roles: ['member'], skills: ['backend'] },
   { name: 'worker-2', roles: ['member'], skills: ['frontend', 'docs'] },
   { name: 'worker-3', roles: ['member'], skills: ['backend', 'docs'] },
 ]
-export const REVIEWER: CrewMember = { name: 'reviewer', roles: ['reviewer'], skills: [] }
+/** Also a member: besides its reviews it writes the verdict into the row and notes progress in the plan. */
+export const REVIEWER: CrewMember = { name: 'reviewer', roles: ['reviewer', 'member'], skills: [] }
 export const CREW: readonly CrewMember[] = [PLANNER, ...WORKERS, REVIEWER]
 
 /** The worker whose first progress note is written from a stale read, on purpose. */

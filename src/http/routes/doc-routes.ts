@@ -1,7 +1,7 @@
 import { renderSections } from '../../domain/markdown-sections.js'
 import type { DockService } from '../../service/dock-service.js'
 import { parseIfMatch, type Router } from '../route.js'
-import { docCreateBody, docReplaceBody, lockBody, sectionKey, sectionWriteBody } from '../schemas.js'
+import { docCreateBody, docReplaceBody, lockBody, sectionKey, sectionWriteBody, unlockBody } from '../schemas.js'
 import { DockError } from '../../domain/errors.js'
 import { z } from 'zod'
 
@@ -55,6 +55,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
       const doc = await service.docs.replaceDoc(caller, params['ws']!, params['doc']!, {
         content: body.content,
         expectedVersion: body.expectedVersion,
+        lockToken: body.lockToken,
         ifMatch: parseIfMatch(request),
       })
       void reply.header('etag', `"${doc.version}"`)
@@ -84,6 +85,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
         ...(body.heading !== undefined ? { heading: body.heading } : {}),
         ...(body.lane !== undefined ? { lane: body.lane } : {}),
         expectedVersion: body.expectedVersion,
+        lockToken: body.lockToken,
         ifMatch: parseIfMatch(request),
       })
       void reply.header('etag', `"${result.section.version}"`)
@@ -109,8 +111,9 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     method: 'POST',
     url: `${docPath}/unlock`,
     tag: 'docs',
-    summary: 'Give the doc lock back',
-    handler: ({ caller, params }) => service.docs.unlockDoc(caller, params['ws']!, params['doc']!),
+    summary: "Give the doc lock back; the holder sends the lock's token",
+    body: unlockBody,
+    handler: ({ caller, params, body }) => service.docs.unlockDoc(caller, params['ws']!, params['doc']!, body.token),
   })
 }
 

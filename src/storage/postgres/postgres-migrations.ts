@@ -87,4 +87,10 @@ CREATE TABLE IF NOT EXISTS events (
 );
 `,
   },
+  {
+    version: 2,
+    // The lease sweeper asks which workspaces have leases due, across all of them.
+    description: 'rows by lease expiry alone',
+    sql: `CREATE INDEX IF NOT EXISTS rows_by_lease_due ON rows (lease_expires_at) WHERE owner IS NOT NULL;`,
+  },
 ]

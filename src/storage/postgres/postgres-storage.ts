@@ -735,6 +735,14 @@ class PgTx implements Tx {
     return rows.map(toWorkspace)
   }
 
+  async countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string): Promise<number> {
+    const rows = await this.#query<{ n: string }>(
+      "SELECT COUNT(DISTINCT workspace_id) AS n FROM principals WHERE workspace_id <> $1 AND (data::json ->> 'createdBy') = $2",
+      [homeWorkspaceId, principalId],
+    )
+    return Number(rows[0]?.n ?? 0)
+  }
+
   async insertWorkspace(ws: WorkspaceRecord): Promise<void> {
     await this.#run(
       'INSERT INTO workspaces (id, name, revision, head_hash, frozen, created_at, row_seq) VALUES ($1, $2, $3, $4, $5, $6, 0)',
@@ -854,6 +862,14 @@ class PgTx implements Tx {
     }
     const limit = param(q.limit)
     return this.#all(`SELECT data FROM rows WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`, ...values)
+  }
+
+  async listWorkspacesWithExpiredLeases(now: number, limit: number): Promise<string[]> {
+    const rows = await this.#query<{ workspace_id: string }>(
+      'SELECT DISTINCT workspace_id FROM rows WHERE owner IS NOT NULL AND lease_expires_at < $1::bigint LIMIT $2',
+      [now, limit],
+    )
+    return rows.map((r) => r.workspace_id)
   }
 
   async listExpiredLeases(workspaceId: string, now: number, limit: number): Promise<Row[]> {

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS rows (
 CREATE INDEX IF NOT EXISTS rows_by_status ON rows (workspace_id, table_name, status, priority DESC, seq);
 CREATE INDEX IF NOT EXISTS rows_by_seq ON rows (workspace_id, table_name, seq);
 CREATE INDEX IF NOT EXISTS rows_by_lease ON rows (workspace_id, lease_expires_at) WHERE owner IS NOT NULL;
+CREATE INDEX IF NOT EXISTS rows_by_lease_due ON rows (lease_expires_at) WHERE owner IS NOT NULL;
 CREATE TABLE IF NOT EXISTS docs (
   workspace_id TEXT NOT NULL REFERENCES workspaces(id),
   id TEXT NOT NULL,

@@ -221,6 +221,13 @@ class SqliteTx implements Tx {
     return rows.map(toWorkspace)
   }
 
+  async countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string): Promise<number> {
+    const row = this.#stmt(
+      "SELECT COUNT(DISTINCT workspace_id) AS n FROM principals WHERE workspace_id <> ? AND json_extract(data, '$.createdBy') = ?",
+    ).get(homeWorkspaceId, principalId) as { n: number }
+    return row.n
+  }
+
   async insertWorkspace(ws: WorkspaceRecord): Promise<void> {
     this.#run(
       'INSERT INTO workspaces (id, name, revision, head_hash, frozen, created_at, row_seq) VALUES (?, ?, ?, ?, ?, ?, 0)',
@@ -350,6 +357,13 @@ class SqliteTx implements Tx {
     }
     params.push(q.limit)
     return this.#all(`SELECT data FROM rows WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`, ...params)
+  }
+
+  async listWorkspacesWithExpiredLeases(now: number, limit: number): Promise<string[]> {
+    const rows = this.#stmt('SELECT DISTINCT workspace_id FROM rows WHERE owner IS NOT NULL AND lease_expires_at < ? LIMIT ?').all(now, limit) as {
+      workspace_id: string
+    }[]
+    return rows.map((r) => r.workspace_id)
   }
 
   async listExpiredLeases(workspaceId: string, now: number, limit: number): Promise<Row[]> {
