@@ -35,7 +35,13 @@ export interface SweepResult {
   /** Leases ended (each logged as `row.lease_expired`). */
   readonly expired: number
   readonly failures: readonly SweepFailure[]
+  /** Leases left for a later pass because ending them failed recently (retried with backoff). */
+  readonly deferred: number
 }
+
+/** First wait before retrying a lease the sweeper failed to end; doubles per failure up to the cap. */
+const SWEEP_RETRY_MS = 1_000
+const SWEEP_RETRY_MAX_MS = 5 * 60_000
 
 /**
  * Rows and their claims: preconditioned writes, claim and claim-next, leases,
@@ -402,19 +408,33 @@ export class RowService {
       if (ws === null || ws.frozen) return { frozen: true, due: [] as Row[] }
       return { frozen: false, due: await tx.listExpiredLeases(workspaceId, now, SWEEP_BATCH) }
     })
-    if (frozen || due.length === 0) return { workspaces: 0, expired: 0, failures: [] }
+    if (frozen || due.length === 0) return { workspaces: 0, expired: 0, failures: [], deferred: 0 }
     let expired = 0
+    let deferred = 0
     const failures: SweepFailure[] = []
     for (const row of due) {
+      // A lease that keeps failing is retried with backoff: once a second it would flood the log.
+      const key = `${workspaceId}/${row.id}`
+      const retry = this.#sweepRetry.get(key)
+      if (retry !== undefined && retry.at > now) {
+        deferred++
+        continue
+      }
       try {
         if (await this.#expireOne(workspaceId, row.id, now)) expired++
+        this.#sweepRetry.delete(key)
       } catch (error) {
         failures.push({ workspaceId, rowId: row.id, table: row.table, error })
+        const delayMs = retry === undefined ? SWEEP_RETRY_MS : Math.min(retry.delayMs * 2, SWEEP_RETRY_MAX_MS)
+        if (this.#sweepRetry.size > 10_000) this.#sweepRetry.clear()
+        this.#sweepRetry.set(key, { at: now + delayMs, delayMs })
       }
     }
     this.#sweepFailures += failures.length
-    return { workspaces: 1, expired, failures }
+    return { workspaces: 1, expired, failures, deferred }
   }
+
+  readonly #sweepRetry = new Map<string, { at: number; delayMs: number }>()
 
   /** One pass over the workspaces that have leases due (found by an index on lease expiry, not by visiting all). */
   async sweepAllLeases(): Promise<SweepResult> {
@@ -422,12 +442,14 @@ export class RowService {
     const ids = await this.#core.storage.read((tx) => tx.listWorkspacesWithExpiredLeases(now, SWEEP_WORKSPACES))
     let workspaces = 0
     let expired = 0
+    let deferred = 0
     const failures: SweepFailure[] = []
     for (const id of ids) {
       try {
         const r = await this.sweepLeases(id)
         workspaces += r.workspaces
         expired += r.expired
+        deferred += r.deferred
         failures.push(...r.failures)
       } catch (error) {
         // Listing one workspace's leases failed: report it and go on with the next workspace.
@@ -435,7 +457,7 @@ export class RowService {
         failures.push({ workspaceId: id, rowId: '', table: null, error })
       }
     }
-    return { workspaces, expired, failures }
+    return { workspaces, expired, failures, deferred }
   }
 
   #sweepFailures = 0

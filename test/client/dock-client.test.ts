@@ -267,8 +267,16 @@ describe('DockClient: docs', () => {
     const refused = await refusal(other.client.writeSection(doc.id, 'risks', { body: 'sneaky' }))
     expect(refused.code).toBe('doc_locked')
     expect(refused.status).toBe(423)
+    // Writes under the lock carry its token, in both forms of writeSection and in replaceDoc.
+    expect((await refusal(fx.op.writeSection(doc.id, 'risks', { body: 'no token' }))).code).toBe('precondition_required')
+    await fx.op.writeSection(doc.id, 'risks', { body: 'r3', lockToken: locked.lock.token })
+    const updated = await fx.op.writeSection(doc.id, 'risks', (body) => `${body}!`, { lockToken: locked.lock.token })
+    expect(updated.section.body).toBe('r3!')
+    expect((await refusal(fx.op.unlockDoc(doc.id, { token: locked.lock.token - 1 }))).code).toBe('lease_expired')
     const unlocked = await fx.op.unlockDoc(doc.id, { token: locked.lock.token })
     expect(unlocked.lock).toBeNull()
+    // The old token is now a stale holder's: refused rather than written after the unlock.
+    expect((await refusal(fx.op.writeSection(doc.id, 'risks', { body: 'late', lockToken: locked.lock.token }))).code).toBe('lease_expired')
     await other.client.writeSection(doc.id, 'risks', { body: 'allowed now' })
   })
 })

@@ -153,7 +153,7 @@ for (const backend of BACKENDS) {
       expect(expired.find((e) => e.target.table === 'poisoned')!.after).toMatchObject({ claimRuleMissing: true, deadLettered: false })
       expect((await service.events.verifyAudit(op, 'default')).ok).toBe(true)
       // Nothing is left due: the next pass visits no workspace.
-      expect(await service.rows.sweepAllLeases()).toEqual({ workspaces: 0, expired: 0, failures: [] })
+      expect(await service.rows.sweepAllLeases()).toEqual({ workspaces: 0, expired: 0, failures: [], deferred: 0 })
     })
 
     it('suspending a principal releases its claim on a table republished without a claim rule', async () => {
@@ -188,6 +188,15 @@ for (const backend of BACKENDS) {
       expect(pass.failures.map((f) => [f.rowId, f.table])).toEqual([[bad.id, 'vanished']])
       expect(service.rows.sweepFailureCount).toBe(before + 1)
       expect((await service.rows.getRow(op, 'default', 'tasks', good.id)).owner).toBeNull()
+      // The broken lease is retried with backoff, not on every pass (which would flood the log).
+      expect(await service.rows.sweepAllLeases()).toMatchObject({ expired: 0, failures: [], deferred: 1 })
+      advance(1_000)
+      expect((await service.rows.sweepAllLeases()).failures).toHaveLength(1)
+      advance(1_000)
+      expect(await service.rows.sweepAllLeases()).toMatchObject({ failures: [], deferred: 1 })
+      advance(1_000)
+      expect((await service.rows.sweepAllLeases()).failures).toHaveLength(1)
+      expect(service.rows.sweepFailureCount).toBe(before + 3)
     })
 
     it('idle workspaces cost the sweeper nothing: a pass visits only the workspaces with leases due', async () => {
@@ -197,9 +206,9 @@ for (const backend of BACKENDS) {
       await service.tables.createTable(op, 'default', TASKS)
       const row = await service.rows.createRow(agent, 'default', 'tasks', { values: { title: 'only one' } })
       await service.rows.claim(agent, 'default', 'tasks', row.id)
-      expect(await service.rows.sweepAllLeases()).toEqual({ workspaces: 0, expired: 0, failures: [] })
+      expect(await service.rows.sweepAllLeases()).toEqual({ workspaces: 0, expired: 0, failures: [], deferred: 0 })
       advance(10_001)
-      expect(await service.rows.sweepAllLeases()).toEqual({ workspaces: 1, expired: 1, failures: [] })
+      expect(await service.rows.sweepAllLeases()).toEqual({ workspaces: 1, expired: 1, failures: [], deferred: 0 })
     })
 
     it('an operator may create only so many workspaces (quota_exceeded)', async () => {

@@ -235,6 +235,38 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       })
     })
 
+    it('listWorkspacesWithExpiredLeases: each workspace with a lease due, once, limited', async () => {
+      const storage = await seeded()
+      const now = T0 + 100_000
+      await storage.write('w1', async (tx) => {
+        await tx.insertRow(row('w1', 'tasks', 'a', 1, { owner: 'p1', leaseExpiresAt: iso(now - 10) }))
+        await tx.insertRow(row('w1', 'tasks', 'b', 2, { owner: 'p1', leaseExpiresAt: iso(now - 20) }))
+      })
+      await storage.write('w2', (tx) => tx.insertRow(row('w2', 'tasks', 'live', 1, { owner: 'p1', leaseExpiresAt: iso(now + 10) })))
+      await storage.read(async (tx) => {
+        expect(await tx.listWorkspacesWithExpiredLeases(now, 10)).toEqual(['w1'])
+        expect(await tx.listWorkspacesWithExpiredLeases(now + 20, 1)).toHaveLength(1)
+        expect((await tx.listWorkspacesWithExpiredLeases(now + 20, 10)).sort()).toEqual(['w1', 'w2'])
+        expect(await tx.listWorkspacesWithExpiredLeases(T0, 10)).toEqual([])
+      })
+    })
+
+    it('countWorkspacesCreatedBy: workspaces other than home holding a principal the creator made', async () => {
+      const storage = await seeded()
+      await storage.write('w1', async (tx) => {
+        await tx.insertPrincipal(principal('w1', 'op1', 'operator', 'k1'))
+        await tx.insertPrincipal(principal('w1', 'm1', 'member', 'k2', { createdBy: 'op1' }))
+      })
+      await storage.write('w2', async (tx) => {
+        await tx.insertPrincipal(principal('w2', 'op2', 'operator', 'k3', { createdBy: 'op1' }))
+        await tx.insertPrincipal(principal('w2', 'm2', 'helper', 'k4', { createdBy: 'op1' }))
+      })
+      await storage.read(async (tx) => {
+        expect(await tx.countWorkspacesCreatedBy('op1', 'w1')).toBe(1)
+        expect(await tx.countWorkspacesCreatedBy('op2', 'w2')).toBe(0)
+      })
+    })
+
     it('nextRowSeq: monotonic within and across writes, per workspace', async () => {
       const storage = await seeded()
       const first = await storage.write('w1', async (tx) => [await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1')])
