@@ -1,6 +1,6 @@
 /**
  * @module
- * `runWorker`: the claim → run → heartbeat → record → move loop, inside your own process.
+ * `runWorker`: the claim → run → heartbeat → record → move loop, run in your own program.
  * Browser-safe like the rest of the SDK root: the work itself is a function you
  * pass (`handler`). Running a command-line agent per row (child processes,
  * process groups, the kill -9 guard) lives in the Node-only `./node/` entry.
