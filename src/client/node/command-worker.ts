@@ -185,7 +185,8 @@ function runChild(task: WorkerTask, ctx: CommandContext, env: NodeJS.ProcessEnv,
     })
     child.on('close', () => {
       if (exit === undefined) return
-      const result = tail.text()
+      // Drop the trailing newline(s) every program ends with; the text itself is kept as printed.
+      const result = tail.text().replace(/\s+$/, '')
       if (exit.code === 0) finish({ ok: true, result, runMs: exit.runMs })
       else {
         const reason = exit.signal !== null ? `killed by ${exit.signal}` : `exit ${exit.code}`
