@@ -85,6 +85,7 @@ Put the command after --, e.g.:
         table,
         command: program_,
         args,
+        env: { ...io.env },
         concurrency,
         ...(maxTasks === undefined ? {} : { maxTasks }),
         ...(leaseMs === undefined ? {} : { leaseMs }),
