@@ -53,9 +53,10 @@ DOCK_ROW_FILE, DOCK_FENCING_TOKEN, DOCK_LEASE_EXPIRES_AT, DOCK_ATTEMPT and
 DOCK_MCP_CONFIG (an MCP config file for \`dock mcp\` with the same key) set.
 Exit 0: the tail of stdout is written to the result column and the row moves on.
 
-Put the command after --, e.g.:
-  dock worker tasks -- claude -p "$(cat prompt.md)" --mcp-config "$DOCK_MCP_CONFIG"
+Put the command after --. Quote per-task variables so your shell does not
+expand them at launch (they do not exist yet): use a script, or sh -c '…':
   dock worker tasks --concurrency 4 --fail failed -- ./agent.sh
+  dock worker tasks -- sh -c 'claude -p "$(cat prompt.md) $DOCK_ROW" --mcp-config "$DOCK_MCP_CONFIG"'
 (see docs/agents.md)`,
     )
     .action(async (table: string, command: string[], opts: WorkerCommandOptions, cmd: Command) => {
