@@ -24,7 +24,10 @@ const server = await startTestServer()
 try {
   await createWorkerTable(server.op)
   const agent = await createAgent(server, 'bench-worker')
-  await addRows(server.op, Array.from({ length: TASKS }, (_, i) => `task ${i}`))
+  await addRows(
+    server.op,
+    Array.from({ length: TASKS }, (_, i) => `task ${i}`),
+  )
 
   const runMs: number[] = []
   const t0 = performance.now()
@@ -41,29 +44,56 @@ try {
   })
   const wall = performance.now() - t0
   const childMean = runMs.reduce((a, b) => a + b, 0) / runMs.length
-  console.log(`tasks: ${runMs.length}; wall ${(wall / TASKS).toFixed(1)} ms/task; child (spawn → exit) ${childMean.toFixed(1)} ms; overhead ${(wall / TASKS - childMean).toFixed(1)} ms/task`)
+  console.log(
+    `tasks: ${runMs.length}; wall ${(wall / TASKS).toFixed(1)} ms/task; child (spawn → exit) ${childMean.toFixed(1)} ms; overhead ${(wall / TASKS - childMean).toFixed(1)} ms/task`,
+  )
 
   // The same loop with no process at all: what the two writes per task (claim, transition) cost.
-  await addRows(server.op, Array.from({ length: TASKS }, (_, i) => `in-process ${i}`))
+  await addRows(
+    server.op,
+    Array.from({ length: TASKS }, (_, i) => `in-process ${i}`),
+  )
   const t1 = performance.now()
-  await runWorker({ client: new DockClient({ baseUrl: server.url, token: agent.key }), table: 'tasks', maxTasks: TASKS, handler: async () => ({ ok: true, result: '' }) })
-  console.log(`in-process handler: ${((performance.now() - t1) / TASKS).toFixed(1)} ms/task (claim-next + transition + loop)`)
+  await runWorker({
+    client: new DockClient({ baseUrl: server.url, token: agent.key }),
+    table: 'tasks',
+    maxTasks: TASKS,
+    handler: async () => ({ ok: true, result: '' }),
+  })
+  console.log(
+    `in-process handler: ${((performance.now() - t1) / TASKS).toFixed(1)} ms/task (claim-next + transition + loop)`,
+  )
 
   const requests: string[] = []
   const count = (req: IncomingMessage): void => {
-    if (req.headers.authorization === `Bearer ${agent.key}`) requests.push(`${req.method} ${req.url?.replace(/\?.*$/, '')}`)
+    if (req.headers.authorization === `Bearer ${agent.key}`)
+      requests.push(`${req.method} ${req.url?.replace(/\?.*$/, '')}`)
   }
   server.app.server.on('request', count)
   const stop = new AbortController()
-  const idle = runCommandWorker({ url: server.url, token: agent.key, table: 'tasks', command: 'true', mcpServer: null, signal: stop.signal })
+  const idle = runCommandWorker({
+    url: server.url,
+    token: agent.key,
+    table: 'tasks',
+    command: 'true',
+    mcpServer: null,
+    signal: stop.signal,
+  })
   await new Promise((resolve) => setTimeout(resolve, IDLE_S * 1000))
   stop.abort()
   await idle
   server.app.server.off('request', count)
   const tally = new Map<string, number>()
   for (const r of requests) tally.set(r, (tally.get(r) ?? 0) + 1)
-  console.log(`idle ${IDLE_S} s: ${requests.length} requests (${((requests.length / IDLE_S) * 60).toFixed(1)}/min):`, Object.fromEntries(tally))
-  console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log(
+    `idle ${IDLE_S} s: ${requests.length} requests (${((requests.length / IDLE_S) * 60).toFixed(1)}/min):`,
+    Object.fromEntries(tally),
+  )
+  console.log(
+    `load average: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
 } finally {
   await server.close()
 }

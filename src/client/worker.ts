@@ -63,7 +63,13 @@ export type WorkerEvent =
     }
   | { readonly kind: 'claimed'; readonly row: Row; readonly lease: ClaimLease; readonly attempt: number }
   | { readonly kind: 'heartbeat'; readonly rowId: string; readonly expiresAt: string }
-  | { readonly kind: 'done'; readonly row: Row; readonly status: string; readonly ms: number; readonly runMs: number | null }
+  | {
+      readonly kind: 'done'
+      readonly row: Row
+      readonly status: string
+      readonly ms: number
+      readonly runMs: number | null
+    }
   | {
       readonly kind: 'failed'
       readonly row: Row
@@ -193,14 +199,22 @@ export function planWorker(
   const statuses = table.workflow.statuses
   const outOfClaim = table.workflow.transitions.filter((t) => t.from === claim.to || t.from === '*')
   const ownerMay = (by: readonly string[], require: readonly string[] = []): boolean =>
-    !require.includes('not:owner') && by.some((who) => who === 'owner' || who === 'any' || (principal.roles as readonly string[]).includes(who))
+    !require.includes('not:owner') &&
+    by.some((who) => who === 'owner' || who === 'any' || (principal.roles as readonly string[]).includes(who))
 
   let doneStatus = options.doneStatus
   if (doneStatus === undefined) {
-    const skip = new Set([...claim.from, claim.deadLetter, claim.to, ...(options.failStatus === undefined ? [] : [options.failStatus])])
+    const skip = new Set([
+      ...claim.from,
+      claim.deadLetter,
+      claim.to,
+      ...(options.failStatus === undefined ? [] : [options.failStatus]),
+    ])
     doneStatus = outOfClaim.find((t) => !skip.has(t.to) && ownerMay(t.by, t.require))?.to
     if (doneStatus === undefined) {
-      throw new WorkerConfigError(`table ${table.name} has no transition out of ${claim.to} that its owner may take; pass a done status`)
+      throw new WorkerConfigError(
+        `table ${table.name} has no transition out of ${claim.to} that its owner may take; pass a done status`,
+      )
     }
   } else if (!statuses.includes(doneStatus)) {
     throw new WorkerConfigError(`table ${table.name} has no status ${doneStatus} (statuses: ${statuses.join(', ')})`)
@@ -212,15 +226,24 @@ export function planWorker(
     if (!statuses.includes(failStatus)) {
       throw new WorkerConfigError(`table ${table.name} has no status ${failStatus} (statuses: ${statuses.join(', ')})`)
     }
-    if (!outOfClaim.some((t) => t.to === failStatus)) throw new WorkerConfigError(`table ${table.name} has no transition ${claim.to} → ${failStatus}`)
+    if (!outOfClaim.some((t) => t.to === failStatus))
+      throw new WorkerConfigError(`table ${table.name} has no transition ${claim.to} → ${failStatus}`)
   }
   let resultColumn: string | null = options.resultColumn ?? 'result'
   if (!table.columns.some((c) => c.name === resultColumn)) {
     // The default column is optional; a column asked for by name must exist.
-    if (options.resultColumn !== undefined) throw new WorkerConfigError(`table ${table.name} has no column ${options.resultColumn}`)
+    if (options.resultColumn !== undefined)
+      throw new WorkerConfigError(`table ${table.name} has no column ${options.resultColumn}`)
     resultColumn = null
   }
-  return { claimStatus: claim.to, doneStatus, failStatus, resultColumn, maxAttempts: claim.maxAttempts, deadLetter: claim.deadLetter }
+  return {
+    claimStatus: claim.to,
+    doneStatus,
+    failStatus,
+    resultColumn,
+    maxAttempts: claim.maxAttempts,
+    deadLetter: claim.deadLetter,
+  }
 }
 
 /**
@@ -383,7 +406,9 @@ class WorkerLoop {
     this.#wanted = true // there may be more; claim-next will say
     const controller = new AbortController()
     const done = this.#runTask(claim, controller)
-      .catch((err: unknown) => this.#emit({ kind: 'error', message: `task ${claim.row.id}: ${describe(err)}`, retryInMs: 0 }))
+      .catch((err: unknown) =>
+        this.#emit({ kind: 'error', message: `task ${claim.row.id}: ${describe(err)}`, retryInMs: 0 }),
+      )
       .finally(() => {
         this.#running.delete(claim.row.id)
         this.#poke()
@@ -429,7 +454,11 @@ class WorkerLoop {
         // and give the task up the moment it has certainly lapsed.
         const left = Date.parse(lease.expiresAt) - Date.now()
         if (left <= 0) {
-          abort({ kind: 'lost', code: 'lease_lapsed', message: `no heartbeat got through before the lease ran out (${describe(err)})` })
+          abort({
+            kind: 'lost',
+            code: 'lease_lapsed',
+            message: `no heartbeat got through before the lease ran out (${describe(err)})`,
+          })
           return
         }
         next = Math.min(1000, left)
@@ -490,7 +519,11 @@ class WorkerLoop {
     if (outcome.ok && stop === undefined) {
       const values = resultValues(outcome.result)
       const moved = await this.#record(row.id, () =>
-        this.#client.transition(table, row.id, { to: plan.doneStatus, fencingToken: token, ...(values ? { values } : {}) }),
+        this.#client.transition(table, row.id, {
+          to: plan.doneStatus,
+          fencingToken: token,
+          ...(values ? { values } : {}),
+        }),
       )
       if (moved === null) return
       this.#counts.done += 1
@@ -498,7 +531,8 @@ class WorkerLoop {
       return
     }
 
-    const reason = stop?.kind === 'timeout' ? `timed out after ${formatMs(stop.afterMs)}` : outcome.ok ? 'aborted' : outcome.reason
+    const reason =
+      stop?.kind === 'timeout' ? `timed out after ${formatMs(stop.afterMs)}` : outcome.ok ? 'aborted' : outcome.reason
     const exitCode = outcome.ok ? null : (outcome.exitCode ?? null)
     this.#counts.failed += 1
     let after: Row | null
@@ -507,7 +541,11 @@ class WorkerLoop {
       const values = outcome.ok ? undefined : resultValues(outcome.result)
       how = 'moved'
       after = await this.#record(row.id, () =>
-        this.#client.transition(table, row.id, { to: plan.failStatus!, fencingToken: token, ...(values ? { values } : {}) }),
+        this.#client.transition(table, row.id, {
+          to: plan.failStatus!,
+          fencingToken: token,
+          ...(values ? { values } : {}),
+        }),
       )
     } else if (attempt < plan.maxAttempts) {
       how = 'released'
@@ -518,7 +556,9 @@ class WorkerLoop {
       // instead lets the lease lapse now: the server's sweep applies the
       // workflow's attempt limit and logs row.lease_expired with deadLettered.
       how = 'dead_letter'
-      const beat = await this.#record(row.id, () => this.#client.heartbeat(table, row.id, { fencingToken: token, leaseMs: 1 }))
+      const beat = await this.#record(row.id, () =>
+        this.#client.heartbeat(table, row.id, { fencingToken: token, leaseMs: 1 }),
+      )
       after = beat === null ? null : beat.row
     }
     if (after === null) return
@@ -546,7 +586,12 @@ class WorkerLoop {
         }
         if (attempt >= RECORD_TRIES) {
           this.#counts.lost += 1
-          this.#emit({ kind: 'lost', rowId, code: 'lease_lapsed', message: `could not record the outcome: ${describe(err)}; the lease will lapse` })
+          this.#emit({
+            kind: 'lost',
+            rowId,
+            code: 'lease_lapsed',
+            message: `could not record the outcome: ${describe(err)}; the lease will lapse`,
+          })
           return null
         }
         const retryInMs = 500 * 2 ** attempt
@@ -565,7 +610,12 @@ class WorkerLoop {
       if (this.#feedAbort.signal.aborted) return
       // The watch reconnects on its own after drops; it ends with an error only on a refusal.
       if (isDockApiError(err)) this.#die(err)
-      else this.#emit({ kind: 'error', message: `change feed ended: ${describe(err)}; re-checking every ${formatMs(this.#recheckMs)}`, retryInMs: this.#recheckMs })
+      else
+        this.#emit({
+          kind: 'error',
+          message: `change feed ended: ${describe(err)}; re-checking every ${formatMs(this.#recheckMs)}`,
+          retryInMs: this.#recheckMs,
+        })
     }
   }
 
@@ -616,7 +666,8 @@ class WorkerLoop {
     if (this.#fatal !== undefined) return
     this.#fatal = err
     for (const { controller } of this.#running.values()) {
-      if (!controller.signal.aborted) controller.abort({ kind: 'fatal', code: err.code, message: err.message } satisfies WorkerStop)
+      if (!controller.signal.aborted)
+        controller.abort({ kind: 'fatal', code: err.code, message: err.message } satisfies WorkerStop)
     }
     this.#stop('fatal')
   }
@@ -674,4 +725,3 @@ function deferred(): Deferred {
   const promise = new Promise<void>((r) => (resolve = r))
   return { promise, resolve }
 }
-

@@ -94,17 +94,29 @@ describe('dock worker', () => {
     const agent = await createAgent(server, 'agent-2')
     const [row] = await addRows(server.op, ['Doomed'])
 
-    const run = await dock(['--json', 'worker', 'tasks', '--max-tasks', '1', '--fail', 'failed', '--', NODE, STAND_IN], {
-      env: envFor(agent.key, { STANDIN_EXIT: '3' }),
-    })
+    const run = await dock(
+      ['--json', 'worker', 'tasks', '--max-tasks', '1', '--fail', 'failed', '--', NODE, STAND_IN],
+      {
+        env: envFor(agent.key, { STANDIN_EXIT: '3' }),
+      },
+    )
 
     expect(run.code, run.stderr).toBe(0)
     const after = await getRow(server.op, row!.id)
     expect(after.status).toBe('failed')
     expect(after.values['result']).toBe('result for Doomed') // the failing run's output, for whoever looks into it
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(lines.map((l) => l['event'])).toEqual(['ready', 'claimed', 'failed', 'stopping', 'stopped'])
-    expect(lines.find((l) => l['event'] === 'failed')).toMatchObject({ row: row!.id, reason: 'exit 3', exitCode: 3, outcome: 'moved', status: 'failed' })
+    expect(lines.find((l) => l['event'] === 'failed')).toMatchObject({
+      row: row!.id,
+      reason: 'exit 3',
+      exitCode: 3,
+      outcome: 'moved',
+      status: 'failed',
+    })
     expect(lines.at(-1)).toMatchObject({ event: 'stopped', done: 0, failed: 1 })
     expect(run.stderr).toContain('] | working on Doomed') // under --json the command's output goes to stderr
   })
@@ -114,11 +126,15 @@ describe('dock worker', () => {
     const agent = await createAgent(server, 'agent-3')
     const [row] = await addRows(server.op, ['Flaky'])
 
-    const run = await dock(['worker', 'tasks', '--max-tasks', '2', '--', NODE, STAND_IN], { env: envFor(agent.key, { STANDIN_EXIT: '1' }) })
+    const run = await dock(['worker', 'tasks', '--max-tasks', '2', '--', NODE, STAND_IN], {
+      env: envFor(agent.key, { STANDIN_EXIT: '1' }),
+    })
 
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toMatch(/failed with exit 1 after [\d.]+ s → released for another try \(attempt 1\)/)
-    expect(run.stdout).toMatch(/failed with exit 1 after [\d.]+ s → lease given up after the last attempt \(2\); the sweep moves it to failed/)
+    expect(run.stdout).toMatch(
+      /failed with exit 1 after [\d.]+ s → lease given up after the last attempt \(2\); the sweep moves it to failed/,
+    )
     const dead = await eventually('the sweep to dead-letter the row', async () => {
       const r = await getRow(server.op, row!.id)
       return r.status === 'failed' ? r : undefined
@@ -172,7 +188,9 @@ describe('dock worker', () => {
       return r.status === 'todo' ? r : undefined
     })
     expect(back.owner).toBeNull()
-    const expiry = (await tableEvents(server.op)).filter((e) => e.type === 'row.lease_expired' && e.target.id === row!.id)
+    const expiry = (await tableEvents(server.op)).filter(
+      (e) => e.type === 'row.lease_expired' && e.target.id === row!.id,
+    )
     expect(expiry).toHaveLength(1)
     expect(expiry[0]!.actor).toBe('system')
   })
@@ -184,7 +202,9 @@ describe('dock worker', () => {
     const pids = join(scratch, 'pids-suspend')
     await import('node:fs/promises').then((fs) => fs.mkdir(pids))
 
-    const worker = startDock(['worker', 'tasks', '--', NODE, STAND_IN], { env: envFor(agent.key, { STANDIN_SLEEP_MS: '600000', STANDIN_PID_DIR: pids }) })
+    const worker = startDock(['worker', 'tasks', '--', NODE, STAND_IN], {
+      env: envFor(agent.key, { STANDIN_SLEEP_MS: '600000', STANDIN_PID_DIR: pids }),
+    })
     const childPid = await waitForPid(pids)
     expect((await server.op('POST', `/v1/workspaces/default/principals/${agent.id}/suspend`)).status).toBe(200)
 
@@ -198,21 +218,34 @@ describe('dock worker', () => {
     await createWorkerTable(server.op)
     const a = await createAgent(server, 'agent-a')
     const b = await createAgent(server, 'agent-b')
-    const rows = await addRows(server.op, Array.from({ length: 40 }, (_, i) => `Row ${i + 1}`))
+    const rows = await addRows(
+      server.op,
+      Array.from({ length: 40 }, (_, i) => `Row ${i + 1}`),
+    )
     const log = join(scratch, 'runs.log')
     // A shell stand-in: 40 Node start-ups would measure the machine, not the worker.
     const script = 'echo "$DOCK_ROW_ID $DOCK_FENCING_TOKEN" >> "$RUN_LOG"; sleep 0.2; echo "did $DOCK_ROW_ID"'
     const stop = new AbortController()
     const workers = [a, b].map((agent) =>
-      startDock(['worker', 'tasks', '--concurrency', '4', '--', 'sh', '-c', script], { env: envFor(agent.key, { RUN_LOG: log }), signal: stop.signal }),
+      startDock(['worker', 'tasks', '--concurrency', '4', '--', 'sh', '-c', script], {
+        env: envFor(agent.key, { RUN_LOG: log }),
+        signal: stop.signal,
+      }),
     )
 
-    await eventually('all 40 rows to be done', async () => (await listRows(server.op)).every((r) => r.status === 'ready_for_review'), 120_000)
+    await eventually(
+      'all 40 rows to be done',
+      async () => (await listRows(server.op)).every((r) => r.status === 'ready_for_review'),
+      120_000,
+    )
     stop.abort()
     const runs = await Promise.all(workers.map((w) => w.done))
 
     for (const run of runs) expect(run.code, run.stderr).toBe(0)
-    const ran = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')[0])
+    const ran = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0])
     expect(ran.sort()).toEqual(rows.map((r) => r.id).sort()) // each command ran once per row: no row twice, none missed
     const moves = (await tableEvents(server.op)).filter((e) => e.type === 'row.transitioned')
     expect(moves).toHaveLength(40)

@@ -5,10 +5,25 @@ import { join } from 'node:path'
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
-import { DockClient, planWorker, runWorker, WorkerConfigError, type WorkerEvent, type WorkerStop } from '../../src/client/index.js'
+import {
+  DockClient,
+  planWorker,
+  runWorker,
+  WorkerConfigError,
+  type WorkerEvent,
+  type WorkerStop,
+} from '../../src/client/index.js'
 import { runCommandWorker } from '../../src/client/node/index.js'
 import type { Table } from '../../src/domain/types.js'
-import { addRows, createWorkerTable, eventually, getRow, isAlive, STAND_IN, tableEvents } from '../fixtures/worker-fixtures.js'
+import {
+  addRows,
+  createWorkerTable,
+  eventually,
+  getRow,
+  isAlive,
+  STAND_IN,
+  tableEvents,
+} from '../fixtures/worker-fixtures.js'
 import { createAgent, startTestServer, type TestServer } from '../helpers/test-server.js'
 
 let server: TestServer
@@ -30,13 +45,18 @@ async function agentClient(name: string): Promise<{ id: string; key: string; cli
   return { ...agent, client: new DockClient({ baseUrl: server.url, token: agent.key }) }
 }
 
-function recorder(): { events: WorkerEvent[]; onEvent: (e: WorkerEvent) => void; saw: (kind: WorkerEvent['kind']) => boolean } {
+function recorder(): {
+  events: WorkerEvent[]
+  onEvent: (e: WorkerEvent) => void
+  saw: (kind: WorkerEvent['kind']) => boolean
+} {
   const events: WorkerEvent[] = []
   return { events, onEvent: (e) => events.push(e), saw: (kind) => events.some((e) => e.kind === kind) }
 }
 
 describe('planWorker', () => {
-  const table = async (): Promise<Table> => (await server.op('GET', '/v1/workspaces/default/tables/tasks')).body as Table
+  const table = async (): Promise<Table> =>
+    (await server.op('GET', '/v1/workspaces/default/tables/tasks')).body as Table
 
   it('takes the first move out of the claim status its owner may take, and the result column when there is one', async () => {
     expect(planWorker(await table(), { roles: ['member'] })).toEqual({
@@ -47,7 +67,13 @@ describe('planWorker', () => {
       maxAttempts: 3,
       deadLetter: 'failed',
     })
-    expect(planWorker(await table(), { roles: ['member'] }, { doneStatus: 'done', failStatus: 'failed', resultColumn: 'area' })).toMatchObject({
+    expect(
+      planWorker(
+        await table(),
+        { roles: ['member'] },
+        { doneStatus: 'done', failStatus: 'failed', resultColumn: 'area' },
+      ),
+    ).toMatchObject({
       doneStatus: 'done',
       failStatus: 'failed',
       resultColumn: 'area',
@@ -57,11 +83,17 @@ describe('planWorker', () => {
   it('refuses statuses the workflow cannot reach and a named column that does not exist', async () => {
     const t = await table()
     expect(() => planWorker(t, { roles: ['member'] }, { doneStatus: 'nope' })).toThrow(WorkerConfigError)
-    expect(() => planWorker(t, { roles: ['member'] }, { doneStatus: 'todo' })).toThrow(/no transition in_progress → todo/)
+    expect(() => planWorker(t, { roles: ['member'] }, { doneStatus: 'todo' })).toThrow(
+      /no transition in_progress → todo/,
+    )
     expect(() => planWorker(t, { roles: ['member'] }, { resultColumn: 'missing' })).toThrow(/no column missing/)
-    expect(() => planWorker({ ...t, workflow: { ...t.workflow, claim: null } }, { roles: ['member'] })).toThrow(/no claim rule/)
+    expect(() => planWorker({ ...t, workflow: { ...t.workflow, claim: null } }, { roles: ['member'] })).toThrow(
+      /no claim rule/,
+    )
     // Without a result column the default is simply skipped.
-    expect(planWorker({ ...t, columns: t.columns.filter((c) => c.name !== 'result') }, { roles: ['member'] }).resultColumn).toBeNull()
+    expect(
+      planWorker({ ...t, columns: t.columns.filter((c) => c.name !== 'result') }, { roles: ['member'] }).resultColumn,
+    ).toBeNull()
   })
 })
 
@@ -75,7 +107,10 @@ describe('runWorker', () => {
       client,
       table: 'tasks',
       maxTasks: 5,
-      handler: async (task) => ({ ok: true, result: `handled ${String(task.row.values['title'])} with token ${task.lease.token}` }),
+      handler: async (task) => ({
+        ok: true,
+        result: `handled ${String(task.row.values['title'])} with token ${task.lease.token}`,
+      }),
       onEvent: log.onEvent,
     })
 
@@ -99,9 +134,19 @@ describe('runWorker', () => {
     const stop = new AbortController()
     const log = recorder()
     // A re-check interval far beyond the test: only the feed can wake the worker.
-    const running = runWorker({ client, table: 'tasks', recheckMs: 600_000, signal: stop.signal, onEvent: log.onEvent, handler: async () => ({ ok: true, result: 'ok' }) })
+    const running = runWorker({
+      client,
+      table: 'tasks',
+      recheckMs: 600_000,
+      signal: stop.signal,
+      onEvent: log.onEvent,
+      handler: async () => ({ ok: true, result: 'ok' }),
+    })
 
-    await eventually('the worker to go idle with its feed open', () => log.saw('idle') && mine.some((r) => r.includes('/watch')))
+    await eventually(
+      'the worker to go idle with its feed open',
+      () => log.saw('idle') && mine.some((r) => r.includes('/watch')),
+    )
     const before = mine.length
     await new Promise((resolve) => setTimeout(resolve, 3000))
     expect(mine.slice(before)).toEqual([]) // idle: the open stream, and nothing else
@@ -167,7 +212,10 @@ describe('runWorker', () => {
       graceMs: 300,
       signal: stop.signal,
       onEvent: log.onEvent,
-      handler: (task) => new Promise((resolve) => task.signal.addEventListener('abort', () => resolve({ ok: false, reason: 'stopped' }))),
+      handler: (task) =>
+        new Promise((resolve) =>
+          task.signal.addEventListener('abort', () => resolve({ ok: false, reason: 'stopped' })),
+        ),
     })
     await eventually('the claim', () => log.saw('claimed'))
     stop.abort()
@@ -201,7 +249,11 @@ describe('runCommandWorker', () => {
     })
 
     expect(summary).toMatchObject({ claimed: 1, failed: 1 })
-    expect(log.events.find((e) => e.kind === 'failed')).toMatchObject({ reason: 'timed out after 1 s', outcome: 'moved', status: 'failed' })
+    expect(log.events.find((e) => e.kind === 'failed')).toMatchObject({
+      reason: 'timed out after 1 s',
+      outcome: 'moved',
+      status: 'failed',
+    })
     expect((await getRow(server.op, row!.id)).status).toBe('failed')
     const grandchild = Number(readFileSync(pidFile, 'utf8'))
     await eventually('the grandchild to be gone', () => !isAlive(grandchild))

@@ -37,12 +37,27 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
     .option('--max-tasks <n>', 'exit after this many tasks')
     .option('--concurrency <n>', 'tasks at once (default 1)')
     .option('--lease <duration>', "lease per claim and heartbeat, e.g. 10m (default: the table's)")
-    .option('--timeout <duration>', `stop a command that runs longer; it counts as failed (default ${DEFAULT_TIMEOUT}, 0 = none)`)
-    .option('--result-column <column>', 'column the tail of stdout goes to on success (default "result", when the table has it)')
-    .option('--done <status>', "status on exit 0 (default: the workflow's first move out of the claim status the owner may take)")
-    .option('--fail <status>', 'status on failure (default: release for another try; dead-letter after the last attempt)')
+    .option(
+      '--timeout <duration>',
+      `stop a command that runs longer; it counts as failed (default ${DEFAULT_TIMEOUT}, 0 = none)`,
+    )
+    .option(
+      '--result-column <column>',
+      'column the tail of stdout goes to on success (default "result", when the table has it)',
+    )
+    .option(
+      '--done <status>',
+      "status on exit 0 (default: the workflow's first move out of the claim status the owner may take)",
+    )
+    .option(
+      '--fail <status>',
+      'status on failure (default: release for another try; dead-letter after the last attempt)',
+    )
     .option('--where <column=value>', 'only claim rows with this value; repeatable', collect)
-    .option('--grace <duration>', `on Ctrl-C / SIGTERM, how long running tasks may finish before they are stopped and released (default ${DEFAULT_GRACE})`)
+    .option(
+      '--grace <duration>',
+      `on Ctrl-C / SIGTERM, how long running tasks may finish before they are stopped and released (default ${DEFAULT_GRACE})`,
+    )
     .option('--recheck <duration>', 'while idle, one claim-next this often besides the change feed (default 60s)')
     .addHelpText(
       'after',
@@ -63,7 +78,8 @@ expand them at launch (they do not exist yet): use a script, or sh -c '…':
       const options = globalOptions(cmd, io)
       const dock = connect(options)
       const [program_, ...args] = command
-      if (program_ === undefined) throw new CliError('usage', 'no command to run: dock worker <table> -- <command> [args…]')
+      if (program_ === undefined)
+        throw new CliError('usage', 'no command to run: dock worker <table> -- <command> [args…]')
       const concurrency = opts.concurrency === undefined ? 1 : parseInteger(opts.concurrency, '--concurrency')
       if (concurrency < 1) throw new CliError('usage', '--concurrency must be at least 1')
       const maxTasks = opts.maxTasks === undefined ? undefined : parseInteger(opts.maxTasks, '--max-tasks')
@@ -73,7 +89,8 @@ expand them at launch (they do not exist yet): use a script, or sh -c '…':
       const timeoutMs = parseDuration(opts.timeout ?? DEFAULT_TIMEOUT)
       const graceMs = parseDuration(opts.grace ?? DEFAULT_GRACE)
       const recheckMs = opts.recheck === undefined ? undefined : Math.max(1000, parseDuration(opts.recheck))
-      const where = opts.where === undefined ? undefined : parseAssignments(opts.where, (await dock.getTable(table)).columns)
+      const where =
+        opts.where === undefined ? undefined : parseAssignments(opts.where, (await dock.getTable(table)).columns)
       // The first Ctrl-C must not cut the grace period short; a second one still exits at once.
       io.setCloseGrace?.(graceMs + KILL_GRACE_MS + 5000)
 
@@ -113,7 +130,6 @@ class WorkerPrinter {
   readonly #json: boolean
   readonly #maxTasks: number | undefined
   #plan: Extract<WorkerEvent, { kind: 'ready' }> | undefined
-  #maxAttempts = new Map<string, number>()
 
   constructor(io: CliIo, json: boolean, maxTasks: number | undefined) {
     this.#io = io
@@ -145,7 +161,8 @@ class WorkerPrinter {
       case 'ready': {
         this.#plan = e
         const fail = e.failStatus === null ? 'release (dead-letter after the last attempt)' : e.failStatus
-        const limit = this.#maxTasks === undefined ? '' : `, ${this.#maxTasks} task${this.#maxTasks === 1 ? '' : 's'} at most`
+        const limit =
+          this.#maxTasks === undefined ? '' : `, ${this.#maxTasks} task${this.#maxTasks === 1 ? '' : 's'} at most`
         return `worker ${e.principal.name} on ${e.table}: success → ${e.doneStatus}, failure → ${fail}${e.resultColumn === null ? '' : `, result → ${e.resultColumn}`}${limit}`
       }
       case 'claimed':
@@ -155,7 +172,8 @@ class WorkerPrinter {
       case 'done':
         return `${tag(e.row.id)} done in ${seconds(e.ms)} → ${e.status}`
       case 'failed': {
-        const why = e.exitCode !== null && e.reason === `exit ${e.exitCode}` ? `with exit ${e.exitCode}` : `(${e.reason})`
+        const why =
+          e.exitCode !== null && e.reason === `exit ${e.exitCode}` ? `with exit ${e.exitCode}` : `(${e.reason})`
         const then =
           e.outcome === 'moved'
             ? `→ ${e.status}`
@@ -175,12 +193,15 @@ class WorkerPrinter {
       case 'error':
         return `error: ${e.message}${e.retryInMs > 0 ? `; retrying in ${seconds(e.retryInMs)}` : ''}`
       case 'stopping':
-        if (e.why === 'signal') return 'stopping: no new claims; running tasks may finish (Ctrl-C again to stop at once)'
+        if (e.why === 'signal')
+          return 'stopping: no new claims; running tasks may finish (Ctrl-C again to stop at once)'
         if (e.why === 'fatal') return 'stopping: the server refused this principal; running commands are being stopped'
         return null
       case 'stopped': {
         const s = e.summary
-        const extra = [s.lost > 0 ? `${s.lost} lost` : '', s.released > 0 ? `${s.released} released` : ''].filter((x) => x !== '')
+        const extra = [s.lost > 0 ? `${s.lost} lost` : '', s.released > 0 ? `${s.released} released` : ''].filter(
+          (x) => x !== '',
+        )
         return `stopped: ${s.done} done, ${s.failed} failed${extra.length > 0 ? `, ${extra.join(', ')}` : ''}`
       }
     }
@@ -191,15 +212,37 @@ class WorkerPrinter {
 function jsonLine(e: WorkerEvent): Record<string, unknown> | null {
   switch (e.kind) {
     case 'ready':
-      return { event: 'ready', principal: e.principal, table: e.table, done: e.doneStatus, fail: e.failStatus, resultColumn: e.resultColumn }
+      return {
+        event: 'ready',
+        principal: e.principal,
+        table: e.table,
+        done: e.doneStatus,
+        fail: e.failStatus,
+        resultColumn: e.resultColumn,
+      }
     case 'claimed':
-      return { event: 'claimed', row: e.row.id, title: titleOf(e.row), attempt: e.attempt, token: e.lease.token, expiresAt: e.lease.expiresAt }
+      return {
+        event: 'claimed',
+        row: e.row.id,
+        title: titleOf(e.row),
+        attempt: e.attempt,
+        token: e.lease.token,
+        expiresAt: e.lease.expiresAt,
+      }
     case 'heartbeat':
       return { event: 'heartbeat', row: e.rowId, expiresAt: e.expiresAt }
     case 'done':
       return { event: 'done', row: e.row.id, status: e.status, ms: e.ms, runMs: e.runMs }
     case 'failed':
-      return { event: 'failed', row: e.row.id, reason: e.reason, exitCode: e.exitCode, outcome: e.outcome, status: e.status, ms: e.ms }
+      return {
+        event: 'failed',
+        row: e.row.id,
+        reason: e.reason,
+        exitCode: e.exitCode,
+        outcome: e.outcome,
+        status: e.status,
+        ms: e.ms,
+      }
     case 'released':
       return { event: 'released', row: e.row.id, reason: e.reason }
     case 'lost':
@@ -212,7 +255,11 @@ function jsonLine(e: WorkerEvent): Record<string, unknown> | null {
       return { event: 'stopping', why: e.why }
     case 'stopped': {
       const { error, ...counts } = e.summary
-      return { event: 'stopped', ...counts, ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }) }
+      return {
+        event: 'stopped',
+        ...counts,
+        ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }),
+      }
     }
   }
 }

@@ -73,7 +73,12 @@ export async function runCommandWorker(options: RunCommandWorkerOptions): Promis
   // Holds each task's MCP config and row file (they carry the key): 0700, and
   // the guard deletes a task's files when the task ends, even if the runner dies.
   const scratch = await mkdtemp(join(tmpdir(), 'dock-worker-'))
-  const mcpServer = options.mcpServer === undefined ? (existsSync(DOCK_BIN) ? { command: process.execPath, args: [DOCK_BIN, 'mcp'] } : null) : options.mcpServer
+  const mcpServer =
+    options.mcpServer === undefined
+      ? existsSync(DOCK_BIN)
+        ? { command: process.execPath, args: [DOCK_BIN, 'mcp'] }
+        : null
+      : options.mcpServer
   const context: CommandContext = {
     options,
     scratch,
@@ -114,7 +119,11 @@ async function runCommandTask(task: WorkerTask, ctx: CommandContext): Promise<Ta
   }
   if (ctx.mcpServer !== null) {
     const mcpFile = join(dir, 'mcp.json')
-    const config = { mcpServers: { dock: { command: ctx.mcpServer.command, args: [...ctx.mcpServer.args], env: { ...ctx.connection } } } }
+    const config = {
+      mcpServers: {
+        dock: { command: ctx.mcpServer.command, args: [...ctx.mcpServer.args], env: { ...ctx.connection } },
+      },
+    }
     await writeFile(mcpFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 })
     env['DOCK_MCP_CONFIG'] = mcpFile
   } else {
@@ -171,7 +180,14 @@ function runChild(task: WorkerTask, ctx: CommandContext, env: NodeJS.ProcessEnv,
     }
     child.stdin?.on('error', () => undefined) // EPIPE once the guard is gone is expected
 
-    child.on('error', (err) => finish({ ok: false, reason: `could not start ${options.command}: ${err.message}`, exitCode: null, runMs: Date.now() - started }))
+    child.on('error', (err) =>
+      finish({
+        ok: false,
+        reason: `could not start ${options.command}: ${err.message}`,
+        exitCode: null,
+        runMs: Date.now() - started,
+      }),
+    )
     child.on('exit', (code, signal) => {
       exit = { code, signal, runMs: Date.now() - started }
       child.stdin?.destroy()

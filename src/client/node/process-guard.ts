@@ -59,15 +59,24 @@ export const GUARD_SUPPORTED = process.platform !== 'win32'
  */
 export function spawnGuarded(command: string, args: readonly string[], options: GuardedSpawnOptions): ChildProcess {
   if (!GUARD_SUPPORTED) {
-    return spawn(command, [...args], { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+    return spawn(command, [...args], {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    })
   }
   const graceSeconds = String(Math.max(1, Math.ceil(options.graceMs / 1000)))
-  return spawn('/bin/sh', ['-c', GUARD_SCRIPT, 'dock-worker-guard', graceSeconds, options.scratchDir ?? '', command, ...args], {
-    env: options.env,
-    cwd: options.cwd,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-  })
+  return spawn(
+    '/bin/sh',
+    ['-c', GUARD_SCRIPT, 'dock-worker-guard', graceSeconds, options.scratchDir ?? '', command, ...args],
+    {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    },
+  )
 }
 
 /** Signals the child's whole process group (just the child where there are no groups); false if it is gone. */
