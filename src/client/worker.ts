@@ -284,6 +284,9 @@ class WorkerLoop {
   readonly #running = new Map<string, TaskRun>()
   readonly #feedAbort = new AbortController()
   #plan!: WorkerPlan
+  /** Statuses rows are claimed from, and this table's done statuses (which unblock rows). */
+  #claimFrom: readonly string[] = []
+  #doneStatuses: readonly string[] = []
   #stopping: WorkerSummary['stoppedBy'] | null = null
   #fatal: DockApiError | undefined
   #wanted = true
@@ -304,6 +307,8 @@ class WorkerLoop {
     const me = await this.#client.me({ signal: this.#o.signal })
     const table = await this.#client.getTable(this.#o.table, { signal: this.#o.signal })
     this.#plan = planWorker(table, me.principal, this.#o)
+    this.#claimFrom = table.workflow.claim?.from ?? []
+    this.#doneStatuses = table.workflow.done
     this.#emit({
       kind: 'ready',
       principal: { id: me.principal.id, name: me.principal.name },
@@ -619,10 +624,20 @@ class WorkerLoop {
     }
   }
 
+  /**
+   * Whether an event can have made a row claimable for us. Busy tables are full
+   * of updates to claimed rows; each wake costs a claim-next, so those are skipped.
+   */
   #relevant(event: DockEvent, principalId: string): boolean {
     if (event.target.kind === 'row') {
-      // Another table's row reaching a done status can unblock one of ours.
-      return event.target.table === this.#o.table || event.type === 'row.transitioned'
+      const status = event.target.status
+      // Another table's row moving may unblock one of ours (its done statuses are not known here).
+      if (event.target.table !== this.#o.table) return event.type === 'row.transitioned'
+      if (status === undefined) return true
+      // A row of ours reaching a done status can unblock others.
+      if (event.type === 'row.transitioned' && this.#doneStatuses.includes(status)) return true
+      const owner = (event.after as { owner?: unknown } | null)?.owner
+      return this.#claimFrom.includes(status) && (owner === null || owner === undefined)
     }
     if (event.target.kind === 'table') return event.target.table === this.#o.table || event.target.id === this.#o.table
     if (event.target.kind === 'principal') return event.target.id === principalId
