@@ -294,6 +294,10 @@ class WorkerLoop {
   #wakes = 0
   #kick: Deferred = deferred()
   #errors = 0
+  /** Lease length the server grants: --lease, else the table's claim rule. */
+  #leaseMs = 0
+  /** Local time the last claim-next was sent; a claim's lease cannot end before it plus #leaseMs. */
+  #claimSentAt = 0
   #counts = { claimed: 0, done: 0, failed: 0, lost: 0, released: 0 }
 
   constructor(options: RunWorkerOptions) {
@@ -308,6 +312,7 @@ class WorkerLoop {
     const table = await this.#client.getTable(this.#o.table, { signal: this.#o.signal })
     this.#plan = planWorker(table, me.principal, this.#o)
     this.#claimFrom = table.workflow.claim?.from ?? []
+    this.#leaseMs = this.#o.leaseMs ?? table.workflow.claim?.leaseMs ?? 60_000
     this.#doneStatuses = table.workflow.done
     this.#emit({
       kind: 'ready',
@@ -369,6 +374,7 @@ class WorkerLoop {
   /** One claim-next: the claim, `none` when nothing is eligible, `retry` after a failure (a timer wakes the loop). */
   async #claimNext(): Promise<Claim | 'none' | 'retry'> {
     try {
+      this.#claimSentAt = Date.now()
       const claim = await this.#client.claimNext(this.#o.table, {
         ...(this.#o.leaseMs === undefined ? {} : { leaseMs: this.#o.leaseMs }),
         ...(this.#o.where === undefined ? {} : { where: this.#o.where }),
@@ -410,7 +416,7 @@ class WorkerLoop {
     this.#counts.claimed += 1
     this.#wanted = true // there may be more; claim-next will say
     const controller = new AbortController()
-    const done = this.#runTask(claim, controller)
+    const done = this.#runTask(claim, this.#claimSentAt, controller)
       .catch((err: unknown) =>
         this.#emit({ kind: 'error', message: `task ${claim.row.id}: ${describe(err)}`, retryInMs: 0 }),
       )
@@ -421,7 +427,7 @@ class WorkerLoop {
     this.#running.set(claim.row.id, { controller, done })
   }
 
-  async #runTask(claim: Claim, controller: AbortController): Promise<void> {
+  async #runTask(claim: Claim, sentAt: number, controller: AbortController): Promise<void> {
     const { row } = claim
     const table = this.#o.table
     const started = Date.now()
@@ -432,14 +438,19 @@ class WorkerLoop {
       if (!controller.signal.aborted) controller.abort(stop)
     }
 
-    // Heartbeats: a timer chain that exists only while the handler runs.
-    const leaseMs = this.#o.leaseMs ?? Math.max(1, Date.parse(lease.expiresAt) - started)
+    // Heartbeats: a timer chain that exists only while the handler runs. Timing
+    // uses the lease length and local send times, never the server's expiresAt
+    // against the local clock, so a skewed clock neither floods nor starves them:
+    // a lease granted for a request sent at T cannot end before T + leaseMs.
+    const leaseMs = this.#leaseMs
+    let liveUntil = sentAt + leaseMs
     const every = Math.max(50, Math.floor(leaseMs * (this.#o.heartbeatFraction ?? 1 / 3)))
     let beating = true
     let beatTimer: ReturnType<typeof setTimeout> | undefined
     let inFlight: Promise<void> | undefined
     const beat = async (): Promise<void> => {
       let next = every
+      const beatSentAt = Date.now()
       try {
         const reply = await this.#client.heartbeat(table, row.id, {
           fencingToken: lease.token,
@@ -447,6 +458,7 @@ class WorkerLoop {
         })
         if (!beating) return
         lease = reply.lease
+        liveUntil = beatSentAt + leaseMs
         this.#emit({ kind: 'heartbeat', rowId: row.id, expiresAt: lease.expiresAt })
       } catch (err) {
         if (!beating) return
@@ -455,9 +467,10 @@ class WorkerLoop {
           else abort({ kind: 'lost', code: err.code, message: err.message })
           return
         }
-        // The server is unreachable: keep trying while the lease may still be live,
-        // and give the task up the moment it has certainly lapsed.
-        const left = Date.parse(lease.expiresAt) - Date.now()
+        // The server is unreachable: keep trying while the lease is certainly live,
+        // and stop the task at the earliest moment it may have lapsed — a command
+        // must not work on past its lease, where a successor may already hold the row.
+        const left = liveUntil - Date.now()
         if (left <= 0) {
           abort({
             kind: 'lost',

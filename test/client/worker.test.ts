@@ -200,6 +200,33 @@ describe('runWorker', () => {
     expect((await getRow(server.op, row!.id)).status).toBe('in_progress') // frozen: nothing moves, the lease lapses after unfreeze
   })
 
+  it('stops a task when no heartbeat gets through before its lease may have lapsed (server gone)', async () => {
+    const { client } = await agentClient('cut-off-agent')
+    await addRows(server.op, ['Cut off'])
+    const log = recorder()
+    let stopReason: WorkerStop | undefined
+
+    const running = runWorker({
+      client,
+      table: 'tasks',
+      leaseMs: 1500,
+      maxTasks: 1,
+      onEvent: log.onEvent,
+      handler: (task) =>
+        new Promise((resolve) => {
+          task.signal.addEventListener('abort', () => {
+            stopReason = task.signal.reason as WorkerStop
+            resolve({ ok: false, reason: 'stopped' })
+          })
+        }),
+    })
+    await eventually('the claim', () => log.saw('claimed'))
+    await server.app.close() // the port stops answering; afterEach closes the rest
+
+    expect(await running).toMatchObject({ claimed: 1, lost: 1, done: 0 })
+    expect(stopReason).toMatchObject({ kind: 'lost', code: 'lease_lapsed' })
+  })
+
   it('at shutdown lets running tasks finish within the grace period, then stops and releases them', async () => {
     const { client } = await agentClient('shutdown-agent')
     const [row] = await addRows(server.op, ['Never finishes'])
