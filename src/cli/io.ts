@@ -10,17 +10,23 @@ export interface CliIo {
   readonly isTTY: boolean
   /** Aborts long-running commands (`serve`, `watch`, `mcp`, `demo`): Ctrl-C in the process. */
   readonly signal: AbortSignal
+  /**
+   * Asks for more than the default 5 s between the first Ctrl-C and the forced
+   * exit (the worker lets running tasks finish). Absent where there is no process.
+   */
+  readonly setCloseGrace?: (ms: number) => void
 }
 
 /** Binds the CLI to this process: its streams, environment and SIGINT/SIGTERM. */
 export function createProcessIo(): CliIo {
   const controller = new AbortController()
+  let closeGraceMs = 5000
   // First Ctrl-C asks long-running commands to close cleanly; a second one, or
   // a close that takes too long, ends the process.
   const stop = (): void => {
     if (controller.signal.aborted) process.exit(130)
     controller.abort()
-    setTimeout(() => process.exit(130), 5000).unref()
+    setTimeout(() => process.exit(130), closeGraceMs).unref()
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
@@ -35,6 +41,9 @@ export function createProcessIo(): CliIo {
     env: process.env,
     isTTY: process.stdout.isTTY === true,
     signal: controller.signal,
+    setCloseGrace: (ms) => {
+      closeGraceMs = Math.max(closeGraceMs, ms)
+    },
   }
 }
 

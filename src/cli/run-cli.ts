@@ -26,6 +26,7 @@ import { registerServeCommand } from './commands/serve.js'
 import { registerTableCommand } from './commands/table.js'
 import { registerUnfreezeCommand } from './commands/unfreeze.js'
 import { registerWatchCommand } from './commands/watch.js'
+import { registerWorkerCommand } from './commands/worker.js'
 import { registerWorkspaceCommand } from './commands/workspace.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js'
 import type { CliIo } from './io.js'
@@ -80,6 +81,7 @@ Try it: dock demo`,
   registerFreezeCommand(program, io)
   registerUnfreezeCommand(program, io)
   registerMcpCommand(program, io)
+  registerWorkerCommand(program, io)
   registerDemoCommand(program, io)
   return program
 }

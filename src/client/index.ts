@@ -22,6 +22,17 @@ export type { TextMergeConflict, TextMergeResult } from './text-merge.js'
 export { watchEvents } from './watch.js'
 export type { WatchConnect, WatchOptions, WatchReconnect } from './watch.js'
 export { SseParser } from './sse-parser.js'
+export { planWorker, runWorker, WorkerConfigError } from './worker.js'
+export type {
+  RunWorkerOptions,
+  TaskOutcome,
+  WorkerEvent,
+  WorkerHandler,
+  WorkerPlan,
+  WorkerStop,
+  WorkerSummary,
+  WorkerTask,
+} from './worker.js'
 export type { SseMessage } from './sse-parser.js'
 export type {
   AuditReport,

@@ -16,6 +16,8 @@ describe('client SDK surface', () => {
         const [, , typeOnly, specifier] = m
         const where = `${file}: ${specifier}`
         expect(specifier, where).not.toMatch(/^node:|^fs$|^path$|^http$/)
+        // ./node/ is the Node-only entry (child processes for `dock worker`); the root never reaches it.
+        expect(specifier, where).not.toMatch(/^\.\/node\//)
         if (!specifier!.startsWith('./')) {
           // Outside the SDK folder only the domain's types and the merge library may be reached.
           expect(specifier === 'node-diff3' || (specifier!.startsWith('../domain/') && typeOnly !== undefined), where).toBe(true)
@@ -27,7 +29,10 @@ describe('client SDK surface', () => {
 
   it('exports the client, its error and the merge helpers by name', () => {
     expect(Object.keys(sdk).sort()).toEqual(
-      ['DockApiError', 'DockClient', 'MergeConflictError', 'SseParser', 'isDockApiError', 'isMergeConflictError', 'mergeText', 'watchEvents'].sort(),
+      [
+        'DockApiError', 'DockClient', 'MergeConflictError', 'SseParser', 'WorkerConfigError', 'isDockApiError', 'isMergeConflictError',
+        'mergeText', 'planWorker', 'runWorker', 'watchEvents',
+      ].sort(),
     )
   })
 
