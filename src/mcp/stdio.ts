@@ -30,8 +30,9 @@ export async function runMcpStdio(options: McpStdioOptions): Promise<McpStdioHan
       process.stderr.write(`dock mcp: could not ask ${options.url} who this key is (${String(err)}); using workspace "default"\n`)
     }
   }
-  const server = createDockMcpServer(client)
+  // stdio is a standing channel to the client: resource-updated notifications can ride it.
+  const dock = createDockMcpServer(client, { subscriptions: true })
   const transport = new StdioServerTransport()
-  await server.connect(transport)
-  return { workspace: client.workspace, close: () => server.close() }
+  await dock.server.connect(transport)
+  return { workspace: client.workspace, close: () => dock.close() }
 }
