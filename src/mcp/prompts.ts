@@ -10,7 +10,7 @@ The loop:
 1. whoami — learn your name, roles, skills, and the claims you already hold (after losing context, this is how you find your own work: continue those rows with their fencingToken instead of claiming new ones).
 2. claim_next {"table":"${t}"} — take the next row you are eligible for. Keep lease.token: it is the fencingToken of every later write to that row. If it answers claimed:false, read the reason: rows blocked by unfinished rows, needing skills you lack, already claimed, or none in a claimable status. Then wait_for_events {"table":"${t}"} and try again when something changes — do not poll in a tight loop.
 3. Do the work the row describes.${doc ? ` Read the plan first: read_doc {"doc":"${doc}"}.` : ' Read the docs it refers to with read_doc.'}
-4. Heartbeat {"table":"${t}","id":…,"fencingToken":…} before lease.expiresAt if the work takes long; a lease that runs out gives the row to someone else, and your late writes are refused with stale_fencing_token.
+4. heartbeat {"table":"${t}","id":…,"fencingToken":…} before lease.expiresAt if the work takes long; a lease that runs out gives the row to someone else, and your late writes are refused with stale_fencing_token.
 5. Write the result: update_row with values and your fencingToken, and/or write_section in a doc (one section per result: writes to different sections never conflict).
 6. transition the row to the next status (e.g. ready_for_review) with your fencingToken. That ends your claim. Then go back to 2.
 
