@@ -36,7 +36,11 @@ export interface ClaimNextExplanation {
  * Rows can change between the claim and these reads; the counts describe
  * the table as read a moment later.
  */
-export async function explainClaimNext(client: DockClient, table: string, where: Readonly<Record<string, unknown>> | undefined): Promise<ClaimNextExplanation> {
+export async function explainClaimNext(
+  client: DockClient,
+  table: string,
+  where: Readonly<Record<string, unknown>> | undefined,
+): Promise<ClaimNextExplanation> {
   const [me, t] = await Promise.all([client.me(), client.getTable(table)])
   const claim = t.workflow.claim
   if (claim === null) {
@@ -67,7 +71,13 @@ export async function explainClaimNext(client: DockClient, table: string, where:
     }
     if (where !== undefined && !Object.entries(where).every(([k, v]) => row.values[k] === v)) notMatching++
   }
-  const counts = { inClaimableStatus: all.rows.length, claimed, blocked, needsSkillsYouLack: needsSkills, notMatchingWhere: notMatching }
+  const counts = {
+    inClaimableStatus: all.rows.length,
+    claimed,
+    blocked,
+    needsSkillsYouLack: needsSkills,
+    notMatchingWhere: notMatching,
+  }
   const missingSkills = [...missing].sort()
   return {
     reason: sentence(table, statuses, counts, missingSkills, me.principal.skills),
@@ -78,25 +88,44 @@ export async function explainClaimNext(client: DockClient, table: string, where:
   }
 }
 
-async function scan(client: DockClient, table: string, status: string[], ready: boolean): Promise<{ rows: Row[]; partial: boolean }> {
+async function scan(
+  client: DockClient,
+  table: string,
+  status: string[],
+  ready: boolean,
+): Promise<{ rows: Row[]; partial: boolean }> {
   const rows: Row[] = []
   let cursor: string | undefined
   do {
-    const page = await client.listRows(table, { status, ready, limit: PAGE, ...(cursor !== undefined ? { cursor } : {}) })
+    const page = await client.listRows(table, {
+      status,
+      ready,
+      limit: PAGE,
+      ...(cursor !== undefined ? { cursor } : {}),
+    })
     rows.push(...page.items)
     cursor = page.nextCursor ?? undefined
   } while (cursor !== undefined && rows.length < SCAN_LIMIT)
   return { rows, partial: cursor !== undefined }
 }
 
-function sentence(table: string, statuses: readonly string[], c: ClaimNextExplanation['counts'], missing: readonly string[], skills: readonly string[]): string {
+function sentence(
+  table: string,
+  statuses: readonly string[],
+  c: ClaimNextExplanation['counts'],
+  missing: readonly string[],
+  skills: readonly string[],
+): string {
   const where = statuses.join(' or ')
-  if (c.inClaimableStatus === 0) return `no row of ${table} is in a claimable status (${where}): nothing to claim until one is created or moved there`
+  if (c.inClaimableStatus === 0)
+    return `no row of ${table} is in a claimable status (${where}): nothing to claim until one is created or moved there`
   const parts: string[] = []
   if (c.claimed > 0) parts.push(`${c.claimed} already claimed`)
   if (c.blocked > 0) parts.push(`${c.blocked} blocked by rows not done yet`)
   if (c.needsSkillsYouLack > 0) {
-    parts.push(`${c.needsSkillsYouLack} need skills you lack (${missing.join(', ')}; you have ${skills.length > 0 ? skills.join(', ') : 'none'})`)
+    parts.push(
+      `${c.needsSkillsYouLack} need skills you lack (${missing.join(', ')}; you have ${skills.length > 0 ? skills.join(', ') : 'none'})`,
+    )
   }
   if (c.notMatchingWhere > 0) parts.push(`${c.notMatchingWhere} do not match where`)
   const rest = c.inClaimableStatus - c.claimed - c.blocked - c.needsSkillsYouLack - c.notMatchingWhere

@@ -32,14 +32,20 @@ export interface McpClientConfigOptions {
 export function mcpClientConfig(o: McpClientConfigOptions): string {
   const name = o.name ?? 'dock'
   const endpoint = `${o.url.replace(/\/+$/, '').replace(/\/v1$/, '')}/mcp`
-  const env: Record<string, string> = { DOCK_URL: o.url, DOCK_TOKEN: o.token, ...(o.workspace !== undefined ? { DOCK_WORKSPACE: o.workspace } : {}) }
+  const env: Record<string, string> = {
+    DOCK_URL: o.url,
+    DOCK_TOKEN: o.token,
+    ...(o.workspace !== undefined ? { DOCK_WORKSPACE: o.workspace } : {}),
+  }
   const args = [o.dockJs, 'mcp']
   switch (o.client) {
     case 'claude':
       if (o.transport === 'http') {
         return `claude mcp add --transport http ${sh(name)} ${sh(endpoint)} --header ${sh(`Authorization: Bearer ${o.token}`)}\n`
       }
-      return `claude mcp add ${sh(name)} ${Object.entries(env).map(([k, v]) => `--env ${sh(`${k}=${v}`)}`).join(' ')} -- ${[o.node, ...args].map(sh).join(' ')}\n`
+      return `claude mcp add ${sh(name)} ${Object.entries(env)
+        .map(([k, v]) => `--env ${sh(`${k}=${v}`)}`)
+        .join(' ')} -- ${[o.node, ...args].map(sh).join(' ')}\n`
     case 'codex':
       if (o.transport === 'http') {
         // Codex takes the bearer token from an environment variable, never inline in config.toml.
@@ -56,7 +62,9 @@ export function mcpClientConfig(o: McpClientConfigOptions): string {
         `[mcp_servers.${tomlKey(name)}]\n` +
         `command = ${toml(o.node)}\n` +
         `args = [${args.map(toml).join(', ')}]\n` +
-        `env = { ${Object.entries(env).map(([k, v]) => `${k} = ${toml(v)}`).join(', ')} }\n`
+        `env = { ${Object.entries(env)
+          .map(([k, v]) => `${k} = ${toml(v)}`)
+          .join(', ')} }\n`
       )
     case 'json': {
       const server =

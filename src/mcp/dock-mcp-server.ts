@@ -106,7 +106,13 @@ export function createDockMcpServer(client: DockClient, options: DockMcpServerOp
 function withCodedArgumentErrors(server: McpServer): void {
   const target = server as unknown as { createToolError: (message: string) => CallToolResult }
   target.createToolError = (message: string): CallToolResult => {
-    const code = /Tool \S+ (not found|disabled)/.test(message) ? 'not_found' : /-32602|validation|Invalid arguments/i.test(message) ? 'invalid_input' : 'internal'
-    return toolError(new DockApiError({ code, status: code === 'not_found' ? 404 : code === 'invalid_input' ? 400 : 500, message }))
+    const code = /Tool \S+ (not found|disabled)/.test(message)
+      ? 'not_found'
+      : /-32602|validation|Invalid arguments/i.test(message)
+        ? 'invalid_input'
+        : 'internal'
+    return toolError(
+      new DockApiError({ code, status: code === 'not_found' ? 404 : code === 'invalid_input' ? 400 : 500, message }),
+    )
   }
 }

@@ -9,7 +9,5 @@ export const eventFilterShape = {
   doc: oneOrMany.optional().describe('Only events of this doc (id or title, or several).'),
   status: oneOrMany.optional().describe('Only row events whose status after the change is one of these.'),
   actor: oneOrMany.optional().describe('Only events by this principal (name or id, or several).'),
-  type: oneOrMany
-    .optional()
-    .describe('Only these event types, e.g. "row.claimed" or "doc.*".'),
+  type: oneOrMany.optional().describe('Only these event types, e.g. "row.claimed" or "doc.*".'),
 }

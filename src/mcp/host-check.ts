@@ -23,7 +23,10 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', ''])
  * listen on (unless a wildcard), and any configured extra names. `*` among
  * the extras turns the check off (behind a proxy that checks Host itself).
  */
-export function allowedHostnames(listenHost: string | undefined, extra: readonly string[] = []): readonly string[] | '*' {
+export function allowedHostnames(
+  listenHost: string | undefined,
+  extra: readonly string[] = [],
+): readonly string[] | '*' {
   if (extra.includes('*')) return '*'
   const names = new Set(LOOPBACK_HOSTS)
   for (const h of [listenHost ?? '', ...extra]) {

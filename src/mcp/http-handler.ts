@@ -33,12 +33,23 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
   return async (req, res, parsedBody) => {
     const refusal = checkHostAndOrigin({ host: req.headers.host, origin: req.headers.origin }, allowed)
     if (refusal !== null) {
-      sendProblem(res, 403, 'forbidden', `${refusal}: /mcp answers only to its configured host names (DNS-rebinding protection; see DOCK_ALLOWED_HOSTS)`)
+      sendProblem(
+        res,
+        403,
+        'forbidden',
+        `${refusal}: /mcp answers only to its configured host names (DNS-rebinding protection; see DOCK_ALLOWED_HOSTS)`,
+      )
       return
     }
     if (req.method !== 'POST') {
       res.writeHead(405, { 'content-type': 'application/json', allow: 'POST' })
-      res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP endpoint is stateless; POST only.' }, id: null }))
+      res.end(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          error: { code: -32000, message: 'Method not allowed: this MCP endpoint is stateless; POST only.' },
+          id: null,
+        }),
+      )
       return
     }
     const token = bearer(req.headers.authorization)
@@ -53,7 +64,8 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       const me = await client.me()
       client = client.withWorkspace(me.workspace.id)
     } catch (err) {
-      if (isDockApiError(err)) sendProblem(res, err.status, err.code, err.message, 'Bearer realm="dock", error="invalid_token"')
+      if (isDockApiError(err))
+        sendProblem(res, err.status, err.code, err.message, 'Bearer realm="dock", error="invalid_token"')
       else sendProblem(res, 500, 'internal', 'could not resolve the caller')
       return
     }

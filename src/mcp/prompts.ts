@@ -28,7 +28,8 @@ export function registerPrompts(server: McpServer): void {
     'work_loop',
     {
       title: 'Work loop of a Dock agent',
-      description: 'How to work in Dock: whoami → claim_next → work → write the result → transition; heartbeat; conflicts → re-read and merge.',
+      description:
+        'How to work in Dock: whoami → claim_next → work → write the result → transition; heartbeat; conflicts → re-read and merge.',
       argsSchema: {
         table: z.string().optional().describe('The table to take work from, e.g. tasks.'),
         doc: z.string().optional().describe('The plan doc to read first.'),

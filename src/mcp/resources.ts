@@ -7,7 +7,12 @@
  *   dock://tables/{table}  the table's contract and its rows, compact (application/json)
  */
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js'
+import {
+  ErrorCode,
+  McpError,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js'
 import { isDockApiError } from '../client/dock-api-error.js'
 import type { DockEvent } from '../domain/types.js'
 import { Legend } from './name-book.js'
@@ -28,20 +33,36 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
     'doc',
     new ResourceTemplate(`${DOC_URI}{doc}`, {
       list: async () => ({
-        resources: (await client.listDocs()).map((d) => ({ uri: `${DOC_URI}${d.id}`, name: d.title, title: d.title, mimeType: 'text/markdown' })),
+        resources: (await client.listDocs()).map((d) => ({
+          uri: `${DOC_URI}${d.id}`,
+          name: d.title,
+          title: d.title,
+          mimeType: 'text/markdown',
+        })),
       }),
     }),
     { title: 'Doc', description: 'A doc of the workspace as markdown (by id or title).', mimeType: 'text/markdown' },
     (uri, { doc }) =>
       readOrNotFound(uri.href, async () => ({
-        contents: [{ uri: uri.href, mimeType: 'text/markdown', text: await client.getDocMarkdown(decodeURIComponent(String(doc))) }],
+        contents: [
+          {
+            uri: uri.href,
+            mimeType: 'text/markdown',
+            text: await client.getDocMarkdown(decodeURIComponent(String(doc))),
+          },
+        ],
       })),
   )
   server.registerResource(
     'table',
     new ResourceTemplate(`${TABLE_URI}{table}`, {
       list: async () => ({
-        resources: (await client.listTables()).map((t) => ({ uri: `${TABLE_URI}${t.name}`, name: t.name, title: `Table ${t.name}`, mimeType: 'application/json' })),
+        resources: (await client.listTables()).map((t) => ({
+          uri: `${TABLE_URI}${t.name}`,
+          name: t.name,
+          title: `Table ${t.name}`,
+          mimeType: 'application/json',
+        })),
       }),
     }),
     {
@@ -52,12 +73,20 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
     (uri, { table }) =>
       readOrNotFound(uri.href, async () => {
         const name = decodeURIComponent(String(table))
-        const [t, page] = await Promise.all([client.getTable(name), client.listRows(name, { limit: TABLE_RESOURCE_ROWS })])
+        const [t, page] = await Promise.all([
+          client.getTable(name),
+          client.listRows(name, { limit: TABLE_RESOURCE_ROWS }),
+        ])
         ctx.book.beginReply()
         const legend = new Legend(ctx.book)
         const rows = []
         for (const row of page.items) rows.push(await rowView(row, legend, ctx.book))
-        const view = { table: tableView(t), rows, ...(page.nextCursor !== null ? { more: true } : {}), principals: legend.toJSON() }
+        const view = {
+          table: tableView(t),
+          rows,
+          ...(page.nextCursor !== null ? { more: true } : {}),
+          principals: legend.toJSON(),
+        }
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(view) }] }
       }),
   )
@@ -67,8 +96,10 @@ async function readOrNotFound<T>(uri: string, read: () => Promise<T>): Promise<T
   try {
     return await read()
   } catch (err) {
-    if (isDockApiError(err) && err.code === 'not_found') throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri })
-    if (isDockApiError(err)) throw new McpError(ErrorCode.InternalError, `${err.code}: ${err.message}`, { code: err.code })
+    if (isDockApiError(err) && err.code === 'not_found')
+      throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri })
+    if (isDockApiError(err))
+      throw new McpError(ErrorCode.InternalError, `${err.code}: ${err.message}`, { code: err.code })
     throw err
   }
 }
@@ -107,8 +138,14 @@ export function registerResourceSubscriptions(server: McpServer, ctx: ToolContex
   }
 
   const notify = async (event: DockEvent): Promise<void> => {
-    const key = event.target.doc !== undefined ? `doc:${event.target.doc}` : event.target.table !== undefined ? `table:${event.target.table}` : null
-    for (const uri of (key === null ? undefined : subscribed.get(key)) ?? []) await server.server.sendResourceUpdated({ uri })
+    const key =
+      event.target.doc !== undefined
+        ? `doc:${event.target.doc}`
+        : event.target.table !== undefined
+          ? `table:${event.target.table}`
+          : null
+    for (const uri of (key === null ? undefined : subscribed.get(key)) ?? [])
+      await server.server.sendResourceUpdated({ uri })
   }
 
   /** Follows the feed from `since`: the revision read before subscribe answered, so no later change is missed. */

@@ -9,7 +9,7 @@ import { runMcpStdio } from './stdio.js'
 
 const token = process.env['DOCK_TOKEN']
 if (!token) {
-  process.stderr.write('dock mcp: set DOCK_TOKEN to the agent\'s key\n')
+  process.stderr.write("dock mcp: set DOCK_TOKEN to the agent's key\n")
   process.exit(2)
 }
 const handle = await runMcpStdio({

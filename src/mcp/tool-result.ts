@@ -41,7 +41,10 @@ export function toolResult(value: Record<string, unknown>): CallToolResult {
  * Builds a reply that names principals: `build` renders ids as names through
  * the legend, and the reply gains `principals: { name: id }` for the names it used.
  */
-export async function namedResult(ctx: ToolContext, build: (legend: Legend) => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+export async function namedResult(
+  ctx: ToolContext,
+  build: (legend: Legend) => Promise<Record<string, unknown>>,
+): Promise<CallToolResult> {
   ctx.book.beginReply()
   const legend = new Legend(ctx.book)
   const value = await build(legend)
@@ -64,7 +67,12 @@ export async function runTool(body: () => Promise<CallToolResult>): Promise<Call
 
 function toErrorPayload(err: unknown): ToolErrorPayload {
   if (isDockApiError(err)) {
-    return { code: err.code, status: err.status, message: err.message, ...(err.details ? { details: err.details } : {}) }
+    return {
+      code: err.code,
+      status: err.status,
+      message: err.message,
+      ...(err.details ? { details: err.details } : {}),
+    }
   }
   if (isMergeConflictError(err)) {
     return {

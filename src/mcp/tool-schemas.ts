@@ -34,12 +34,16 @@ export const rowId = id.describe('Row id.')
 export const doc = docCreateBody.shape.title.describe('Doc id or title.')
 export const leaseMs = claimBody.shape.leaseMs.describe("Lease length in ms (at most 24 h; default: the workflow's).")
 export const fencingToken = heartbeatBody.shape.fencingToken.describe('lease.token from your claim.')
-export const optionalFencingToken = rowPatchBody.shape.fencingToken.describe('lease.token, required while you hold the claim.')
+export const optionalFencingToken = rowPatchBody.shape.fencingToken.describe(
+  'lease.token, required while you hold the claim.',
+)
 export const expectedVersion = rowPatchBody.shape.expectedVersion
 export const values = rowPatchBody.shape.values
 export const createValues = rowCreateBody.shape.values.describe('Column values.')
 export const blockedBy = rowPatchBody.shape.blockedBy.describe('Row ids that must be done first.')
-export const requiredSkills = rowPatchBody.shape.requiredSkills.describe('Only principals with all these skills may claim it.')
+export const requiredSkills = rowPatchBody.shape.requiredSkills.describe(
+  'Only principals with all these skills may claim it.',
+)
 export const priority = rowPatchBody.shape.priority.describe('Higher is claimed first.')
 export const toStatus = status.describe('Target status.')
 export const statusFilter = z.union([status, z.array(status).min(1).max(64)])
@@ -65,4 +69,6 @@ export const eventsLimit = eventsQuery.shape.limit.describe('Most events to retu
 export const detail = z
   .enum(['summary', 'full'])
   .optional()
-  .describe('summary (default): who changed what, with names and titles. full: the records as the API returns them, before/after snapshots included — large.')
+  .describe(
+    'summary (default): who changed what, with names and titles. full: the records as the API returns them, before/after snapshots included — large.',
+  )

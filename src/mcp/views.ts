@@ -40,7 +40,9 @@ export async function rowView(row: Row, legend: Legend, book: NameBook): Promise
     version: row.version,
     values,
     ...(row.owner !== null ? { owner: (await legend.name(row.owner)) ?? row.owner } : {}),
-    ...(row.owner !== null && row.leaseExpiresAt !== null ? { leaseExpiresAt: row.leaseExpiresAt, fencingToken: row.fencingToken } : {}),
+    ...(row.owner !== null && row.leaseExpiresAt !== null
+      ? { leaseExpiresAt: row.leaseExpiresAt, fencingToken: row.fencingToken }
+      : {}),
     ...(row.blockedBy.length > 0 ? { blockedBy: row.blockedBy } : {}),
     ...(row.requiredSkills.length > 0 ? { requiredSkills: row.requiredSkills } : {}),
     ...(row.priority !== 0 ? { priority: row.priority } : {}),
@@ -69,12 +71,26 @@ export function tableView(table: Table): Record<string, unknown> {
     contractVersion: table.contractVersion,
     columns: table.columns
       .filter((c) => c.name !== wf.statusColumn)
-      .map((c) => `${c.name}:${c.type}${c.type === 'enum' && c.values ? `(${c.values.join('|')})` : ''}${c.type === 'ref' && c.table ? `(${c.table})` : ''}${c.required ? '!' : ''}`),
+      .map(
+        (c) =>
+          `${c.name}:${c.type}${c.type === 'enum' && c.values ? `(${c.values.join('|')})` : ''}${c.type === 'ref' && c.table ? `(${c.table})` : ''}${c.required ? '!' : ''}`,
+      ),
     statuses: wf.statuses,
     initial: wf.initial,
     done: wf.done,
-    claim: wf.claim === null ? null : { from: wf.claim.from, to: wf.claim.to, leaseMs: wf.claim.leaseMs, maxAttempts: wf.claim.maxAttempts, deadLetter: wf.claim.deadLetter },
-    transitions: wf.transitions.map((t) => `${t.from}→${t.to} by ${t.by.join('|')}${t.require?.length ? ` (${t.require.join(', ')})` : ''}`),
+    claim:
+      wf.claim === null
+        ? null
+        : {
+            from: wf.claim.from,
+            to: wf.claim.to,
+            leaseMs: wf.claim.leaseMs,
+            maxAttempts: wf.claim.maxAttempts,
+            deadLetter: wf.claim.deadLetter,
+          },
+    transitions: wf.transitions.map(
+      (t) => `${t.from}→${t.to} by ${t.by.join('|')}${t.require?.length ? ` (${t.require.join(', ')})` : ''}`,
+    ),
   }
 }
 
@@ -91,7 +107,11 @@ export async function sectionView(section: Section, legend: Legend, withBody = t
 }
 
 /** A doc with its sections (bodies included unless `withBodies` is false), versions and editors by name. */
-export async function docView(doc: Doc | (Omit<Doc, 'sections'> & { sections?: readonly Omit<Section, 'body'>[] }), legend: Legend, withBodies = true): Promise<Record<string, unknown>> {
+export async function docView(
+  doc: Doc | (Omit<Doc, 'sections'> & { sections?: readonly Omit<Section, 'body'>[] }),
+  legend: Legend,
+  withBodies = true,
+): Promise<Record<string, unknown>> {
   const sections = []
   for (const s of doc.sections ?? []) sections.push(await sectionView(s as Section, legend, withBodies && 'body' in s))
   return {
@@ -160,15 +180,23 @@ async function targetView(e: DockEvent, book: NameBook): Promise<Record<string, 
   const t = e.target
   switch (t.kind) {
     case 'row': {
-      const values = (asRecord(e.after)?.['values'] ?? asRecord(e.before)?.['values']) as Record<string, unknown> | undefined
+      const values = (asRecord(e.after)?.['values'] ?? asRecord(e.before)?.['values']) as
+        Record<string, unknown> | undefined
       const title = rowTitle(values)
       return { table: t.table, row: t.id, ...(title !== undefined ? { title: quote(title) } : {}) }
     }
     case 'doc': {
-      const fromEvent = e.type === 'doc.created' || e.type === 'doc.replaced' ? (asRecord(e.after)?.['title'] as string | undefined) : undefined
+      const fromEvent =
+        e.type === 'doc.created' || e.type === 'doc.replaced'
+          ? (asRecord(e.after)?.['title'] as string | undefined)
+          : undefined
       if (fromEvent !== undefined) book.learnDoc(t.id, fromEvent)
       const title = fromEvent ?? (await book.doc(t.doc ?? t.id))
-      return { doc: t.doc ?? t.id, ...(title !== undefined ? { title } : {}), ...(t.section !== undefined ? { section: t.section } : {}) }
+      return {
+        doc: t.doc ?? t.id,
+        ...(title !== undefined ? { title } : {}),
+        ...(t.section !== undefined ? { section: t.section } : {}),
+      }
     }
     case 'table':
       return { table: t.table ?? t.id }
@@ -206,7 +234,9 @@ async function changes(e: DockEvent, legend: Legend, book: NameBook): Promise<Re
         version: after?.['version'],
         ...(before === null ? { heading: after?.['heading'] } : {}),
         lines: `+${added} -${removed}`,
-        ...(after?.['lane'] !== (before?.['lane'] ?? null) ? { lane: await legend.name(after?.['lane'] as string | null) } : {}),
+        ...(after?.['lane'] !== (before?.['lane'] ?? null)
+          ? { lane: await legend.name(after?.['lane'] as string | null) }
+          : {}),
       }
     }
     case 'doc.locked':
@@ -217,7 +247,11 @@ async function changes(e: DockEvent, legend: Legend, book: NameBook): Promise<Re
     case 'table.schema_published':
       return { contractVersion: after?.['contractVersion'] }
     case 'principal.created':
-      return pick(null, after, ['kind', 'roles', ...(Array.isArray(after?.['skills']) && after['skills'].length > 0 ? ['skills'] : [])])
+      return pick(null, after, [
+        'kind',
+        'roles',
+        ...(Array.isArray(after?.['skills']) && after['skills'].length > 0 ? ['skills'] : []),
+      ])
     case 'principal.updated':
     case 'principal.suspended':
     case 'principal.resumed':
@@ -241,9 +275,11 @@ async function rowChanges(
   const b = before ?? {}
   const a = after ?? {}
   if (b['status'] !== a['status']) out['status'] = before === null ? a['status'] : [b['status'], a['status']]
-  if ((b['owner'] ?? null) !== (a['owner'] ?? null)) out['owner'] = [await legend.name(b['owner'] as string | null), await legend.name(a['owner'] as string | null)]
+  if ((b['owner'] ?? null) !== (a['owner'] ?? null))
+    out['owner'] = [await legend.name(b['owner'] as string | null), await legend.name(a['owner'] as string | null)]
   // The lease as its length from the event's time ("30s"): shorter than a second timestamp, and what a reader wants to know.
-  if (a['owner'] !== null && a['owner'] !== undefined && b['leaseExpiresAt'] !== a['leaseExpiresAt']) out['lease'] = leaseLength(a['leaseExpiresAt'], a['updatedAt'])
+  if (a['owner'] !== null && a['owner'] !== undefined && b['leaseExpiresAt'] !== a['leaseExpiresAt'])
+    out['lease'] = leaseLength(a['leaseExpiresAt'], a['updatedAt'])
   // A claim's fencing token is the revision of its event (`rev`), so it is not repeated here.
   const statusColumn = table === undefined ? 'status' : await book.statusColumn(table)
   const oldValues = asRecord(b['values']) ?? {}
@@ -253,7 +289,8 @@ async function rowChanges(
     if (key === statusColumn) continue
     // A new row's title is already the event's title.
     if (before === null && typeof newValues[key] === 'string' && newValues[key] === rowTitle(newValues)) continue
-    if (!sameJson(oldValues[key], newValues[key])) values[key] = newValues[key] === undefined ? null : quoteValue(newValues[key])
+    if (!sameJson(oldValues[key], newValues[key]))
+      values[key] = newValues[key] === undefined ? null : quoteValue(newValues[key])
   }
   if (Object.keys(values).length > 0) out['values'] = values
   for (const key of ['blockedBy', 'requiredSkills', 'priority']) {
@@ -264,7 +301,11 @@ async function rowChanges(
   return out
 }
 
-function pick(before: Record<string, unknown> | null, after: Record<string, unknown> | null, keys: readonly string[]): Record<string, unknown> {
+function pick(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+  keys: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const key of keys) {
     if (after !== null && key in after && (before === null || !sameJson(before[key], after[key]))) out[key] = after[key]
@@ -336,5 +377,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null
 }

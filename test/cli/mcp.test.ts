@@ -49,9 +49,13 @@ describe('dock mcp', () => {
     it('prints the Claude Code command: stdio through node and the absolute bin/dock.js, or HTTP with the bearer header', async () => {
       const stdio = await dock(['mcp', 'config', 'claude'], { env })
       expect(stdio.code).toBe(0)
-      expect(stdio.stdout).toBe(`claude mcp add dock --env DOCK_URL=http://127.0.0.1:4747 --env DOCK_TOKEN=dock_agentkey -- ${process.execPath} ${dockJs} mcp\n`)
+      expect(stdio.stdout).toBe(
+        `claude mcp add dock --env DOCK_URL=http://127.0.0.1:4747 --env DOCK_TOKEN=dock_agentkey -- ${process.execPath} ${dockJs} mcp\n`,
+      )
       const http = await dock(['mcp', 'config', 'claude', '--http'], { env })
-      expect(http.stdout).toBe(`claude mcp add --transport http dock http://127.0.0.1:4747/mcp --header 'Authorization: Bearer dock_agentkey'\n`)
+      expect(http.stdout).toBe(
+        `claude mcp add --transport http dock http://127.0.0.1:4747/mcp --header 'Authorization: Bearer dock_agentkey'\n`,
+      )
     })
 
     it('prints the Codex [mcp_servers.dock] block, the HTTP one reading the key from DOCK_TOKEN', async () => {
@@ -64,16 +68,27 @@ describe('dock mcp', () => {
           'env = { DOCK_URL = "http://127.0.0.1:4747", DOCK_TOKEN = "dock_agentkey", DOCK_WORKSPACE = "team" }\n',
       )
       const http = await dock(['mcp', 'config', 'codex', '--http'], { env })
-      expect(http.stdout).toContain('[mcp_servers.dock]\nurl = "http://127.0.0.1:4747/mcp"\nbearer_token_env_var = "DOCK_TOKEN"\n')
+      expect(http.stdout).toContain(
+        '[mcp_servers.dock]\nurl = "http://127.0.0.1:4747/mcp"\nbearer_token_env_var = "DOCK_TOKEN"\n',
+      )
       expect(http.stdout).toContain('export DOCK_TOKEN=dock_agentkey')
     })
 
     it('prints a generic .mcp.json for stdio and for HTTP', async () => {
-      const http = json<{ mcpServers: Record<string, unknown> }>(await dock(['mcp', 'config', 'json', '--http', '--name', 'crew'], { env }))
-      expect(http.mcpServers).toEqual({ crew: { type: 'http', url: 'http://127.0.0.1:4747/mcp', headers: { Authorization: 'Bearer dock_agentkey' } } })
+      const http = json<{ mcpServers: Record<string, unknown> }>(
+        await dock(['mcp', 'config', 'json', '--http', '--name', 'crew'], { env }),
+      )
+      expect(http.mcpServers).toEqual({
+        crew: { type: 'http', url: 'http://127.0.0.1:4747/mcp', headers: { Authorization: 'Bearer dock_agentkey' } },
+      })
       const stdio = json<{ mcpServers: Record<string, unknown> }>(await dock(['mcp', 'config', 'json'], { env }))
       expect(stdio.mcpServers).toEqual({
-        dock: { type: 'stdio', command: process.execPath, args: [dockJs, 'mcp'], env: { DOCK_URL: 'http://127.0.0.1:4747', DOCK_TOKEN: 'dock_agentkey' } },
+        dock: {
+          type: 'stdio',
+          command: process.execPath,
+          args: [dockJs, 'mcp'],
+          env: { DOCK_URL: 'http://127.0.0.1:4747', DOCK_TOKEN: 'dock_agentkey' },
+        },
       })
     })
 
@@ -88,7 +103,9 @@ describe('dock mcp', () => {
 
     // Needs dist/ (bin/dock.js runs the build): npx tsc -p tsconfig.build.json.
     it('the printed stdio .mcp.json starts a working server, with no dock on the PATH', async () => {
-      const agent = json<{ key: string; principal: { id: string } }>(await srv.run(['principal', 'add', 'mcp-config-agent', '--json']))
+      const agent = json<{ key: string; principal: { id: string } }>(
+        await srv.run(['principal', 'add', 'mcp-config-agent', '--json']),
+      )
       const config = json<{ mcpServers: { dock: { command: string; args: string[]; env: Record<string, string> } } }>(
         await dock(['mcp', 'config', 'json'], { env: { DOCK_URL: srv.url, DOCK_TOKEN: agent.key } }),
       )

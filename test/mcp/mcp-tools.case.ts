@@ -59,11 +59,19 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     let mcp: McpConnection
     const open: McpConnection[] = []
 
-    async function call(name: string, args: Record<string, unknown> = {}, conn: McpConnection = mcp): Promise<CallToolResult> {
+    async function call(
+      name: string,
+      args: Record<string, unknown> = {},
+      conn: McpConnection = mcp,
+    ): Promise<CallToolResult> {
       return (await conn.client.callTool({ name, arguments: args })) as CallToolResult
     }
 
-    async function ok<T = Record<string, unknown>>(name: string, args: Record<string, unknown> = {}, conn?: McpConnection): Promise<T> {
+    async function ok<T = Record<string, unknown>>(
+      name: string,
+      args: Record<string, unknown> = {},
+      conn?: McpConnection,
+    ): Promise<T> {
       const result = await call(name, args, conn)
       if (result.isError) throw new Error(`${name} failed: ${textOf(result)}`)
       return replyOf<T>(result)
@@ -109,24 +117,32 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       const { tables } = await ok<{ tables: { name: string; workflow: { statuses: string[] } }[] }>('list_tables')
       expect(tables.map((t) => t.name)).toContain('tasks')
       const row = await fx.op.createRow('tasks', { values: { title: 'readable' } })
-      const page = await ok<{ items: { id: string }[]; nextCursor: string | null }>('query_rows', { table: 'tasks', status: 'todo' })
+      const page = await ok<{ items: { id: string }[]; nextCursor: string | null }>('query_rows', {
+        table: 'tasks',
+        status: 'todo',
+      })
       expect(page.items.map((r) => r.id)).toContain(row.id)
     })
 
-    it('claim_next claims as the key\'s principal, then reports nothing eligible', async () => {
+    it("claim_next claims as the key's principal, then reports nothing eligible", async () => {
       await fx.op.createTable(tasksTable('queue'))
       const row = await fx.op.createRow('queue', { values: { title: 'the one job' } })
-      const first = await ok<{ claimed: boolean; row: { id: string; owner: string; status: string }; lease: { token: number }; principals: Record<string, string> }>(
-        'claim_next',
-        { table: 'queue' },
-      )
+      const first = await ok<{
+        claimed: boolean
+        row: { id: string; owner: string; status: string }
+        lease: { token: number }
+        principals: Record<string, string>
+      }>('claim_next', { table: 'queue' })
       expect(first.principals['mcp-agent']).toBe(agent.id)
       expect(first.claimed).toBe(true)
       expect(first.row.id).toBe(row.id)
       expect(first.row.owner).toBe('mcp-agent')
       expect(first.row.status).toBe('in_progress')
       expect(first.lease.token).toBeGreaterThan(0)
-      expect(await ok('claim_next', { table: 'queue' })).toMatchObject({ claimed: false, counts: { inClaimableStatus: 0 } })
+      expect(await ok('claim_next', { table: 'queue' })).toMatchObject({
+        claimed: false,
+        counts: { inClaimableStatus: 0 },
+      })
 
       // Another agent, its own key, its own connection: the row stays with the first.
       const rival = await fx.principal('mcp-rival')
@@ -140,11 +156,23 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     it('works a claimed row: heartbeat, update with the fencing token, transition', async () => {
       await fx.op.createTable(tasksTable('jobs'))
       const row = await fx.op.createRow('jobs', { values: { title: 'write tests' } })
-      const claim = await ok<{ row: { version: number }; lease: { token: number; expiresAt: string } }>('claim', { table: 'jobs', id: row.id, leaseMs: 20_000 })
+      const claim = await ok<{ row: { version: number }; lease: { token: number; expiresAt: string } }>('claim', {
+        table: 'jobs',
+        id: row.id,
+        leaseMs: 20_000,
+      })
       const token = claim.lease.token
-      const beat = await ok<{ lease: { token: number } }>('heartbeat', { table: 'jobs', id: row.id, fencingToken: token, leaseMs: 30_000 })
+      const beat = await ok<{ lease: { token: number } }>('heartbeat', {
+        table: 'jobs',
+        id: row.id,
+        fencingToken: token,
+        leaseMs: 30_000,
+      })
       expect(beat.lease.token).toBe(token)
-      const updated = await ok<{ row: { values: Record<string, unknown>; updatedBy: string }; principals: Record<string, string> }>('update_row', {
+      const updated = await ok<{
+        row: { values: Record<string, unknown>; updatedBy: string }
+        principals: Record<string, string>
+      }>('update_row', {
         table: 'jobs',
         id: row.id,
         values: { notes: 'halfway' },
@@ -169,7 +197,12 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     it('a stale update_row comes back as version_conflict with the current row, and writes nothing', async () => {
       const row = await fx.op.createRow('tasks', { values: { title: 'contested' } })
       await fx.op.patchRow('tasks', row.id, { values: { notes: 'operator was here' } })
-      const err = await fails('update_row', { table: 'tasks', id: row.id, values: { notes: 'agent' }, expectedVersion: row.version })
+      const err = await fails('update_row', {
+        table: 'tasks',
+        id: row.id,
+        values: { notes: 'agent' },
+        expectedVersion: row.version,
+      })
       expect(err.code).toBe('version_conflict')
       expect(err.status).toBe(409)
       expect(err.details?.current?.['version']).toBe(row.version + 1)
@@ -182,17 +215,27 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       const mine = await ok<{ lease: { token: number } }>('claim', { table: 'fence', id: row.id })
       await ok('release', { table: 'fence', id: row.id, fencingToken: mine.lease.token })
       await ok('claim', { table: 'fence', id: row.id })
-      const err = await fails('update_row', { table: 'fence', id: row.id, values: { notes: 'late' }, fencingToken: mine.lease.token })
+      const err = await fails('update_row', {
+        table: 'fence',
+        id: row.id,
+        values: { notes: 'late' },
+        fencingToken: mine.lease.token,
+      })
       expect(err.code).toBe('stale_fencing_token')
     })
 
     it('reads docs and writes sections with preconditions and merging', async () => {
-      const doc = await fx.op.createDoc({ title: 'mcp-plan', content: '# Plan\n\n## Steps\n\none\ntwo\nthree\nfour\n\n## Notes\n\nn\n' })
+      const doc = await fx.op.createDoc({
+        title: 'mcp-plan',
+        content: '# Plan\n\n## Steps\n\none\ntwo\nthree\nfour\n\n## Notes\n\nn\n',
+      })
       const listed = await ok<{ docs: { title: string; sections: Record<string, unknown>[] }[] }>('read_doc')
       expect(listed.docs.map((d) => d.title)).toContain('mcp-plan')
       // Listing names the sections but does not carry their bodies.
       expect(listed.docs.find((d) => d.title === 'mcp-plan')?.sections.every((s) => !('body' in s))).toBe(true)
-      const { doc: read } = await ok<{ doc: { id: string; version: number; sections: { key: string; version: number; body: string }[] } }>('read_doc', { doc: 'mcp-plan' })
+      const { doc: read } = await ok<{
+        doc: { id: string; version: number; sections: { key: string; version: number; body: string }[] }
+      }>('read_doc', { doc: 'mcp-plan' })
       expect(read.id).toBe(doc.id)
       const steps = read.sections.find((s) => s.key === 'steps')!
       const markdown = await call('read_doc', { doc: doc.id, format: 'markdown' })
@@ -205,7 +248,12 @@ export function runMcpToolCases(options: McpCaseOptions): void {
         expectedVersion: steps.version,
       })
       expect(written.section.editedBy).toBe('mcp-agent')
-      const stale = await fails('write_section', { doc: doc.id, key: 'steps', body: 'lost', expectedVersion: steps.version })
+      const stale = await fails('write_section', {
+        doc: doc.id,
+        key: 'steps',
+        body: 'lost',
+        expectedVersion: steps.version,
+      })
       expect(stale.code).toBe('version_conflict')
       expect(stale.details?.current?.['body']).toBe('one\ntwo\nthree\nfour\nfive')
 
@@ -217,7 +265,12 @@ export function runMcpToolCases(options: McpCaseOptions): void {
         body: steps.body.replace('one', 'ONE'),
       })
       expect(merged.section.body).toBe('ONE\ntwo\nthree\nfour\nfive')
-      const clash = await fails('write_section', { doc: doc.id, key: 'steps', base: steps.body, body: steps.body.replace('one', 'uno') })
+      const clash = await fails('write_section', {
+        doc: doc.id,
+        key: 'steps',
+        base: steps.body,
+        body: steps.body.replace('one', 'uno'),
+      })
       expect(clash.code).toBe('merge_conflict')
       expect((await fx.op.getSection(doc.id, 'steps')).body).toBe('ONE\ntwo\nthree\nfour\nfive')
     })
@@ -228,11 +281,14 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       const stale = await fails('replace_doc', { doc: doc.id, content: '# R\n\nnew\n', expectedVersion: doc.version })
       expect(stale.code).toBe('version_conflict')
       const current = await fx.op.getDoc(doc.id)
-      const { doc: replaced } = await ok<{ doc: { version: number; sections: { key: string; version: number }[] } }>('replace_doc', {
-        doc: doc.id,
-        content: '# R\n\nnew\n',
-        expectedVersion: current.version,
-      })
+      const { doc: replaced } = await ok<{ doc: { version: number; sections: { key: string; version: number }[] } }>(
+        'replace_doc',
+        {
+          doc: doc.id,
+          content: '# R\n\nnew\n',
+          expectedVersion: current.version,
+        },
+      )
       expect(replaced.version).toBeGreaterThan(current.version)
       expect((await fx.op.getDoc(doc.id)).sections.map((s) => s.body)).toContain('new')
       const missing = await call('replace_doc', { doc: doc.id, content: 'x' })
@@ -241,11 +297,14 @@ export function runMcpToolCases(options: McpCaseOptions): void {
 
     it('wait_for_events returns the next matching event', async () => {
       const since = (await fx.op.getWorkspace()).revision
-      const waiting = ok<{ events: { rev: number; type: string; by: string; title?: string }[]; nextSince: number }>('wait_for_events', {
-        since,
-        wait: 20,
-        type: 'doc.*',
-      })
+      const waiting = ok<{ events: { rev: number; type: string; by: string; title?: string }[]; nextSince: number }>(
+        'wait_for_events',
+        {
+          since,
+          wait: 20,
+          type: 'doc.*',
+        },
+      )
       const doc = await fx.op.createDoc({ title: 'mcp-wake', content: '# W\n\nx\n' })
       const woke = await waiting
       expect(woke.events.map((e) => [e.type, e.by, e.title])).toEqual([['doc.created', 'operator', 'mcp-wake']])
@@ -253,17 +312,26 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       expect(woke.nextSince).toBeGreaterThan(since)
     })
 
-    it('history shows who did what, and a section\'s writes', async () => {
+    it("history shows who did what, and a section's writes", async () => {
       const since = (await fx.op.getWorkspace()).revision
       const row = await ok<{ row: { id: string } }>('create_row', { table: 'tasks', values: { title: 'by the agent' } })
-      const log = await ok<{ events: { type: string; by: string; row: string; title: string }[]; principals: Record<string, string> }>('history', {
+      const log = await ok<{
+        events: { type: string; by: string; row: string; title: string }[]
+        principals: Record<string, string>
+      }>('history', {
         since,
         table: 'tasks',
       })
-      expect(log.events).toEqual([expect.objectContaining({ type: 'row.created', by: 'mcp-agent', row: row.row.id, title: 'by the agent' })])
+      expect(log.events).toEqual([
+        expect.objectContaining({ type: 'row.created', by: 'mcp-agent', row: row.row.id, title: 'by the agent' }),
+      ])
       expect(log.principals).toEqual({ 'mcp-agent': agent.id })
       // The full records are an opt-in.
-      const full = await ok<{ events: { actor: string; after: { id: string } }[] }>('history', { since, table: 'tasks', detail: 'full' })
+      const full = await ok<{ events: { actor: string; after: { id: string } }[] }>('history', {
+        since,
+        table: 'tasks',
+        detail: 'full',
+      })
       expect(full.events[0]).toMatchObject({ actor: agent.id, after: { id: row.row.id } })
 
       const doc = await fx.op.createDoc({ title: 'mcp-history', content: '# H\n\nv0\n' })
@@ -294,29 +362,62 @@ export function runMcpToolCases(options: McpCaseOptions): void {
         roles: string[]
         skills: string[]
         workspace: { name: string; revision: number }
-        claims: { table: string; id: string; title: string; status: string; fencingToken: number; leaseExpiresAt: string }[]
+        claims: {
+          table: string
+          id: string
+          title: string
+          status: string
+          fencingToken: number
+          leaseExpiresAt: string
+        }[]
       }>('whoami')
-      expect(me).toMatchObject({ id: agent.id, name: 'mcp-agent', kind: 'agent', roles: ['member'], skills: [], workspace: { name: 'default' } })
+      expect(me).toMatchObject({
+        id: agent.id,
+        name: 'mcp-agent',
+        kind: 'agent',
+        roles: ['member'],
+        skills: [],
+        workspace: { name: 'default' },
+      })
       expect(me.claims).toContainEqual(
-        expect.objectContaining({ table: 'mine', id: row.id, title: 'remember me', status: 'in_progress', fencingToken: claim.lease.token, leaseExpiresAt: claim.lease.expiresAt }),
+        expect.objectContaining({
+          table: 'mine',
+          id: row.id,
+          title: 'remember me',
+          status: 'in_progress',
+          fencingToken: claim.lease.token,
+          leaseExpiresAt: claim.lease.expiresAt,
+        }),
       )
     })
 
     it('list_principals shows names, ids, roles, skills and claim counts', async () => {
       await fx.principal('mcp-skilled', ['member'], ['rust'])
-      const { principals } = await ok<{ principals: { name: string; id: string; roles: string[]; skills?: string[]; openClaims: number }[] }>('list_principals')
+      const { principals } = await ok<{
+        principals: { name: string; id: string; roles: string[]; skills?: string[]; openClaims: number }[]
+      }>('list_principals')
       expect(principals).toContainEqual(expect.objectContaining({ name: 'mcp-agent', id: agent.id, roles: ['member'] }))
-      expect(principals).toContainEqual(expect.objectContaining({ name: 'mcp-skilled', skills: ['rust'], openClaims: 0 }))
+      expect(principals).toContainEqual(
+        expect.objectContaining({ name: 'mcp-skilled', skills: ['rust'], openClaims: 0 }),
+      )
       expect(principals.find((p) => p.name === 'operator')?.roles).toEqual(['operator'])
     })
 
     it('create_doc makes a doc that write_section then edits; a taken title is already_exists', async () => {
-      const created = await ok<{ doc: { id: string; title: string; sections: { key: string; version: number }[] } }>('create_doc', {
-        title: 'agent-plan',
-        content: '# Goal\n\nship it\n\n## Steps\n\none\n',
-      })
+      const created = await ok<{ doc: { id: string; title: string; sections: { key: string; version: number }[] } }>(
+        'create_doc',
+        {
+          title: 'agent-plan',
+          content: '# Goal\n\nship it\n\n## Steps\n\none\n',
+        },
+      )
       expect(created.doc.sections.map((s) => s.key)).toEqual(['goal', 'steps'])
-      const written = await ok<{ section: { key: string; version: number } }>('write_section', { doc: 'agent-plan', key: 'steps', body: 'one\ntwo', expectedVersion: 1 })
+      const written = await ok<{ section: { key: string; version: number } }>('write_section', {
+        doc: 'agent-plan',
+        key: 'steps',
+        body: 'one\ntwo',
+        expectedVersion: 1,
+      })
       expect(written.section.version).toBe(2)
       expect((await fx.op.getSection(created.doc.id, 'steps')).body).toBe('one\ntwo')
       expect((await fails('create_doc', { title: 'agent-plan', content: '' })).code).toBe('already_exists')
@@ -329,20 +430,35 @@ export function runMcpToolCases(options: McpCaseOptions): void {
         {
           name: 'agent_made',
           columns: [{ name: 'title', type: 'text', required: true }],
-          workflow: { statuses: ['open', 'working', 'closed'], done: ['closed'], claim: { from: ['open'], to: 'working' } },
+          workflow: {
+            statuses: ['open', 'working', 'closed'],
+            done: ['closed'],
+            claim: { from: ['open'], to: 'working' },
+          },
         },
         opConn,
       )
-      expect(made.table).toMatchObject({ name: 'agent_made', statuses: ['open', 'working', 'closed'], claim: { from: ['open'], to: 'working' } })
+      expect(made.table).toMatchObject({
+        name: 'agent_made',
+        statuses: ['open', 'working', 'closed'],
+        claim: { from: ['open'], to: 'working' },
+      })
       expect((await fx.op.getTable('agent_made')).contractVersion).toBe(1)
       const reviewer = await fx.principal('mcp-reviewer', ['reviewer'])
-      const refused = await fails('create_table', { name: 'nope', columns: [], workflow: { statuses: ['a'] } }, await connectAs(reviewer.key))
+      const refused = await fails(
+        'create_table',
+        { name: 'nope', columns: [], workflow: { statuses: ['a'] } },
+        await connectAs(reviewer.key),
+      )
       expect(refused.code).toBe('forbidden')
     })
 
     it('lock_doc keeps other writers out until unlock_doc', async () => {
       const doc = await fx.op.createDoc({ title: 'mcp-locked', content: '# L\n\nx\n' })
-      const locked = await ok<{ lock: { owner: string; token: number; expiresAt: string } }>('lock_doc', { doc: 'mcp-locked', leaseMs: 60_000 })
+      const locked = await ok<{ lock: { owner: string; token: number; expiresAt: string } }>('lock_doc', {
+        doc: 'mcp-locked',
+        leaseMs: 60_000,
+      })
       expect(locked.lock.owner).toBe('mcp-agent')
       const me = await ok<{ docLocks: { doc: string; token: number }[] }>('whoami')
       expect(me.docLocks).toContainEqual(expect.objectContaining({ doc: doc.id, token: locked.lock.token }))
@@ -372,31 +488,53 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       const skilled = await fx.principal('mcp-why-rust', ['member'], ['rust'])
       // Someone else holds the first row.
       await skilled.client.claim('why', first.id)
-      const why = await ok<{ claimed: boolean; reason: string; counts: Record<string, number>; missingSkills: string[]; claimableStatuses: string[] }>('claim_next', {
+      const why = await ok<{
+        claimed: boolean
+        reason: string
+        counts: Record<string, number>
+        missingSkills: string[]
+        claimableStatuses: string[]
+      }>('claim_next', {
         table: 'why',
       })
       expect(why.claimed).toBe(false)
       expect(why.claimableStatuses).toEqual(['todo'])
       // The claimed row left todo; the blocked and the rusty one remain.
-      expect(why.counts).toEqual({ inClaimableStatus: 2, claimed: 0, blocked: 1, needsSkillsYouLack: 1, notMatchingWhere: 0 })
+      expect(why.counts).toEqual({
+        inClaimableStatus: 2,
+        claimed: 0,
+        blocked: 1,
+        needsSkillsYouLack: 1,
+        notMatchingWhere: 0,
+      })
       expect(why.missingSkills).toEqual(['rust'])
       expect(why.reason).toMatch(/1 blocked.*1 need skills you lack \(rust; you have none\)/)
       // query_rows ready=true lists the rusty row (readiness ignores skills); claim_next's reason says why it is not the agent's.
-      const ready = await ok<{ items: { values: { title: string }; requiredSkills?: string[] }[] }>('query_rows', { table: 'why', ready: true })
+      const ready = await ok<{ items: { values: { title: string }; requiredSkills?: string[] }[] }>('query_rows', {
+        table: 'why',
+        ready: true,
+      })
       expect(ready.items.map((r) => [r.values.title, r.requiredSkills])).toEqual([['rusty', ['rust']]])
     })
 
     it('serves docs as markdown resources and tables as compact JSON resources', async () => {
       const doc = await fx.op.createDoc({ title: 'mcp-resource', content: '# Res\n\nread me\n' })
       const { resources } = await mcp.client.listResources()
-      expect(resources).toContainEqual(expect.objectContaining({ uri: `dock://docs/${doc.id}`, name: 'mcp-resource', mimeType: 'text/markdown' }))
-      expect(resources).toContainEqual(expect.objectContaining({ uri: 'dock://tables/tasks', mimeType: 'application/json' }))
+      expect(resources).toContainEqual(
+        expect.objectContaining({ uri: `dock://docs/${doc.id}`, name: 'mcp-resource', mimeType: 'text/markdown' }),
+      )
+      expect(resources).toContainEqual(
+        expect.objectContaining({ uri: 'dock://tables/tasks', mimeType: 'application/json' }),
+      )
       const md = await mcp.client.readResource({ uri: `dock://docs/${doc.id}` })
       expect(md.contents[0]).toMatchObject({ mimeType: 'text/markdown', text: expect.stringContaining('read me') })
       const byTitle = await mcp.client.readResource({ uri: 'dock://docs/mcp-resource' })
       expect((byTitle.contents[0] as { text: string }).text).toContain('# Res')
       const table = await mcp.client.readResource({ uri: 'dock://tables/tasks' })
-      const view = JSON.parse((table.contents[0] as { text: string }).text) as { table: { name: string; statuses: string[] }; rows: { id: string; status: string }[] }
+      const view = JSON.parse((table.contents[0] as { text: string }).text) as {
+        table: { name: string; statuses: string[] }
+        rows: { id: string; status: string }[]
+      }
       expect(view.table).toMatchObject({ name: 'tasks', statuses: expect.arrayContaining(['todo', 'done']) })
       expect(view.rows.length).toBeGreaterThan(0)
       await expect(mcp.client.readResource({ uri: 'dock://docs/no-such-doc' })).rejects.toThrow(/not found/i)
@@ -428,7 +566,16 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       expect(prompts.map((p) => p.name)).toContain('work_loop')
       const prompt = await mcp.client.getPrompt({ name: 'work_loop', arguments: { table: 'tasks', doc: 'plan' } })
       const text = (prompt.messages[0]?.content as { text: string }).text
-      for (const step of ['whoami', 'claim_next {"table":"tasks"}', 'heartbeat', 'fencingToken', 'transition', 'version_conflict', 'details.current', 'read_doc {"doc":"plan"}']) {
+      for (const step of [
+        'whoami',
+        'claim_next {"table":"tasks"}',
+        'heartbeat',
+        'fencingToken',
+        'transition',
+        'version_conflict',
+        'details.current',
+        'read_doc {"doc":"plan"}',
+      ]) {
         expect(text).toContain(step)
       }
     })
@@ -456,7 +603,8 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       fx = await startFixture()
       const workload = await runDemoWorkload(fx.url, OPERATOR_TOKEN)
       // Ten rows for the query_rows measure: the demo's seven and three more.
-      for (const key of ['X1', 'X2', 'X3']) await fx.op.createRow('tasks', { values: { key, title: `Extra task ${key}` } })
+      for (const key of ['X1', 'X2', 'X3'])
+        await fx.op.createRow('tasks', { values: { key, title: `Extra task ${key}` } })
       conn = await options.connect(fx.url, workload.plannerKey)
     })
 
@@ -466,7 +614,10 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it('a page of 100 demo events fits in 25,000 characters; detail=full is the opt-in for snapshots', async () => {
-      const result = (await conn.client.callTool({ name: 'wait_for_events', arguments: { since: 0, limit: 100 } })) as CallToolResult
+      const result = (await conn.client.callTool({
+        name: 'wait_for_events',
+        arguments: { since: 0, limit: 100 },
+      })) as CallToolResult
       const reply = replyOf<{ events: { rev: number; by: string }[]; principals: Record<string, string> }>(result)
       expect(reply.events).toHaveLength(100)
       expect(reply.events.map((e) => e.rev)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
@@ -474,15 +625,23 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       // Actors by name, with the ids in the legend.
       expect(reply.events.some((e) => e.by === 'worker-1')).toBe(true)
       expect(reply.principals['worker-1']).toMatch(/^p_/)
-      const full = (await conn.client.callTool({ name: 'wait_for_events', arguments: { since: 0, limit: 100, detail: 'full' } })) as CallToolResult
+      const full = (await conn.client.callTool({
+        name: 'wait_for_events',
+        arguments: { since: 0, limit: 100, detail: 'full' },
+      })) as CallToolResult
       expect(textOf(full).length).toBeGreaterThan(textOf(result).length * 3)
     })
 
     it('a page of 10 rows stays compact', async () => {
-      const result = (await conn.client.callTool({ name: 'query_rows', arguments: { table: 'tasks', limit: 10 } })) as CallToolResult
+      const result = (await conn.client.callTool({
+        name: 'query_rows',
+        arguments: { table: 'tasks', limit: 10 },
+      })) as CallToolResult
       const reply = replyOf<{ items: Record<string, unknown>[] }>(result)
       expect(reply.items).toHaveLength(10)
-      for (const row of reply.items) for (const noise of ['workspaceId', 'seq', 'contractVersion', 'revision', 'createdAt']) expect(row).not.toHaveProperty(noise)
+      for (const row of reply.items)
+        for (const noise of ['workspaceId', 'seq', 'contractVersion', 'revision', 'createdAt'])
+          expect(row).not.toHaveProperty(noise)
       // The demo's rows carry results and reviews; still well under 500 characters a row.
       expect(textOf(result).length).toBeLessThan(10 * 500)
     })

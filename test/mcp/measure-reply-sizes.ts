@@ -30,11 +30,18 @@ try {
   await client.connect(transport)
   const events = await client.callTool({ name: 'wait_for_events', arguments: { since: 0, limit: 100 } })
   const rows = await client.callTool({ name: 'query_rows', arguments: { table: 'tasks', limit: 10 } })
-  const text = (r: typeof events): number => (r.content as { type: string; text?: string }[]).reduce((n, c) => n + (c.text?.length ?? 0), 0)
-  if (process.env["SHOW"]) {
+  const text = (r: typeof events): number =>
+    (r.content as { type: string; text?: string }[]).reduce((n, c) => n + (c.text?.length ?? 0), 0)
+  if (process.env['SHOW']) {
     const by = new Map<string, number[]>()
-    for (const e of JSON.parse((events.content as { text: string }[])[0]!.text).events as { type: string }[]) by.set(e.type, [...(by.get(e.type) ?? []), JSON.stringify(e).length])
-    for (const [t, n] of by) console.log(t, n.length, n.reduce((a, b) => a + b, 0))
+    for (const e of JSON.parse((events.content as { text: string }[])[0]!.text).events as { type: string }[])
+      by.set(e.type, [...(by.get(e.type) ?? []), JSON.stringify(e).length])
+    for (const [t, n] of by)
+      console.log(
+        t,
+        n.length,
+        n.reduce((a, b) => a + b, 0),
+      )
     console.log((rows.content as { text: string }[])[0]!.text.slice(0, 1500))
   }
   console.log(`workload: ${revision} events in the log`)

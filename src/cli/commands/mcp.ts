@@ -30,9 +30,11 @@ The stdio form runs "${process.execPath}" "${DOCK_JS}" mcp, so "dock" need not b
     )
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      if (options.token === undefined) throw new CliError('missing_token', 'dock mcp needs the agent\'s key: --token or DOCK_TOKEN')
+      if (options.token === undefined)
+        throw new CliError('missing_token', "dock mcp needs the agent's key: --token or DOCK_TOKEN")
       // Without an explicit workspace the server picks the key's own.
-      const explicit = cmd.optsWithGlobals<{ workspace?: string }>().workspace ?? (io.env['DOCK_WORKSPACE'] || undefined)
+      const explicit =
+        cmd.optsWithGlobals<{ workspace?: string }>().workspace ?? (io.env['DOCK_WORKSPACE'] || undefined)
       const { runMcpStdio } = await import('../../mcp/stdio.js')
       const handle = await runMcpStdio({ url: options.url, token: options.token, workspace: explicit })
       io.stderr(`dock mcp: serving workspace ${handle.workspace} of ${options.url} over stdio\n`)
@@ -43,7 +45,9 @@ The stdio form runs "${process.execPath}" "${DOCK_JS}" mcp, so "dock" need not b
   mcp
     .command('config')
     .argument('<client>', `the MCP client: ${MCP_CLIENTS.join(', ')}`)
-    .description("print the configuration that connects an MCP client to Dock as the agent whose key is --token / DOCK_TOKEN")
+    .description(
+      'print the configuration that connects an MCP client to Dock as the agent whose key is --token / DOCK_TOKEN',
+    )
     .option('--http', "connect over Streamable HTTP to the server's /mcp instead of starting `dock mcp` over stdio")
     .option('--name <name>', 'the server name in the client', 'dock')
     .action((client: string, opts: { http?: boolean; name: string }, cmd: Command) => {
@@ -52,9 +56,13 @@ The stdio form runs "${process.execPath}" "${DOCK_JS}" mcp, so "dock" need not b
       }
       const options = globalOptions(cmd, io)
       if (options.token === undefined) {
-        throw new CliError('missing_token', "dock mcp config puts the agent's key in the snippet: pass --token or set DOCK_TOKEN (dock principal add prints a key)")
+        throw new CliError(
+          'missing_token',
+          "dock mcp config puts the agent's key in the snippet: pass --token or set DOCK_TOKEN (dock principal add prints a key)",
+        )
       }
-      const explicit = cmd.optsWithGlobals<{ workspace?: string }>().workspace ?? (io.env['DOCK_WORKSPACE'] || undefined)
+      const explicit =
+        cmd.optsWithGlobals<{ workspace?: string }>().workspace ?? (io.env['DOCK_WORKSPACE'] || undefined)
       io.stdout(
         mcpClientConfig({
           client: client as McpClientKind,

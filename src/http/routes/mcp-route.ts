@@ -34,7 +34,14 @@ export function registerMcpRoute(app: FastifyInstance, opts: McpRouteOptions): v
         request.log.error({ err }, 'mcp request failed')
         if (!reply.raw.headersSent) {
           reply.raw.writeHead(500, { 'content-type': 'application/problem+json' })
-          reply.raw.end(JSON.stringify({ type: 'https://dock.dev/errors/internal', title: 'Internal error', status: 500, code: 'internal' }))
+          reply.raw.end(
+            JSON.stringify({
+              type: 'https://dock.dev/errors/internal',
+              title: 'Internal error',
+              status: 500,
+              code: 'internal',
+            }),
+          )
         } else {
           reply.raw.end()
         }

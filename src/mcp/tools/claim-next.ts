@@ -19,7 +19,11 @@ export function registerClaimNextTool(server: McpServer, ctx: ToolContext): void
       runTool(async () => {
         const claim = await ctx.client.claimNext(table, { leaseMs, where })
         if (!claim) return toolResult({ claimed: false, ...(await explainClaimNext(ctx.client, table, where)) })
-        return namedResult(ctx, async (legend) => ({ claimed: true, row: await rowView(claim.row, legend, ctx.book), lease: claim.lease }))
+        return namedResult(ctx, async (legend) => ({
+          claimed: true,
+          row: await rowView(claim.row, legend, ctx.book),
+          lease: claim.lease,
+        }))
       }),
   )
 }

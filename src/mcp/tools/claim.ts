@@ -16,7 +16,10 @@ export function registerClaimTool(server: McpServer, ctx: ToolContext): void {
     ({ table, id, leaseMs }) =>
       runTool(async () => {
         const claim = await ctx.client.claim(table, id, { leaseMs })
-        return namedResult(ctx, async (legend) => ({ row: await rowView(claim.row, legend, ctx.book), lease: claim.lease }))
+        return namedResult(ctx, async (legend) => ({
+          row: await rowView(claim.row, legend, ctx.book),
+          lease: claim.lease,
+        }))
       }),
   )
 }

@@ -9,7 +9,13 @@ export function registerCreateRowTool(server: McpServer, ctx: ToolContext): void
     {
       title: 'Create a row',
       description: "Adds a row (e.g. a task) to a table, in the workflow's initial status.",
-      inputSchema: { table, values: createValues, blockedBy: blockedBy.optional(), requiredSkills: requiredSkills.optional(), priority: priority.optional() },
+      inputSchema: {
+        table,
+        values: createValues,
+        blockedBy: blockedBy.optional(),
+        requiredSkills: requiredSkills.optional(),
+        priority: priority.optional(),
+      },
     },
     ({ table, ...input }) =>
       runTool(async () => {

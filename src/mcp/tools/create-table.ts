@@ -13,7 +13,9 @@ export function registerCreateTableTool(server: McpServer, { client }: ToolConte
         'Refused with forbidden when your role may not create tables (table creation is an operator action on most servers).',
       inputSchema: {
         name: tableName.describe('Table name (letters, digits, _ . -).'),
-        columns: columns.describe('Columns: {name, type: text|number|integer|boolean|date|enum|principal|ref|json, required?, default?, values? (enum), table? (ref)}.'),
+        columns: columns.describe(
+          'Columns: {name, type: text|number|integer|boolean|date|enum|principal|ref|json, required?, default?, values? (enum), table? (ref)}.',
+        ),
         workflow: workflow.describe(
           'Workflow: {statuses, initial?, done?, claim?: {from?, to, leaseMs?, maxAttempts?, deadLetter?}, ' +
             'transitions?: [{from, to, by: ["owner"|"any"|role], require?: ["not:author"|"not:owner"]}]}.',

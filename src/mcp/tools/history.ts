@@ -27,7 +27,13 @@ export function registerHistoryTool(server: McpServer, ctx: ToolContext): void {
         if (section !== undefined) {
           const doc = typeof filters.doc === 'string' ? filters.doc : filters.doc?.[0]
           if (doc === undefined) {
-            return toolError(new DockApiError({ code: 'invalid_input', status: 400, message: 'section needs doc: give the doc id or title' }))
+            return toolError(
+              new DockApiError({
+                code: 'invalid_input',
+                status: 400,
+                message: 'section needs doc: give the doc id or title',
+              }),
+            )
           }
           return eventsReply(ctx, await ctx.client.sectionHistory(doc, section), detail, {})
         }

@@ -8,7 +8,7 @@ export function registerLockDocTools(server: McpServer, ctx: ToolContext): void 
     {
       title: 'Lock a doc',
       description:
-        'Takes the exclusive lock on a doc for a while (a hand-off queue: one writer at a time). While you hold it, others\' writes ' +
+        "Takes the exclusive lock on a doc for a while (a hand-off queue: one writer at a time). While you hold it, others' writes " +
         'fail with doc_locked. Locking again while you hold it extends it. Fails with doc_locked (details.lock) when someone else holds it. ' +
         'Unlock when done; the lock also ends by itself at lock.expiresAt.',
       inputSchema: { doc, leaseMs: lockLeaseMs.optional() },
@@ -26,13 +26,17 @@ export function registerLockDocTools(server: McpServer, ctx: ToolContext): void 
     'unlock_doc',
     {
       title: 'Unlock a doc',
-      description: 'Gives up your lock on a doc (operators may break anyone\'s). Unlocking a doc that is not locked does nothing.',
+      description:
+        "Gives up your lock on a doc (operators may break anyone's). Unlocking a doc that is not locked does nothing.",
       inputSchema: { doc, token: lockToken.describe('lock.token from lock_doc.') },
     },
     ({ doc, token }) =>
       runTool(async () => {
         const unlocked = await ctx.client.unlockDoc(doc, { token })
-        return namedResult(ctx, async () => ({ doc: { id: unlocked.id, title: unlocked.title, version: unlocked.version }, lock: null }))
+        return namedResult(ctx, async () => ({
+          doc: { id: unlocked.id, title: unlocked.title, version: unlocked.version },
+          lock: null,
+        }))
       }),
   )
 }

@@ -11,7 +11,7 @@ export function registerQueryRowsTool(server: McpServer, ctx: ToolContext): void
       title: 'Query rows',
       description:
         'Reads rows of a table, optionally filtered by status, owner, or readiness to be claimed (ready: claimable status, ' +
-        'blockers done, unowned; your skills are not checked). Paginated with cursor. Keep each row\'s version for expectedVersion.',
+        "blockers done, unowned; your skills are not checked). Paginated with cursor. Keep each row's version for expectedVersion.",
       inputSchema: {
         table,
         status: statusFilter.optional().describe('Status or statuses to match.'),

@@ -1,6 +1,15 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { namedResult, runTool, type ToolContext } from '../tool-result.js'
-import { blockedBy, expectedVersion, optionalFencingToken, priority, requiredSkills, rowId, table, values } from '../tool-schemas.js'
+import {
+  blockedBy,
+  expectedVersion,
+  optionalFencingToken,
+  priority,
+  requiredSkills,
+  rowId,
+  table,
+  values,
+} from '../tool-schemas.js'
 import { rowView } from '../views.js'
 
 export function registerUpdateRowTool(server: McpServer, ctx: ToolContext): void {

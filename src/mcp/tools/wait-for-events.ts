@@ -27,7 +27,11 @@ export function registerWaitForEventsTool(server: McpServer, ctx: ToolContext): 
         const from = since ?? (await ctx.client.getWorkspace()).revision
         const page = await ctx.client.events({ since: from, wait: wait ?? 30, limit, ...filters })
         const note = page.items.length === 0 ? `No matching events after revision ${from} yet.` : undefined
-        return eventsReply(ctx, page.items, detail, { nextSince: page.nextSince, revision: page.revision, ...(note ? { note } : {}) })
+        return eventsReply(ctx, page.items, detail, {
+          nextSince: page.nextSince,
+          revision: page.revision,
+          ...(note ? { note } : {}),
+        })
       }),
   )
 }

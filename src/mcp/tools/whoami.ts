@@ -33,7 +33,12 @@ export function registerWhoamiTool(server: McpServer, { client }: ToolContext): 
           roles: p.roles,
           skills: p.skills,
           status: p.status,
-          workspace: { id: me.workspace.id, name: me.workspace.name, revision: me.workspace.revision, ...(me.workspace.frozen ? { frozen: true } : {}) },
+          workspace: {
+            id: me.workspace.id,
+            name: me.workspace.name,
+            revision: me.workspace.revision,
+            ...(me.workspace.frozen ? { frozen: true } : {}),
+          },
           claims: view.openClaims.map((c) => {
             const row = rows.get(c.id)
             const title = rowTitle(row?.values)

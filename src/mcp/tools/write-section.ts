@@ -19,7 +19,9 @@ export function registerWriteSectionTool(server: McpServer, ctx: ToolContext): v
         key: section.describe('Section key.'),
         body: sectionBody.describe('The new section body (markdown, without the heading line).'),
         heading: heading.describe('Heading text, for a new section.'),
-        expectedVersion: expectedVersion.describe('Section version your edit is based on (0: the section must not exist yet).'),
+        expectedVersion: expectedVersion.describe(
+          'Section version your edit is based on (0: the section must not exist yet).',
+        ),
         base: sectionBody.optional().describe('The body your edit started from, to merge with concurrent edits.'),
         lane: lane.describe('Make a principal (name or id) the lane owner of the section; null clears.'),
       },
@@ -32,8 +34,10 @@ export function registerWriteSectionTool(server: McpServer, ctx: ToolContext): v
           ? await client.writeSectionMerging(doc, key, base, body, { expectedVersion, heading })
           : await client.writeSection(doc, key, { body, heading, expectedVersion, lane })
         // The body is echoed only after a merge: then it holds others' lines too; otherwise the agent just sent it.
-        return namedResult(ctx, async (legend) => ({ section: await sectionView(written.section, legend, merging), doc: written.doc }))
+        return namedResult(ctx, async (legend) => ({
+          section: await sectionView(written.section, legend, merging),
+          doc: written.doc,
+        }))
       }),
   )
 }
-
