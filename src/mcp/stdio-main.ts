@@ -18,7 +18,7 @@ const handle = await runMcpStdio({
   workspace: process.env['DOCK_WORKSPACE'] || undefined,
 })
 const stop = (): void => {
-  handle.close().finally(() => process.exit(0))
+  void handle.close().finally(() => process.exit(0))
 }
 process.stdin.on('end', stop)
 process.on('SIGTERM', stop)
