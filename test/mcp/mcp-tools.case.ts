@@ -351,6 +351,52 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       expect(missing.code).toBe('not_found')
     })
 
+    it('event summaries name the actor and the target and list what changed', async () => {
+      await fx.op.createTable(tasksTable('summed'))
+      const since = (await fx.op.getWorkspace()).revision
+      const row = await fx.op.createRow('summed', { values: { title: 'summarise me', points: 3 } })
+      const claim = await ok<{ lease: { token: number } }>('claim', { table: 'summed', id: row.id, leaseMs: 90_000 })
+      await ok('update_row', {
+        table: 'summed',
+        id: row.id,
+        values: { notes: 'x'.repeat(400) },
+        fencingToken: claim.lease.token,
+      })
+      const doc = await fx.op.createDoc({ title: 'summed-doc', content: '# S\n\none\ntwo\n' })
+      await fx.op.writeSection(doc.id, 's', { body: 'one\nthree\nfour' })
+      const { events } = await ok<{ events: Record<string, unknown>[] }>('history', { since })
+      expect(events.map((e) => e['type'])).toEqual([
+        'row.created',
+        'row.claimed',
+        'row.updated',
+        'doc.created',
+        'doc.section_written',
+      ])
+      const [created, claimed, updated, docCreated, written] = events
+      expect(created).toMatchObject({
+        by: 'operator',
+        table: 'summed',
+        row: row.id,
+        title: 'summarise me',
+        changed: { status: 'todo', values: { points: 3 } },
+      })
+      expect(claimed).toMatchObject({
+        rev: claim.lease.token,
+        by: 'mcp-agent',
+        changed: { status: ['todo', 'in_progress'], owner: [null, 'mcp-agent'], lease: '90s' },
+      })
+      // Long text is quoted, not copied whole.
+      expect((updated?.['changed'] as { values: { notes: string } }).values.notes).toMatch(/^x{160}… \(400 chars\)$/)
+      expect(docCreated).toMatchObject({ doc: doc.id, title: 'summed-doc', changed: { sections: ['s'] } })
+      expect(written).toMatchObject({
+        doc: doc.id,
+        title: 'summed-doc',
+        section: 's',
+        changed: { version: 2, lines: '+2 -1' },
+      })
+      for (const e of events) expect(e).not.toHaveProperty('before')
+    })
+
     it('whoami names the agent and lists its open claims with titles and lease expiry', async () => {
       await fx.op.createTable(tasksTable('mine'))
       const row = await fx.op.createRow('mine', { values: { title: 'remember me' } })
