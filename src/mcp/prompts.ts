@@ -19,7 +19,7 @@ Conflicts are normal, not failures:
 - For a doc section, pass base (the body you started from) to write_section and Dock merges others' edits to other lines for you; merge_conflict means both edited the same lines: re-read, merge by hand, retry.
 - already_claimed: someone else holds the row; claim_next picks another.
 - transition_not_allowed: the workflow's gate says no (e.g. nobody reviews their own work); leave it for someone who may.
-- doc_locked: another agent holds the doc lock; wait_for_events on the doc, then retry.
+- doc_locked: another agent holds the doc lock; wait_for_events on the doc, then retry. While you hold a lock (lock_doc), pass its token as lockToken on your writes.
 Every error carries a stable code; branch on the code, not the message.`
 }
 

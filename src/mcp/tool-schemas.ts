@@ -63,6 +63,12 @@ export const heading = sectionWriteBody.shape.heading
 export const lane = sectionWriteBody.shape.lane
 export const lockLeaseMs = lockBody.shape.leaseMs.describe('Lock length in ms (at most 24 h; default 60 s).')
 export const lockToken = unlockBody.shape.token
+export const writeLockToken = sectionWriteBody.shape.lockToken.describe(
+  'lock.token from lock_doc: required on every write while you hold the doc lock (a write after the lock ended is refused with lease_expired).',
+)
+export const replaceLockToken = docReplaceBody.shape.lockToken.describe(
+  'lock.token from lock_doc, while you hold the doc lock.',
+)
 export const since = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 export const wait = eventsQuery.shape.wait.describe('Seconds to wait at most (default 30, max 60).')
 export const eventsLimit = eventsQuery.shape.limit.describe('Most events to return (default 100, at most 1000).')

@@ -511,7 +511,21 @@ export function runMcpToolCases(options: McpCaseOptions): void {
       const other = await connectAs((await fx.principal('mcp-other-writer')).key)
       expect((await fails('write_section', { doc: doc.id, key: 'l', body: 'theirs' }, other)).code).toBe('doc_locked')
       expect((await fails('lock_doc', { doc: doc.id }, other)).code).toBe('doc_locked')
+      // The holder's own writes carry the lock's token.
+      expect((await fails('write_section', { doc: doc.id, key: 'l', body: 'mine' })).code).toBe('precondition_required')
+      await ok('write_section', { doc: doc.id, key: 'l', body: 'mine', lockToken: locked.lock.token })
+      const current = await fx.op.getDoc(doc.id)
+      await ok('replace_doc', {
+        doc: doc.id,
+        content: '# L\n\nmine, whole\n',
+        expectedVersion: current.version,
+        lockToken: locked.lock.token,
+      })
       await ok('unlock_doc', { doc: doc.id, token: locked.lock.token })
+      // A write with the token of a lock that has ended is refused, not applied.
+      expect(
+        (await fails('write_section', { doc: doc.id, key: 'l', body: 'late', lockToken: locked.lock.token })).code,
+      ).toBe('lease_expired')
       await ok('write_section', { doc: doc.id, key: 'l', body: 'theirs' }, other)
       expect((await fx.op.getSection(doc.id, 'l')).body).toBe('theirs')
     })

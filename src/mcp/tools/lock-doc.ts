@@ -9,7 +9,8 @@ export function registerLockDocTools(server: McpServer, ctx: ToolContext): void 
       title: 'Lock a doc',
       description:
         "Takes the exclusive lock on a doc for a while (a hand-off queue: one writer at a time). While you hold it, others' writes " +
-        'fail with doc_locked. Locking again while you hold it extends it. Fails with doc_locked (details.lock) when someone else holds it. ' +
+        'fail with doc_locked, and yours carry lock.token as lockToken (write_section, replace_doc, unlock_doc). ' +
+        'Locking again while you hold it renews it with a new token. Fails with doc_locked (details.lock) when someone else holds it. ' +
         'Unlock when done; the lock also ends by itself at lock.expiresAt.',
       inputSchema: { doc, leaseMs: lockLeaseMs.optional() },
     },
@@ -27,7 +28,7 @@ export function registerLockDocTools(server: McpServer, ctx: ToolContext): void 
     {
       title: 'Unlock a doc',
       description:
-        "Gives up your lock on a doc (operators may break anyone's). Unlocking a doc that is not locked does nothing.",
+        "Gives up your lock on a doc, with its token (operators may break anyone's). Unlocking a doc that is not locked does nothing.",
       inputSchema: { doc, token: lockToken.describe('lock.token from lock_doc.') },
     },
     ({ doc, token }) =>

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { namedResult, runTool, type ToolContext } from '../tool-result.js'
-import { doc, expectedVersion, replaceContent } from '../tool-schemas.js'
+import { doc, expectedVersion, replaceContent, replaceLockToken } from '../tool-schemas.js'
 import { docView } from '../views.js'
 
 export function registerReplaceDocTool(server: McpServer, ctx: ToolContext): void {
@@ -15,11 +15,12 @@ export function registerReplaceDocTool(server: McpServer, ctx: ToolContext): voi
         doc,
         content: replaceContent.describe('The whole new markdown.'),
         expectedVersion: expectedVersion.unwrap().describe('Doc version your content is based on.'),
+        lockToken: replaceLockToken,
       },
     },
-    ({ doc, content, expectedVersion }) =>
+    ({ doc, content, expectedVersion, lockToken }) =>
       runTool(async () => {
-        const next = await ctx.client.replaceDoc(doc, { content, expectedVersion })
+        const next = await ctx.client.replaceDoc(doc, { content, expectedVersion, lockToken })
         return namedResult(ctx, async (legend) => ({ doc: await docView(next, legend, false) }))
       }),
   )
