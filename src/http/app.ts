@@ -22,6 +22,8 @@ export interface DockAppOptions {
   /** Directory of the built web UI; defaults to dist/web of this package. Pass null to serve no UI. */
   readonly webRoot?: string | null
   readonly logger?: boolean
+  /** Hostnames `/mcp` answers to (DNS-rebinding protection); `*` for any. Default: loopback only. */
+  readonly mcpAllowedHosts?: readonly string[] | '*'
 }
 
 export const DOCK_VERSION = '0.1.0'
@@ -129,7 +131,7 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   registerDocRoutes(router, service)
   registerEventRoutes(router, service, streams)
   // MCP tools call the /v1 routes in-process, so agents over MCP get the same auth, checks and attribution.
-  registerMcpRoute(app, { inject: app })
+  registerMcpRoute(app, { inject: app, ...(options.mcpAllowedHosts !== undefined ? { allowedHosts: options.mcpAllowedHosts } : {}) })
   router.note({ method: 'POST', url: '/mcp', summary: 'MCP over Streamable HTTP (bearer key per agent)', tag: 'mcp', status: 200, auth: true })
 
   let openapi: Record<string, unknown> | null = null

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 
+import { allowedHostnames } from '../mcp/host-check.js'
 import { openDock, type OpenDockOptions } from '../service/open-dock.js'
 import type { DockService } from '../service/dock-service.js'
 import { createDockApp } from './app.js'
@@ -13,6 +14,8 @@ export interface StartDockServerOptions extends OpenDockOptions {
   /** How often expired leases are swept back (ms, default 1000). */
   readonly sweepIntervalMs?: number
   readonly logger?: boolean
+  /** More hostnames `/mcp` answers to besides loopback and `host` (`*`: any; for a proxy that checks Host itself). */
+  readonly allowedHosts?: readonly string[]
 }
 
 export interface DockServer {
@@ -28,13 +31,14 @@ export interface DockServer {
 /** Opens the store, bootstraps it, and serves the API and the web UI on one port. */
 export async function startDockServer(options: StartDockServerOptions = {}): Promise<DockServer> {
   const dock = await openDock(options)
+  const host = options.host ?? '127.0.0.1'
   const app = await createDockApp({
     service: dock.service,
+    mcpAllowedHosts: allowedHostnames(host, options.allowedHosts),
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   })
-  const host = options.host ?? '127.0.0.1'
   await app.listen({ host, port: options.port ?? 4747 })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 4747)

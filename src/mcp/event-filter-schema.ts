@@ -1,14 +1,13 @@
 import { z } from 'zod'
 
-const oneOrMany = z.union([z.string(), z.array(z.string())])
+// Each value within the API's bound for a filter parameter (eventsQuery in src/http/schemas.ts).
+const oneOrMany = z.union([z.string().min(1).max(1024), z.array(z.string().min(1).max(1024)).min(1).max(64)])
 
 /** The log's filters as tool arguments; each is any-of. */
 export const eventFilterShape = {
   table: oneOrMany.optional().describe('Only events of this table (or these tables).'),
-  doc: oneOrMany.optional().describe('Only events of this doc id (or these).'),
+  doc: oneOrMany.optional().describe('Only events of this doc (id or title, or several).'),
   status: oneOrMany.optional().describe('Only row events whose status after the change is one of these.'),
-  actor: oneOrMany.optional().describe('Only events by this principal id (or these).'),
-  type: oneOrMany
-    .optional()
-    .describe('Only these event types, e.g. "row.claimed" or "doc.*".'),
+  actor: oneOrMany.optional().describe('Only events by this principal (name or id, or several).'),
+  type: oneOrMany.optional().describe('Only these event types, e.g. "row.claimed" or "doc.*".'),
 }

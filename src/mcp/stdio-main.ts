@@ -9,7 +9,7 @@ import { runMcpStdio } from './stdio.js'
 
 const token = process.env['DOCK_TOKEN']
 if (!token) {
-  process.stderr.write('dock mcp: set DOCK_TOKEN to the agent\'s key\n')
+  process.stderr.write("dock mcp: set DOCK_TOKEN to the agent's key\n")
   process.exit(2)
 }
 const handle = await runMcpStdio({
@@ -18,7 +18,7 @@ const handle = await runMcpStdio({
   workspace: process.env['DOCK_WORKSPACE'] || undefined,
 })
 const stop = (): void => {
-  handle.close().finally(() => process.exit(0))
+  void handle.close().finally(() => process.exit(0))
 }
 process.stdin.on('end', stop)
 process.on('SIGTERM', stop)

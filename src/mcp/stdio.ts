@@ -27,11 +27,14 @@ export async function runMcpStdio(options: McpStdioOptions): Promise<McpStdioHan
       client = client.withWorkspace(me.workspace.name)
     } catch (err) {
       // Start anyway: tool calls will report the refusal (or the server comes up later).
-      process.stderr.write(`dock mcp: could not ask ${options.url} who this key is (${String(err)}); using workspace "default"\n`)
+      process.stderr.write(
+        `dock mcp: could not ask ${options.url} who this key is (${String(err)}); using workspace "default"\n`,
+      )
     }
   }
-  const server = createDockMcpServer(client)
+  // stdio is a standing channel to the client: resource-updated notifications can ride it.
+  const dock = createDockMcpServer(client, { subscriptions: true })
   const transport = new StdioServerTransport()
-  await server.connect(transport)
-  return { workspace: client.workspace, close: () => server.close() }
+  await dock.server.connect(transport)
+  return { workspace: client.workspace, close: () => dock.close() }
 }

@@ -1,7 +1,14 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { isDockApiError } from '../client/dock-api-error.js'
+import type { DockClient } from '../client/dock-client.js'
 import { isMergeConflictError } from '../client/merge-conflict-error.js'
-import type { DockEvent } from '../domain/types.js'
+import { Legend, type NameBook } from './name-book.js'
+
+/** What every tool acts through: the agent's client, and the names its replies use. */
+export interface ToolContext {
+  readonly client: DockClient
+  readonly book: NameBook
+}
 
 /**
  * The error an MCP tool reports: the same stable `code` the HTTP API uses,
@@ -15,25 +22,38 @@ export interface ToolErrorPayload {
   readonly details?: Record<string, unknown>
 }
 
-/** A successful tool result: JSON text for the model, the same object as structured content. */
-export function toolResult(value: unknown, note?: string): CallToolResult {
-  const structured = isPlainObject(value) ? value : { result: value }
-  const json = JSON.stringify(value, null, 2)
-  return {
-    content: [{ type: 'text', text: note ? `${note}\n${json}` : json }],
-    structuredContent: structured,
-  }
+/**
+ * A successful tool result: one text block holding compact JSON, nothing else.
+ *
+ * Why text only, and no `structuredContent`: the MCP spec (2025-06-18, Tools →
+ * Structured content) says a tool that returns structured content SHOULD also
+ * return it serialized as text, and makes structured content binding only for
+ * tools that declare an `outputSchema` (ours declare none). Returning both
+ * doubled every reply; clients hand the model the text block, so the text is
+ * what must carry the data. No pretty-printing: indentation is a third of a
+ * pretty-printed reply and a model reads compact JSON as well.
+ */
+export function toolResult(value: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(value) }] }
 }
 
+/**
+ * Builds a reply that names principals: `build` renders ids as names through
+ * the legend, and the reply gains `principals: { name: id }` for the names it used.
+ */
+export async function namedResult(
+  ctx: ToolContext,
+  build: (legend: Legend) => Promise<Record<string, unknown>>,
+): Promise<CallToolResult> {
+  ctx.book.beginReply()
+  const legend = new Legend(ctx.book)
+  const value = await build(legend)
+  return toolResult(legend.size > 0 ? { ...value, principals: legend.toJSON() } : value)
+}
+
+/** A refusal: `isError` with `{"error":{code,status,message,details}}` as the text, the same shape as every result. */
 export function toolError(err: unknown): CallToolResult {
-  const error = toErrorPayload(err)
-  const lines = [`Error ${error.code}${error.status ? ` (${error.status})` : ''}: ${error.message}`]
-  if (error.details !== undefined) lines.push(JSON.stringify(error.details, null, 2))
-  return {
-    isError: true,
-    content: [{ type: 'text', text: lines.join('\n') }],
-    structuredContent: { error },
-  }
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: toErrorPayload(err) }) }] }
 }
 
 /** Runs a tool body, turning any refusal into an `isError` result instead of a protocol error. */
@@ -47,7 +67,12 @@ export async function runTool(body: () => Promise<CallToolResult>): Promise<Call
 
 function toErrorPayload(err: unknown): ToolErrorPayload {
   if (isDockApiError(err)) {
-    return { code: err.code, status: err.status, message: err.message, ...(err.details ? { details: err.details } : {}) }
+    return {
+      code: err.code,
+      status: err.status,
+      message: err.message,
+      ...(err.details ? { details: err.details } : {}),
+    }
   }
   if (isMergeConflictError(err)) {
     return {
@@ -59,14 +84,4 @@ function toErrorPayload(err: unknown): ToolErrorPayload {
   }
   // Network failures and bugs: say what broke, but keep the shape.
   return { code: 'internal', status: null, message: err instanceof Error ? err.message : String(err) }
-}
-
-/** Events as a model reads them: the chain fields (hashes, signature) are noise here. */
-export function compactEvent(event: DockEvent): Record<string, unknown> {
-  const { revision, ts, actor, type, target, before, after, requestId } = event
-  return { revision, ts, actor, type, target, before, after, ...(requestId ? { requestId } : {}) }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -8,6 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 runMcpToolCases({
   transport: 'stdio',
+  subscriptions: true,
   async connect(url, key) {
     const transport = new StdioClientTransport({
       // tsx straight from node_modules: `npx` would add a resolution step to every spawn.

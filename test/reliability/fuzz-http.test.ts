@@ -461,7 +461,8 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
         const result = r.body?.result
         expect(result, what).toBeDefined()
         if (result.isError === true) {
-          const code = result.structuredContent?.error?.code
+          // MCP tool replies are one compact JSON text block (docs/mcp.md): the refusal is {"error":{code,…}} there.
+          const code = JSON.parse(result.content?.[0]?.text ?? '{}')?.error?.code
           // Every refusal carries a Dock code, the SDK's own argument validation included.
           expect(typeof code, what).toBe('string')
           expect(code, what).not.toBe('internal')

@@ -16,14 +16,16 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       'after',
       `
 Environment: DOCK_DATABASE_URL=postgres://… stores in PostgreSQL instead of the data directory
-(several nodes may share it); DOCK_OPERATOR_TOKEN sets the operator key on first start.`,
+(several nodes may share it); DOCK_OPERATOR_TOKEN sets the operator key on first start;
+DOCK_ALLOWED_HOSTS=name,name… adds host names /mcp answers to besides loopback and --host (* for any).`,
     )
     .action(async (opts: { port?: string; host?: string; data?: string }) => {
       const listen = listenOptions(opts, io)
       const store = storeOptions(opts, io)
       // Loaded on use: client commands should not pay for the server's start-up.
       const { startDockServer } = await import('../../http/serve.js')
-      const server = await startDockServer({ ...listen, ...store })
+      const allowedHosts = (io.env['DOCK_ALLOWED_HOSTS'] ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '')
+      const server = await startDockServer({ ...listen, ...store, allowedHosts })
       try {
         io.stdout(`dock serving ${server.url} (${describeStore(store)})\n`)
         if (server.operatorKey !== null) {

@@ -6,6 +6,8 @@ import { createInjectFetch } from '../../mcp/inject-fetch.js'
 export interface McpRouteOptions {
   /** The app whose `/v1` routes the MCP tools call (in-process, via inject). */
   readonly inject: FastifyInstance
+  /** Hostnames `/mcp` answers to (Host and Origin checks); `*` for any. Default: loopback only. */
+  readonly allowedHosts?: readonly string[] | '*'
 }
 
 /**
@@ -15,6 +17,7 @@ export interface McpRouteOptions {
  */
 export function registerMcpRoute(app: FastifyInstance, opts: McpRouteOptions): void {
   const handler = createMcpHttpHandler({
+    ...(opts.allowedHosts !== undefined ? { allowedHosts: opts.allowedHosts } : {}),
     createClient: (token) =>
       // The host is never resolved: inject routes by path only.
       new DockClient({ baseUrl: 'http://dock.internal', token, fetch: createInjectFetch(opts.inject) }),
@@ -31,7 +34,14 @@ export function registerMcpRoute(app: FastifyInstance, opts: McpRouteOptions): v
         request.log.error({ err }, 'mcp request failed')
         if (!reply.raw.headersSent) {
           reply.raw.writeHead(500, { 'content-type': 'application/problem+json' })
-          reply.raw.end(JSON.stringify({ type: 'https://dock.dev/errors/internal', title: 'Internal error', status: 500, code: 'internal' }))
+          reply.raw.end(
+            JSON.stringify({
+              type: 'https://dock.dev/errors/internal',
+              title: 'Internal error',
+              status: 500,
+              code: 'internal',
+            }),
+          )
         } else {
           reply.raw.end()
         }

@@ -1,9 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { z } from 'zod'
-import type { DockClient } from '../../client/dock-client.js'
-import { runTool, toolResult } from '../tool-result.js'
+import { explainClaimNext } from '../claim-explanation.js'
+import { namedResult, runTool, toolResult, type ToolContext } from '../tool-result.js'
+import { leaseMs, table, where } from '../tool-schemas.js'
+import { rowView } from '../views.js'
 
-export function registerClaimNextTool(server: McpServer, client: DockClient): void {
+export function registerClaimNextTool(server: McpServer, ctx: ToolContext): void {
   server.registerTool(
     'claim_next',
     {
@@ -11,18 +12,18 @@ export function registerClaimNextTool(server: McpServer, client: DockClient): vo
       description:
         'Claims the next eligible row of a table (claimable status, blockers done, your skills match; highest priority, then oldest). ' +
         'Returns the row and its lease; carry lease.token as fencingToken on every later write to the row, and heartbeat before lease.expiresAt. ' +
-        'Returns claimed: false when nothing is eligible.',
-      inputSchema: {
-        table: z.string().describe('Table name.'),
-        leaseMs: z.number().int().positive().optional().describe('Lease length in ms (default: the workflow\'s).'),
-        where: z.record(z.string(), z.unknown()).optional().describe('Only rows whose values equal these.'),
-      },
+        'When nothing is eligible: claimed: false with the reason and counts (claimed, blocked, needs skills you lack, none in a claimable status).',
+      inputSchema: { table, leaseMs: leaseMs.optional(), where: where.optional() },
     },
     ({ table, leaseMs, where }) =>
       runTool(async () => {
-        const claim = await client.claimNext(table, { leaseMs, where })
-        if (!claim) return toolResult({ claimed: false }, 'Nothing is eligible to claim right now.')
-        return toolResult({ claimed: true, ...claim })
+        const claim = await ctx.client.claimNext(table, { leaseMs, where })
+        if (!claim) return toolResult({ claimed: false, ...(await explainClaimNext(ctx.client, table, where)) })
+        return namedResult(ctx, async (legend) => ({
+          claimed: true,
+          row: await rowView(claim.row, legend, ctx.book),
+          lease: claim.lease,
+        }))
       }),
   )
 }

@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { z } from 'zod'
-import type { DockClient } from '../../client/dock-client.js'
-import { runTool, toolResult } from '../tool-result.js'
+import { namedResult, runTool, type ToolContext } from '../tool-result.js'
+import { leaseMs, rowId, table } from '../tool-schemas.js'
+import { rowView } from '../views.js'
 
-export function registerClaimTool(server: McpServer, client: DockClient): void {
+export function registerClaimTool(server: McpServer, ctx: ToolContext): void {
   server.registerTool(
     'claim',
     {
@@ -11,12 +11,15 @@ export function registerClaimTool(server: McpServer, client: DockClient): void {
       description:
         'Claims one given row. Returns the row and its lease (token = fencingToken for later writes). ' +
         'Fails with code already_claimed when another principal holds it.',
-      inputSchema: {
-        table: z.string().describe('Table name.'),
-        id: z.string().describe('Row id.'),
-        leaseMs: z.number().int().positive().optional().describe('Lease length in ms.'),
-      },
+      inputSchema: { table, id: rowId, leaseMs: leaseMs.optional() },
     },
-    ({ table, id, leaseMs }) => runTool(async () => toolResult(await client.claim(table, id, { leaseMs }))),
+    ({ table, id, leaseMs }) =>
+      runTool(async () => {
+        const claim = await ctx.client.claim(table, id, { leaseMs })
+        return namedResult(ctx, async (legend) => ({
+          row: await rowView(claim.row, legend, ctx.book),
+          lease: claim.lease,
+        }))
+      }),
   )
 }

@@ -1,9 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { z } from 'zod'
-import type { DockClient } from '../../client/dock-client.js'
-import { runTool, toolResult } from '../tool-result.js'
+import { runTool, toolResult, type ToolContext } from '../tool-result.js'
+import { fencingToken, leaseMs, rowId, table } from '../tool-schemas.js'
 
-export function registerHeartbeatTool(server: McpServer, client: DockClient): void {
+export function registerHeartbeatTool(server: McpServer, { client }: ToolContext): void {
   server.registerTool(
     'heartbeat',
     {
@@ -11,13 +10,20 @@ export function registerHeartbeatTool(server: McpServer, client: DockClient): vo
       description:
         'Extends your lease on a claimed row. Fails with stale_fencing_token or lease_expired when the row is no longer yours.',
       inputSchema: {
-        table: z.string().describe('Table name.'),
-        id: z.string().describe('Row id.'),
-        fencingToken: z.number().int().describe('lease.token from your claim.'),
-        leaseMs: z.number().int().positive().optional().describe('New lease length in ms from now.'),
+        table,
+        id: rowId,
+        fencingToken,
+        leaseMs: leaseMs.optional().describe('New lease length in ms from now (at most 24 h).'),
       },
     },
     ({ table, id, fencingToken, leaseMs }) =>
-      runTool(async () => toolResult(await client.heartbeat(table, id, { fencingToken, leaseMs }))),
+      runTool(async () => {
+        const claim = await client.heartbeat(table, id, { fencingToken, leaseMs })
+        // The row did not change beyond its lease: the lease and version are what the agent needs next.
+        return toolResult({
+          row: { id: claim.row.id, status: claim.row.status, version: claim.row.version },
+          lease: claim.lease,
+        })
+      }),
   )
 }

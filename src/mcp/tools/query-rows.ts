@@ -1,28 +1,37 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import { namedResult, runTool, toolResult, type ToolContext } from '../tool-result.js'
+import { cursor, detail, owner, rowsLimit, statusFilter, table } from '../tool-schemas.js'
+import { rowView } from '../views.js'
 import { z } from 'zod'
-import type { DockClient } from '../../client/dock-client.js'
-import { runTool, toolResult } from '../tool-result.js'
 
-export function registerQueryRowsTool(server: McpServer, client: DockClient): void {
+export function registerQueryRowsTool(server: McpServer, ctx: ToolContext): void {
   server.registerTool(
     'query_rows',
     {
       title: 'Query rows',
-      description: 'Reads rows of a table, optionally filtered by status, owner, or readiness to be claimed. Paginated with cursor.',
+      description:
+        'Reads rows of a table, optionally filtered by status, owner, or readiness to be claimed (ready: claimable status, ' +
+        "blockers done, unowned; your skills are not checked). Paginated with cursor. Keep each row's version for expectedVersion.",
       inputSchema: {
-        table: z.string().describe('Table name.'),
-        status: z.union([z.string(), z.array(z.string())]).optional().describe('Status or statuses to match.'),
-        owner: z.string().optional().describe('Only rows claimed by this principal id.'),
+        table,
+        status: statusFilter.optional().describe('Status or statuses to match.'),
+        owner,
         ready: z.boolean().optional().describe('Only rows that could be claimed now.'),
-        limit: z.number().int().min(1).max(500).optional().describe('Page size (default 100).'),
-        cursor: z.string().optional().describe('nextCursor of the previous page.'),
+        limit: rowsLimit,
+        cursor,
+        detail,
       },
       annotations: { readOnlyHint: true },
     },
-    ({ table, ...query }) =>
+    ({ table, detail, ...query }) =>
       runTool(async () => {
-        const page = await client.listRows(table, query)
-        return toolResult(page)
+        const page = await ctx.client.listRows(table, query)
+        if (detail === 'full') return toolResult({ ...page })
+        return namedResult(ctx, async (legend) => {
+          const items = []
+          for (const row of page.items) items.push(await rowView(row, legend, ctx.book))
+          return { items, nextCursor: page.nextCursor }
+        })
       }),
   )
 }

@@ -1,20 +1,20 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { z } from 'zod'
-import type { DockClient } from '../../client/dock-client.js'
-import { runTool, toolResult } from '../tool-result.js'
+import { namedResult, runTool, type ToolContext } from '../tool-result.js'
+import { fencingToken, rowId, table } from '../tool-schemas.js'
+import { rowView } from '../views.js'
 
-export function registerReleaseTool(server: McpServer, client: DockClient): void {
+export function registerReleaseTool(server: McpServer, ctx: ToolContext): void {
   server.registerTool(
     'release',
     {
       title: 'Release a claim',
       description: 'Gives a claimed row back: it returns to the status it was claimed from, for someone else to take.',
-      inputSchema: {
-        table: z.string().describe('Table name.'),
-        id: z.string().describe('Row id.'),
-        fencingToken: z.number().int().describe('lease.token from your claim.'),
-      },
+      inputSchema: { table, id: rowId, fencingToken },
     },
-    ({ table, id, fencingToken }) => runTool(async () => toolResult({ row: await client.release(table, id, { fencingToken }) })),
+    ({ table, id, fencingToken }) =>
+      runTool(async () => {
+        const row = await ctx.client.release(table, id, { fencingToken })
+        return namedResult(ctx, async (legend) => ({ row: await rowView(row, legend, ctx.book) }))
+      }),
   )
 }

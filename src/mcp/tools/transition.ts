@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { z } from 'zod'
-import type { DockClient } from '../../client/dock-client.js'
-import { runTool, toolResult } from '../tool-result.js'
+import { namedResult, runTool, type ToolContext } from '../tool-result.js'
+import { expectedVersion, optionalFencingToken, rowId, table, toStatus, values } from '../tool-schemas.js'
+import { rowView } from '../views.js'
 
-export function registerTransitionTool(server: McpServer, client: DockClient): void {
+export function registerTransitionTool(server: McpServer, ctx: ToolContext): void {
   server.registerTool(
     'transition',
     {
@@ -13,14 +13,18 @@ export function registerTransitionTool(server: McpServer, client: DockClient): v
         'Gated by the workflow: fails with transition_not_allowed when the move is not permitted for you. ' +
         'Leaving the claimed status ends your claim.',
       inputSchema: {
-        table: z.string().describe('Table name.'),
-        id: z.string().describe('Row id.'),
-        to: z.string().describe('Target status.'),
-        fencingToken: z.number().int().optional().describe('lease.token, required while you hold the claim.'),
-        expectedVersion: z.number().int().optional().describe('Refuse (version_conflict) if the row changed since this version.'),
-        values: z.record(z.string(), z.unknown()).optional().describe('Values to write with the move.'),
+        table,
+        id: rowId,
+        to: toStatus,
+        fencingToken: optionalFencingToken,
+        expectedVersion: expectedVersion.describe('Refuse (version_conflict) if the row changed since this version.'),
+        values: values.describe('Values to write with the move.'),
       },
     },
-    ({ table, id, ...input }) => runTool(async () => toolResult({ row: await client.transition(table, id, input) })),
+    ({ table, id, ...input }) =>
+      runTool(async () => {
+        const row = await ctx.client.transition(table, id, input)
+        return namedResult(ctx, async (legend) => ({ row: await rowView(row, legend, ctx.book) }))
+      }),
   )
 }

@@ -1,9 +1,18 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { z } from 'zod'
-import type { DockClient } from '../../client/dock-client.js'
-import { runTool, toolResult } from '../tool-result.js'
+import { namedResult, runTool, type ToolContext } from '../tool-result.js'
+import {
+  blockedBy,
+  expectedVersion,
+  optionalFencingToken,
+  priority,
+  requiredSkills,
+  rowId,
+  table,
+  values,
+} from '../tool-schemas.js'
+import { rowView } from '../views.js'
 
-export function registerUpdateRowTool(server: McpServer, client: DockClient): void {
+export function registerUpdateRowTool(server: McpServer, ctx: ToolContext): void {
   server.registerTool(
     'update_row',
     {
@@ -13,15 +22,20 @@ export function registerUpdateRowTool(server: McpServer, client: DockClient): vo
         'change is not overwritten: on version_conflict the error details.current holds the row as it is now — merge and retry. ' +
         'Pass fencingToken when you hold the claim.',
       inputSchema: {
-        table: z.string().describe('Table name.'),
-        id: z.string().describe('Row id.'),
-        values: z.record(z.string(), z.unknown()).optional().describe('Column values to set.'),
-        expectedVersion: z.number().int().optional().describe('The row version your change is based on.'),
-        fencingToken: z.number().int().optional().describe('lease.token, required while you hold the claim.'),
-        blockedBy: z.array(z.string()).optional().describe('Row ids that must be done first.'),
-        priority: z.number().optional().describe('Higher is claimed first.'),
+        table,
+        id: rowId,
+        values: values.describe('Column values to set.'),
+        expectedVersion: expectedVersion.describe('The row version your change is based on.'),
+        fencingToken: optionalFencingToken,
+        blockedBy,
+        requiredSkills,
+        priority,
       },
     },
-    ({ table, id, ...input }) => runTool(async () => toolResult({ row: await client.patchRow(table, id, input) })),
+    ({ table, id, ...input }) =>
+      runTool(async () => {
+        const row = await ctx.client.patchRow(table, id, input)
+        return namedResult(ctx, async (legend) => ({ row: await rowView(row, legend, ctx.book) }))
+      }),
   )
 }
