@@ -267,6 +267,63 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       })
     })
 
+    // ------------------------------------------------------------ orders both stores must agree on
+
+    it('getWorkspace: an id equal to another workspace\'s name finds the workspace with that id', async () => {
+      const storage = await fresh()
+      await storage.write(null, async (tx) => {
+        // Inserted first, so a store without the tie-break is likely to return it.
+        await tx.insertWorkspace(workspace('w-named', 'shadow'))
+        await tx.insertWorkspace(workspace('shadow', 'real', { createdAt: iso(T0 + 1) }))
+      })
+      await storage.read(async (tx) => {
+        expect((await tx.getWorkspace('shadow'))?.id).toBe('shadow')
+        expect((await tx.getWorkspace('real'))?.id).toBe('shadow')
+        expect((await tx.getWorkspace('w-named'))?.id).toBe('w-named')
+      })
+      await storage.write('shadow', async (tx) => {
+        expect((await tx.getWorkspace('shadow'))?.name).toBe('real')
+      })
+    })
+
+    it('listExpiredLeases: leases that ended at the same instant come in creation (seq) order', async () => {
+      const storage = await seeded()
+      const now = T0 + 100_000
+      const ended = iso(now - 1_000)
+      await storage.write('w1', async (tx) => {
+        // Inserted against seq order, ids against it too, so neither insertion nor id order passes.
+        for (const [id, seq] of [['a', 9], ['b', 3], ['c', 7], ['d', 1]] as const) {
+          await tx.insertRow(row('w1', 'tasks', id, seq, { owner: 'p1', leaseExpiresAt: ended }))
+        }
+        await tx.insertRow(row('w1', 'tasks', 'z-earlier', 20, { owner: 'p1', leaseExpiresAt: iso(now - 2_000) }))
+      })
+      await storage.read(async (tx) => {
+        expect((await tx.listExpiredLeases('w1', now, 10)).map((r) => r.id)).toEqual(['z-earlier', 'd', 'b', 'c', 'a'])
+        expect((await tx.listExpiredLeases('w1', now, 3)).map((r) => r.id)).toEqual(['z-earlier', 'd', 'b'])
+      })
+    })
+
+    it('getDoc: several docs with one title resolve to the oldest (creation time, then id); an id match still wins', async () => {
+      const storage = await seeded()
+      await storage.write('w1', async (tx) => {
+        await tx.insertDoc(doc('w1', 'd-newest', 'Notes', { createdAt: iso(T0 + 30) }))
+        await tx.insertDoc(doc('w1', 'd-y', 'Notes', { createdAt: iso(T0 + 10) }))
+        await tx.insertDoc(doc('w1', 'd-x', 'Notes', { createdAt: iso(T0 + 10) }))
+        await tx.insertDoc(doc('w1', 'd-late', 'Journal', { createdAt: iso(T0 + 50) }))
+        await tx.insertDoc(doc('w1', 'd-early', 'Journal', { createdAt: iso(T0 + 5) }))
+        await tx.insertDoc(doc('w1', 'Journal', 'Other', { createdAt: iso(T0 + 60) }))
+      })
+      await storage.read(async (tx) => {
+        expect((await tx.getDoc('w1', 'Notes'))?.id).toBe('d-x')
+        expect((await tx.getDoc('w1', 'Journal'))?.id).toBe('Journal')
+      })
+      await storage.write('w1', async (tx) => {
+        const x = (await tx.getDoc('w1', 'd-x'))!
+        await tx.updateDoc({ ...x, title: 'Renamed' })
+        expect((await tx.getDoc('w1', 'Notes'))?.id).toBe('d-y')
+      })
+    })
+
     it('nextRowSeq: monotonic within and across writes, per workspace', async () => {
       const storage = await seeded()
       const first = await storage.write('w1', async (tx) => [await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1')])
