@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { isDockError } from '../../src/domain/errors.js'
 import type { Doc, DockEvent, Row, Table } from '../../src/domain/types.js'
 import { DockService, type Caller } from '../../src/service/dock-service.js'
-import type { PrincipalRecord, RowQuery, Storage, WorkspaceRecord } from '../../src/storage/storage.js'
+import type { EventQueryFilter, PrincipalRecord, RowQuery, Storage, Tx, WorkspaceRecord } from '../../src/storage/storage.js'
 
 export interface StorageConformanceOptions {
   /** Shown in the suite's title. */
@@ -377,6 +377,16 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         const back = await tx.listEvents('w1', 0, 100)
         expect(back.map((e) => JSON.stringify(e))).toEqual(events.map((e) => JSON.stringify(e)))
       })
+    })
+
+    it('events: filters (table, status, doc, row, actor, type and type prefix) run in the store with the log filter semantics', async () => {
+      const storage = await seeded()
+      const events = variedEvents('w1', 40)
+      await storage.write('w1', async (tx) => {
+        for (const e of events) await tx.appendEvent(e)
+      })
+      await storage.write('w2', (tx) => tx.appendEvent({ ...event('w2', 1), actor: 'p1' }))
+      await storage.read((tx) => expectFiltersLikeTheLog(tx, 'w1', events))
     })
 
     // ------------------------------------------------------------ transactions
@@ -805,6 +815,71 @@ function event(workspaceId: string, revision: number): DockEvent {
     prevHash: String(revision - 1).padStart(64, '0'),
     hash: String(revision).padStart(64, 'a'),
   }
+}
+
+/** The log's filter semantics (src/service/event-filter.ts), written out as the reference the store's filtered reads must match. */
+export function matchesFilter(e: DockEvent, f: EventQueryFilter): boolean {
+  if (f.tables !== undefined && (e.target.table === undefined || !f.tables.includes(e.target.table))) return false
+  if (f.statuses !== undefined && (e.target.status === undefined || !f.statuses.includes(e.target.status))) return false
+  if (f.docs !== undefined && (e.target.doc === undefined || !f.docs.includes(e.target.doc))) return false
+  if (f.rows !== undefined && (e.target.kind !== 'row' || !f.rows.includes(e.target.id))) return false
+  if (f.actors !== undefined && !f.actors.includes(e.actor)) return false
+  if (f.types !== undefined && !f.types.some((t) => (t.endsWith('.*') ? e.type.startsWith(t.slice(0, -1)) : e.type === t))) return false
+  return true
+}
+
+/** Every filter shape against `events` (all of the workspace's log, ascending): the store returns what the reference keeps, paged too. */
+export async function expectFiltersLikeTheLog(tx: Tx, workspaceId: string, events: readonly DockEvent[]): Promise<void> {
+  const pick = <T>(values: (T | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== undefined))].sort()
+  const tables = pick(events.map((e) => e.target.table))
+  const statuses = pick(events.map((e) => e.target.status))
+  const docs = pick(events.map((e) => e.target.doc))
+  const rows = pick(events.map((e) => (e.target.kind === 'row' ? e.target.id : undefined)))
+  const actors = pick(events.map((e) => e.actor))
+  const types = pick(events.map((e) => e.type))
+  const filters: EventQueryFilter[] = [
+    {},
+    { tables: tables.slice(0, 1) },
+    { tables },
+    { statuses: statuses.slice(0, 1) },
+    { docs: docs.slice(0, 1) },
+    { rows: rows.slice(0, 1) },
+    { rows: rows.slice(0, 3) },
+    { actors: actors.slice(0, 1) },
+    { types: types.slice(0, 1) },
+    { types: ['row.*'] },
+    { types: ['doc.*', types[0]!] },
+    { tables: tables.slice(0, 1), actors: actors.slice(-1), types: ['row.*'] },
+    { tables: [] },
+    { rows: ['no-such-row'] },
+  ]
+  for (const filter of filters) {
+    const expected = events.filter((e) => matchesFilter(e, filter)).map((e) => e.revision)
+    expect((await tx.listEvents(workspaceId, 0, 10_000, filter)).map((e) => e.revision), JSON.stringify(filter)).toEqual(expected)
+    // Paging: after a revision, and limited.
+    const since = events[Math.floor(events.length / 3)]!.revision
+    const page = expected.filter((r) => r > since).slice(0, 2)
+    expect((await tx.listEvents(workspaceId, since, 2, filter)).map((e) => e.revision), JSON.stringify(filter)).toEqual(page)
+  }
+}
+
+/** Events of every target kind and several actors, tables, statuses, docs and rows. */
+function variedEvents(workspaceId: string, n: number): DockEvent[] {
+  return Array.from({ length: n }, (_, i) => {
+    const base = event(workspaceId, i + 1)
+    const actor = ['p0', 'p1', 'system'][i % 3]!
+    switch (i % 5) {
+      case 0:
+      case 1:
+        return { ...base, actor, type: i % 2 === 0 ? 'row.updated' : 'row.claimed', target: { kind: 'row', id: `r${i % 7}`, table: i % 4 === 0 ? 'bugs' : 'tasks', status: ['todo', 'doing'][i % 2]! } }
+      case 2:
+        return { ...base, actor, type: 'doc.section_written', target: { kind: 'doc', id: `d${i % 2}`, doc: `d${i % 2}`, section: 'intro' } }
+      case 3:
+        return { ...base, actor, type: 'table.created', target: { kind: 'table', id: 't1', table: 'tasks' } }
+      default:
+        return { ...base, actor, type: 'principal.created', target: { kind: 'principal', id: `p${i}` } }
+    }
+  })
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {

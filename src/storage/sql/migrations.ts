@@ -87,7 +87,7 @@ CREATE TABLE IF NOT EXISTS events (
   },
   {
     id: 2,
-    // Numbered as release 0.1.0's successor on PostgreSQL numbered it, so a store that ran it
+    // Numbered as the permissions branch numbered it for PostgreSQL, so a store that ran it there
     // skips it here. The lease sweeper asks which workspaces have leases due, across all of them.
     name: 'rows by lease expiry alone',
     sql: `CREATE INDEX IF NOT EXISTS rows_by_lease_due ON rows (lease_expires_at) WHERE owner IS NOT NULL;`,
@@ -103,6 +103,54 @@ DROP INDEX IF EXISTS rows_by_lease;
 CREATE INDEX rows_by_lease ON rows (workspace_id, lease_expires_at, seq) WHERE owner IS NOT NULL;
 CREATE INDEX IF NOT EXISTS rows_by_status_seq ON rows (workspace_id, table_name, status, seq);
 `,
+  },
+  {
+    id: 4,
+    name: 'events: indexed filter columns (table, status, doc, row, actor, type); SQLite events as a rowid table',
+    // The log's filters run in the database, on columns lifted from each record (backfilled here
+    // from the stored JSON, written by appendEvent from then on), so a filtered read costs what it
+    // returns. On SQLite the WITHOUT ROWID table keeps each record inside its primary-key b-tree,
+    // whose cells hold ~1 KB before spilling: a ~1.4 KB event took an overflow page of its own.
+    // A rowid table holds records up to a page in its leaves, so the table is rebuilt; PostgreSQL
+    // only gains columns.
+    sql: (d) => {
+      const j = (...path: string[]): string => d.jsonText('data', path)
+      const lifted = `${j('target', 'table')}, ${j('target', 'status')}, ${j('target', 'doc')},
+  CASE WHEN ${j('target', 'kind')} = 'row' THEN ${j('target', 'id')} END, ${j('actor')}, ${j('type')}`
+      const restructure =
+        d.name === 'sqlite'
+          ? `
+CREATE TABLE events_v4 (
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  revision INTEGER NOT NULL,
+  table_name TEXT,
+  status TEXT,
+  doc_id TEXT,
+  row_id TEXT,
+  actor TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, revision)
+);
+INSERT INTO events_v4 (workspace_id, revision, table_name, status, doc_id, row_id, actor, type, data)
+SELECT workspace_id, revision, ${lifted}, data FROM events ORDER BY workspace_id, revision;
+DROP TABLE events;
+ALTER TABLE events_v4 RENAME TO events;
+`
+          : `
+ALTER TABLE events ADD COLUMN table_name TEXT, ADD COLUMN status TEXT, ADD COLUMN doc_id TEXT,
+  ADD COLUMN row_id TEXT, ADD COLUMN actor TEXT, ADD COLUMN type TEXT;
+UPDATE events SET (table_name, status, doc_id, row_id, actor, type) = (SELECT ${lifted});
+ALTER TABLE events ALTER COLUMN actor SET NOT NULL, ALTER COLUMN type SET NOT NULL;
+`
+      return `${restructure}
+CREATE INDEX events_by_table ON events (workspace_id, table_name, revision) WHERE table_name IS NOT NULL;
+CREATE INDEX events_by_doc ON events (workspace_id, doc_id, revision) WHERE doc_id IS NOT NULL;
+CREATE INDEX events_by_row ON events (workspace_id, row_id, revision) WHERE row_id IS NOT NULL;
+CREATE INDEX events_by_actor ON events (workspace_id, actor, revision);
+CREATE INDEX events_by_type ON events (workspace_id, type, revision);
+`
+    },
   },
 ]
 

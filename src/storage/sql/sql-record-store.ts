@@ -1,5 +1,5 @@
 import type { Doc, DockEvent, Row, Table } from '../../domain/types.js'
-import type { PrincipalRecord, RowQuery, Tx, WorkspaceRecord } from '../storage.js'
+import type { EventQueryFilter, PrincipalRecord, RowQuery, Tx, WorkspaceRecord } from '../storage.js'
 import type { Dialect } from './dialect.js'
 import * as sql from './statements.js'
 import type { Statement } from './statements.js'
@@ -189,11 +189,26 @@ export class SqlRecordStore implements Tx {
   }
 
   appendEvent(e: DockEvent): Promise<void> {
-    return this.session.run(sql.appendEvent(e, JSON.stringify(e)))
+    return this.session.run(sql.appendEvent(eventColumns(e), JSON.stringify(e)))
   }
 
-  listEvents(workspaceId: string, since: number, limit: number): Promise<DockEvent[]> {
-    return this.#all(sql.listEvents(workspaceId, since, limit))
+  async listEvents(workspaceId: string, since: number, limit: number, filter?: EventQueryFilter): Promise<DockEvent[]> {
+    const statement = sql.listEvents(this.#dialect, workspaceId, since, limit, filter)
+    return statement === null ? [] : this.#all(statement)
+  }
+}
+
+/** What migration 4 backfills for stored events, computed the same way for new ones. */
+function eventColumns(e: DockEvent): sql.EventColumns {
+  return {
+    workspaceId: e.workspaceId,
+    revision: e.revision,
+    table: e.target.table ?? null,
+    status: e.target.status ?? null,
+    doc: e.target.doc ?? null,
+    row: e.target.kind === 'row' ? e.target.id : null,
+    actor: e.actor,
+    type: e.type,
   }
 }
 

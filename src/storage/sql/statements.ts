@@ -8,7 +8,7 @@
  * Records are stored whole as JSON text in `data`; the other columns exist
  * only to index what queries filter and sort on.
  */
-import type { RowQuery } from '../storage.js'
+import type { EventQueryFilter, RowQuery } from '../storage.js'
 import type { Dialect } from './dialect.js'
 
 export interface Statement {
@@ -207,8 +207,59 @@ export const updateDoc = (d: { workspaceId: string; id: string; title: string },
 
 // ------------------------------------------------------------------ events
 
-export const appendEvent = (e: { workspaceId: string; revision: number }, data: string): Statement =>
-  stmt('INSERT INTO events (workspace_id, revision, data) VALUES ($1, $2, $3)', e.workspaceId, e.revision, data)
+/** The indexed columns of an event, lifted from its record so the log's filters run in the database. */
+export interface EventColumns {
+  readonly workspaceId: string
+  readonly revision: number
+  readonly table: string | null
+  readonly status: string | null
+  readonly doc: string | null
+  /** The target's id when the target is a row. */
+  readonly row: string | null
+  readonly actor: string
+  readonly type: string
+}
 
-export const listEvents = (workspaceId: string, since: number, limit: number): Statement =>
-  stmt('SELECT data FROM events WHERE workspace_id = $1 AND revision > $2 ORDER BY revision LIMIT $3', workspaceId, since, limit)
+export const appendEvent = (e: EventColumns, data: string): Statement =>
+  stmt(
+    'INSERT INTO events (workspace_id, revision, table_name, status, doc_id, row_id, actor, type, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    e.workspaceId,
+    e.revision,
+    e.table,
+    e.status,
+    e.doc,
+    e.row,
+    e.actor,
+    e.type,
+    data,
+  )
+
+/** A log read; null when the filter cannot match anything (an empty list). */
+export const listEvents = (d: Dialect, workspaceId: string, since: number, limit: number, filter: EventQueryFilter = {}): Statement | null => {
+  const values: unknown[] = [workspaceId, since]
+  const param = (v: unknown): string => `$${values.push(v)}`
+  const where = ['workspace_id = $1', 'revision > $2']
+  const oneOf = (column: string, list: readonly string[]): string =>
+    list.length === 1 ? `${column} = ${param(list[0])}` : d.inList(column, list, param)
+  const fields = [
+    ['table_name', filter.tables],
+    ['status', filter.statuses],
+    ['doc_id', filter.docs],
+    ['row_id', filter.rows],
+    ['actor', filter.actors],
+  ] as const
+  for (const [column, list] of fields) {
+    if (list === undefined) continue
+    if (list.length === 0) return null
+    where.push(oneOf(column, list))
+  }
+  if (filter.types !== undefined) {
+    if (filter.types.length === 0) return null
+    const exact = filter.types.filter((t) => !t.endsWith('.*'))
+    // `row.*` keeps its dot: a prefix test, written without LIKE so `_` and `%` in a type mean themselves.
+    const prefixes = filter.types.filter((t) => t.endsWith('.*')).map((t) => t.slice(0, -1))
+    const any = [...(exact.length > 0 ? [oneOf('type', exact)] : []), ...prefixes.map((p) => `substr(type, 1, ${p.length}) = ${param(p)}`)]
+    where.push(any.length === 1 ? any[0]! : `(${any.join(' OR ')})`)
+  }
+  return { text: `SELECT data FROM events WHERE ${where.join(' AND ')} ORDER BY revision LIMIT ${param(limit)}`, values }
+}
