@@ -169,6 +169,9 @@ export class SqliteStorage implements Storage {
 
 function openDb(file: string): Db {
   const db = new Database(file)
+  // Takes effect only when the file is new (an existing store keeps its pages). With 8 KB pages a
+  // ~1.5 KB event record and its index entries take ~1.75 KB on disk; with 4 KB, ~2.2 KB.
+  db.pragma('page_size = 8192')
   db.pragma('journal_mode = WAL')
   // FULL: the WAL is fsynced at every commit, so an acknowledged write survives kill -9 and power loss.
   db.pragma('synchronous = FULL')
