@@ -167,7 +167,7 @@ export class DocService {
     const out: DockEvent[] = []
     let since = 0
     for (;;) {
-      const page = await this.#core.storage.read((tx) => tx.listEvents(doc.workspaceId, since, 1000))
+      const page = await this.#core.storage.read((tx) => tx.listEvents(doc.workspaceId, since, 1000, { docs: [doc.id] }))
       for (const e of page) {
         if (e.target.doc !== doc.id) continue
         if (e.type === 'doc.section_written' && e.target.section === key) out.push(e)

@@ -51,6 +51,14 @@ export class EventService {
         }
         // A short page is the end of what is known; a wake-up brings the rest, so do not probe the log again.
         if (items.length === opts.limit || page.length < pageSize) break
+        // A full page and more behind it: a scan through history, where the store's indexes find
+        // the matches without reading every event in between (watchers at the head stay on the tail).
+        if (storeCanFilter(opts.filter)) {
+          const rest = await this.#matchesFromStore(w.id, since, opts.limit - items.length, opts.filter)
+          items.push(...rest.items)
+          since = rest.scanned
+          break
+        }
       }
       const revision = Math.max(since, this.#core.hub.knownRevision(w.id) ?? (await this.#core.storage.read((tx) => tx.getWorkspace(w.id)))?.revision ?? since)
       const left = deadline - this.#core.now()
@@ -59,6 +67,16 @@ export class EventService {
       }
       await this.#core.hub.waitForRevision(w.id, since, left, opts.signal)
     }
+  }
+
+  /** Matching events after `since`, and the revision up to which the log was looked at (the head, for a short page). */
+  async #matchesFromStore(workspaceId: string, since: number, limit: number, filter: EventFilter): Promise<{ items: DockEvent[]; scanned: number }> {
+    return this.#core.storage.read(async (tx) => {
+      const found = await tx.listEvents(workspaceId, since, limit, filter)
+      const items = found.filter((e) => eventMatches(e, filter))
+      if (found.length === limit) return { items, scanned: found[found.length - 1]!.revision }
+      return { items, scanned: Math.max(since, (await tx.getWorkspace(workspaceId))?.revision ?? since) }
+    })
   }
 
   /** Re-hashes the log from the first event and reports the first link that does not hold. */
@@ -93,4 +111,12 @@ export class EventService {
       return { ok: true, checked, headRevision, firstBreak: null }
     })
   }
+}
+
+/** The filter fields the store evaluates itself; a filter with any other field is matched here only. */
+const STORE_FILTER_FIELDS: ReadonlySet<string> = new Set(['tables', 'statuses', 'docs', 'rows', 'actors', 'types'])
+
+function storeCanFilter(filter: EventFilter): boolean {
+  const fields = Object.entries(filter).filter(([, value]) => value !== undefined)
+  return fields.length > 0 && fields.every(([field]) => STORE_FILTER_FIELDS.has(field))
 }

@@ -31,6 +31,24 @@ export interface RowQuery {
 }
 
 /**
+ * Which events a log read returns; every present field must match, any value
+ * within a field may (an empty list matches nothing). The same semantics as
+ * the service's watch and log filters, evaluated by the store on indexed
+ * columns so a filtered read costs what it returns.
+ */
+export interface EventQueryFilter {
+  readonly tables?: readonly string[] | undefined
+  /** The row status after the change (row events). */
+  readonly statuses?: readonly string[] | undefined
+  readonly docs?: readonly string[] | undefined
+  /** Row ids: events whose target is one of these rows. */
+  readonly rows?: readonly string[] | undefined
+  readonly actors?: readonly string[] | undefined
+  /** Exact types, or prefixes written `row.*`. */
+  readonly types?: readonly string[] | undefined
+}
+
+/**
  * A unit of work against the store. Methods are async so one service runs on
  * both the embedded and the networked backend. Records go in and come out
  * whole; the store indexes the few fields queries need.
@@ -81,8 +99,12 @@ export interface Tx {
   updateDoc(d: Doc): Promise<void>
 
   appendEvent(e: DockEvent): Promise<void>
-  /** Events with revision > since, ascending, at most `limit`. */
-  listEvents(workspaceId: string, since: number, limit: number): Promise<DockEvent[]>
+  /**
+   * Events with revision > since, ascending, at most `limit`; with `filter`,
+   * only those matching it. A filtered read shorter than `limit` has looked
+   * at every event up to the workspace revision of the same transaction.
+   */
+  listEvents(workspaceId: string, since: number, limit: number, filter?: EventQueryFilter): Promise<DockEvent[]>
 }
 
 /**

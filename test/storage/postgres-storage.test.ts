@@ -1,8 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 
-import { isDockError } from '../../src/domain/errors.js'
+import { DockError, isDockError } from '../../src/domain/errors.js'
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.js'
-import type { Storage, Tx, WorkspaceRecord } from '../../src/storage/storage.js'
+import { MIGRATIONS } from '../../src/storage/sql/migrations.js'
+import type { PrincipalRecord, Storage, Tx, WorkspaceRecord } from '../../src/storage/storage.js'
 import { adminQuery, SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres-test-db.js'
 import { runStorageConformance } from './storage-conformance.case.js'
 
@@ -39,7 +40,7 @@ if (TEST_DATABASE_URL === '') {
       await Promise.all(nodes.map((n) => n.init()))
       await nodes[0]!.init()
       const applied = await adminQuery<{ version: number }>(`SELECT version FROM "${schema}".dock_migrations`)
-      expect(applied.map((r) => r.version)).toEqual([1, 2])
+      expect(applied.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.id))
     })
 
     it('the schema can come from the URL (?schema=…)', async () => {
@@ -147,6 +148,45 @@ if (TEST_DATABASE_URL === '') {
       expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(1)
     })
 
+    it('a refusal decided inside a batch waits for its COMMIT: when the COMMIT fails, it is unavailable, not the 409 it described', async () => {
+      const schema = own.next()
+      const s = instance(schema)
+      await s.init()
+      await s.write(null, (tx) => tx.insertWorkspace(ws('w1', 'one')))
+      // A deferred constraint trigger fails the COMMIT itself, after every write of the batch ran.
+      await adminQuery(
+        `CREATE FUNCTION "${schema}".refuse_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN IF NEW.name = 'commit-breaker' THEN RAISE EXCEPTION 'commit refused'; END IF; RETURN NULL; END $$`,
+      )
+      await adminQuery(
+        `CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON "${schema}".principals
+         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "${schema}".refuse_commit()`,
+      )
+      const batch = (breaker: string): Promise<PromiseSettledResult<unknown>[]> =>
+        Promise.allSettled([
+          s.write('w1', async (tx) => {
+            const current = (await tx.getWorkspace('w1'))!
+            await tx.insertPrincipal(principalRecord('w1', `p-${breaker}`, breaker))
+            await tx.updateWorkspace({ ...current, revision: current.revision + 1 })
+          }),
+          // Queued in the same tick: it runs in the same batch and refuses with the state the
+          // first write left, which exists only if that batch commits.
+          s.write('w1', async (tx) => {
+            const current = (await tx.getWorkspace('w1'))!
+            throw new DockError('version_conflict', 'stale', { details: { current } })
+          }),
+        ])
+      const [broken, refusal] = await batch('commit-breaker')
+      expect(broken?.status).toBe('rejected')
+      expect(refusal).toMatchObject({ status: 'rejected', reason: { name: 'DockError', code: 'unavailable' } })
+      expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(0)
+      // The same batch committing: the refusal arrives as itself, describing committed state.
+      const [ok, conflict] = await batch('fine')
+      expect(ok?.status).toBe('fulfilled')
+      expect(conflict).toMatchObject({ status: 'rejected', reason: { code: 'version_conflict', details: { current: { revision: 1 } } } })
+      expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(1)
+    })
+
     it('a commit on one instance reaches the onCommit listeners of another through NOTIFY', async () => {
       const schema = own.next()
       const [a, b] = [instance(schema), instance(schema)]
@@ -246,6 +286,23 @@ if (TEST_DATABASE_URL === '') {
 
 function ws(id: string, name: string): WorkspaceRecord {
   return { id, name, revision: 0, headHash: '0'.repeat(64), frozen: false, createdAt: new Date().toISOString() }
+}
+
+function principalRecord(workspaceId: string, id: string, name: string): PrincipalRecord {
+  return {
+    id,
+    workspaceId,
+    name,
+    kind: 'agent',
+    roles: ['member'],
+    skills: [],
+    status: 'active',
+    budget: { writesPerMinute: null },
+    publicKey: null,
+    createdAt: new Date().toISOString(),
+    createdBy: null,
+    keyHash: `key-${id}`,
+  }
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { isDockError } from '../../src/domain/errors.js'
 import type { Doc, DockEvent, Row, Table } from '../../src/domain/types.js'
 import { DockService, type Caller } from '../../src/service/dock-service.js'
-import type { PrincipalRecord, RowQuery, Storage, WorkspaceRecord } from '../../src/storage/storage.js'
+import type { EventQueryFilter, PrincipalRecord, RowQuery, Storage, Tx, WorkspaceRecord } from '../../src/storage/storage.js'
 
 export interface StorageConformanceOptions {
   /** Shown in the suite's title. */
@@ -267,6 +267,63 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       })
     })
 
+    // ------------------------------------------------------------ orders both stores must agree on
+
+    it('getWorkspace: an id equal to another workspace\'s name finds the workspace with that id', async () => {
+      const storage = await fresh()
+      await storage.write(null, async (tx) => {
+        // Inserted first, so a store without the tie-break is likely to return it.
+        await tx.insertWorkspace(workspace('w-named', 'shadow'))
+        await tx.insertWorkspace(workspace('shadow', 'real', { createdAt: iso(T0 + 1) }))
+      })
+      await storage.read(async (tx) => {
+        expect((await tx.getWorkspace('shadow'))?.id).toBe('shadow')
+        expect((await tx.getWorkspace('real'))?.id).toBe('shadow')
+        expect((await tx.getWorkspace('w-named'))?.id).toBe('w-named')
+      })
+      await storage.write('shadow', async (tx) => {
+        expect((await tx.getWorkspace('shadow'))?.name).toBe('real')
+      })
+    })
+
+    it('listExpiredLeases: leases that ended at the same instant come in creation (seq) order', async () => {
+      const storage = await seeded()
+      const now = T0 + 100_000
+      const ended = iso(now - 1_000)
+      await storage.write('w1', async (tx) => {
+        // Inserted against seq order, ids against it too, so neither insertion nor id order passes.
+        for (const [id, seq] of [['a', 9], ['b', 3], ['c', 7], ['d', 1]] as const) {
+          await tx.insertRow(row('w1', 'tasks', id, seq, { owner: 'p1', leaseExpiresAt: ended }))
+        }
+        await tx.insertRow(row('w1', 'tasks', 'z-earlier', 20, { owner: 'p1', leaseExpiresAt: iso(now - 2_000) }))
+      })
+      await storage.read(async (tx) => {
+        expect((await tx.listExpiredLeases('w1', now, 10)).map((r) => r.id)).toEqual(['z-earlier', 'd', 'b', 'c', 'a'])
+        expect((await tx.listExpiredLeases('w1', now, 3)).map((r) => r.id)).toEqual(['z-earlier', 'd', 'b'])
+      })
+    })
+
+    it('getDoc: several docs with one title resolve to the oldest (creation time, then id); an id match still wins', async () => {
+      const storage = await seeded()
+      await storage.write('w1', async (tx) => {
+        await tx.insertDoc(doc('w1', 'd-newest', 'Notes', { createdAt: iso(T0 + 30) }))
+        await tx.insertDoc(doc('w1', 'd-y', 'Notes', { createdAt: iso(T0 + 10) }))
+        await tx.insertDoc(doc('w1', 'd-x', 'Notes', { createdAt: iso(T0 + 10) }))
+        await tx.insertDoc(doc('w1', 'd-late', 'Journal', { createdAt: iso(T0 + 50) }))
+        await tx.insertDoc(doc('w1', 'd-early', 'Journal', { createdAt: iso(T0 + 5) }))
+        await tx.insertDoc(doc('w1', 'Journal', 'Other', { createdAt: iso(T0 + 60) }))
+      })
+      await storage.read(async (tx) => {
+        expect((await tx.getDoc('w1', 'Notes'))?.id).toBe('d-x')
+        expect((await tx.getDoc('w1', 'Journal'))?.id).toBe('Journal')
+      })
+      await storage.write('w1', async (tx) => {
+        const x = (await tx.getDoc('w1', 'd-x'))!
+        await tx.updateDoc({ ...x, title: 'Renamed' })
+        expect((await tx.getDoc('w1', 'Notes'))?.id).toBe('d-y')
+      })
+    })
+
     it('nextRowSeq: monotonic within and across writes, per workspace', async () => {
       const storage = await seeded()
       const first = await storage.write('w1', async (tx) => [await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1')])
@@ -320,6 +377,16 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         const back = await tx.listEvents('w1', 0, 100)
         expect(back.map((e) => JSON.stringify(e))).toEqual(events.map((e) => JSON.stringify(e)))
       })
+    })
+
+    it('events: filters (table, status, doc, row, actor, type and type prefix) run in the store with the log filter semantics', async () => {
+      const storage = await seeded()
+      const events = variedEvents('w1', 40)
+      await storage.write('w1', async (tx) => {
+        for (const e of events) await tx.appendEvent(e)
+      })
+      await storage.write('w2', (tx) => tx.appendEvent({ ...event('w2', 1), actor: 'p1' }))
+      await storage.read((tx) => expectFiltersLikeTheLog(tx, 'w1', events))
     })
 
     // ------------------------------------------------------------ transactions
@@ -596,6 +663,34 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       expect(audit.ok).toBe(true)
     })
 
+    it('service: a filtered log read through long history pages to exactly the matches, in order, with a cursor that resumes', async () => {
+      const { service, op } = await openService()
+      await service.tables.createTable(op, 'default', tasksTable())
+      await service.tables.createTable(op, 'default', tasksTable('bugs'))
+      // Rare matches behind more than one page (200) of other events.
+      for (let i = 0; i < 210; i++) {
+        await service.rows.createRow(op, 'default', i % 100 === 7 ? 'bugs' : 'tasks', { values: { title: `item ${i}` } })
+      }
+      const all = await service.events.listEvents(op, 'default', { since: 0, limit: 1000, filter: {} })
+      const filter = { tables: ['bugs'], types: ['row.*'] }
+      const expected = all.items.filter((e) => e.target.table === 'bugs' && e.type.startsWith('row.')).map((e) => e.revision)
+      expect(expected).toHaveLength(3)
+      const seen: number[] = []
+      let since = 0
+      for (let guard = 0; guard < 10; guard++) {
+        const page = await service.events.listEvents(op, 'default', { since, limit: 2, filter })
+        seen.push(...page.items.map((e) => e.revision))
+        expect(page.nextSince).toBeGreaterThanOrEqual(since)
+        if (page.items.length === 0) {
+          // Nothing left: the cursor stands at the head, so a watcher resumes from there.
+          expect(page.nextSince).toBe(all.revision)
+          break
+        }
+        since = page.nextSince
+      }
+      expect(seen).toEqual(expected)
+    })
+
     it('service: concurrent creation of one workspace name yields one workspace and already_exists for the rest', async () => {
       const { service, op } = await openService()
       const results = await Promise.allSettled(Array.from({ length: 8 }, () => service.identity.createWorkspace(op, 'shared')))
@@ -748,6 +843,71 @@ function event(workspaceId: string, revision: number): DockEvent {
     prevHash: String(revision - 1).padStart(64, '0'),
     hash: String(revision).padStart(64, 'a'),
   }
+}
+
+/** The log's filter semantics (src/service/event-filter.ts), written out as the reference the store's filtered reads must match. */
+export function matchesFilter(e: DockEvent, f: EventQueryFilter): boolean {
+  if (f.tables !== undefined && (e.target.table === undefined || !f.tables.includes(e.target.table))) return false
+  if (f.statuses !== undefined && (e.target.status === undefined || !f.statuses.includes(e.target.status))) return false
+  if (f.docs !== undefined && (e.target.doc === undefined || !f.docs.includes(e.target.doc))) return false
+  if (f.rows !== undefined && (e.target.kind !== 'row' || !f.rows.includes(e.target.id))) return false
+  if (f.actors !== undefined && !f.actors.includes(e.actor)) return false
+  if (f.types !== undefined && !f.types.some((t) => (t.endsWith('.*') ? e.type.startsWith(t.slice(0, -1)) : e.type === t))) return false
+  return true
+}
+
+/** Every filter shape against `events` (all of the workspace's log, ascending): the store returns what the reference keeps, paged too. */
+export async function expectFiltersLikeTheLog(tx: Tx, workspaceId: string, events: readonly DockEvent[]): Promise<void> {
+  const pick = <T>(values: (T | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== undefined))].sort()
+  const tables = pick(events.map((e) => e.target.table))
+  const statuses = pick(events.map((e) => e.target.status))
+  const docs = pick(events.map((e) => e.target.doc))
+  const rows = pick(events.map((e) => (e.target.kind === 'row' ? e.target.id : undefined)))
+  const actors = pick(events.map((e) => e.actor))
+  const types = pick(events.map((e) => e.type))
+  const filters: EventQueryFilter[] = [
+    {},
+    { tables: tables.slice(0, 1) },
+    { tables },
+    { statuses: statuses.slice(0, 1) },
+    { docs: docs.slice(0, 1) },
+    { rows: rows.slice(0, 1) },
+    { rows: rows.slice(0, 3) },
+    { actors: actors.slice(0, 1) },
+    { types: types.slice(0, 1) },
+    { types: ['row.*'] },
+    { types: ['doc.*', types[0]!] },
+    { tables: tables.slice(0, 1), actors: actors.slice(-1), types: ['row.*'] },
+    { tables: [] },
+    { rows: ['no-such-row'] },
+  ]
+  for (const filter of filters) {
+    const expected = events.filter((e) => matchesFilter(e, filter)).map((e) => e.revision)
+    expect((await tx.listEvents(workspaceId, 0, 10_000, filter)).map((e) => e.revision), JSON.stringify(filter)).toEqual(expected)
+    // Paging: after a revision, and limited.
+    const since = events[Math.floor(events.length / 3)]!.revision
+    const page = expected.filter((r) => r > since).slice(0, 2)
+    expect((await tx.listEvents(workspaceId, since, 2, filter)).map((e) => e.revision), JSON.stringify(filter)).toEqual(page)
+  }
+}
+
+/** Events of every target kind and several actors, tables, statuses, docs and rows. */
+function variedEvents(workspaceId: string, n: number): DockEvent[] {
+  return Array.from({ length: n }, (_, i) => {
+    const base = event(workspaceId, i + 1)
+    const actor = ['p0', 'p1', 'system'][i % 3]!
+    switch (i % 5) {
+      case 0:
+      case 1:
+        return { ...base, actor, type: i % 2 === 0 ? 'row.updated' : 'row.claimed', target: { kind: 'row', id: `r${i % 7}`, table: i % 4 === 0 ? 'bugs' : 'tasks', status: ['todo', 'doing'][i % 2]! } }
+      case 2:
+        return { ...base, actor, type: 'doc.section_written', target: { kind: 'doc', id: `d${i % 2}`, doc: `d${i % 2}`, section: 'intro' } }
+      case 3:
+        return { ...base, actor, type: 'table.created', target: { kind: 'table', id: 't1', table: 'tasks' } }
+      default:
+        return { ...base, actor, type: 'principal.created', target: { kind: 'principal', id: `p${i}` } }
+    }
+  })
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -2,9 +2,11 @@ import pg from 'pg'
 import type { ClientConfig, Notification, PoolClient, QueryResult, QueryResultRow } from 'pg'
 
 import { DockError } from '../../domain/errors.js'
-import type { Doc, DockEvent, Row, Table } from '../../domain/types.js'
-import type { PrincipalRecord, RowQuery, Storage, Tx, WorkspaceRecord } from '../storage.js'
-import { MIGRATION_LOCK_KEY, MIGRATIONS_TABLE_SQL, POSTGRES_MIGRATIONS } from './postgres-migrations.js'
+import { POSTGRES } from '../sql/dialect.js'
+import { MIGRATIONS, migrationSql } from '../sql/migrations.js'
+import { SqlRecordStore, type SqlSession, toWorkspace, type WorkspaceDbRow } from '../sql/sql-record-store.js'
+import { type Statement, WORKSPACE_COLUMNS } from '../sql/statements.js'
+import type { Storage, Tx, WorkspaceRecord } from '../storage.js'
 
 export interface PostgresStorageOptions {
   /** `postgres://user:pass@host:port/db`; a `schema=<name>` query parameter is read (and removed) like the `schema` option. */
@@ -42,6 +44,20 @@ export interface PostgresStorageOptions {
  * ignores commits of other Dock deployments (other schemas) in the database.
  */
 export const COMMIT_CHANNEL = 'dock_commits'
+
+/** Serialises `init()` across every node and process sharing the database. */
+const MIGRATION_LOCK_KEY = 0x646f636b // 'dock'
+
+/** Applied migrations (`MIGRATIONS` ids), as release 0.1.0 already kept them. */
+const MIGRATIONS_TABLE_SQL = `
+CREATE TABLE IF NOT EXISTS dock_migrations (
+  version INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+)`
+
+/** The lock every write batch of a workspace takes first; the rest of the statement is the escaped id. */
+const LOCK_SQL_PREFIX = `SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE id = `
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 const RECONNECT_MIN_MS = 100
@@ -113,10 +129,10 @@ export class PostgresStorage implements Storage {
         const applied = new Set(
           (await client.query<{ version: number }>('SELECT version FROM dock_migrations')).rows.map((r) => r.version),
         )
-        for (const m of POSTGRES_MIGRATIONS) {
-          if (applied.has(m.version)) continue
-          await client.query(m.sql)
-          await client.query('INSERT INTO dock_migrations (version, description) VALUES ($1, $2)', [m.version, m.description])
+        for (const m of MIGRATIONS) {
+          if (applied.has(m.id)) continue
+          await client.query(migrationSql(m, POSTGRES))
+          await client.query('INSERT INTO dock_migrations (version, description) VALUES ($1, $2)', [m.id, m.name])
         }
         const current = await client.query<{ schema: string }>('SELECT current_schema() AS schema')
         this.#scope = current.rows[0]?.schema ?? ''
@@ -202,8 +218,12 @@ export class PostgresStorage implements Storage {
    * whose statements fail, is rolled back to its savepoint and refused alone;
    * the next one starts from the state the previous successful one left (same
    * transaction, same cached workspace row). One NOTIFY with the final revision
-   * and one COMMIT (one WAL flush) end the batch; nobody hears success before
-   * that COMMIT, and if it fails every write of the batch is refused.
+   * and one COMMIT (one WAL flush) end the batch. Nobody hears anything before
+   * that COMMIT — not success, and not a refusal either: a refusal may carry
+   * state an earlier write of the batch left (a 409's `details.current`), which
+   * would never have existed if the COMMIT then failed or the node died first.
+   * If the COMMIT fails, every write of the batch is refused, its refusals as
+   * `unavailable` (retryable: what they described was taken back).
    *
    * Round trips under the lock: BEGIN+lock(+SAVEPOINT) once per batch; per
    * write, its reads and one message with its buffered writes, RELEASE and the
@@ -222,6 +242,8 @@ export class PostgresStorage implements Storage {
     let broken: Error | undefined
     /** Ran and released, waiting for COMMIT. */
     const finished: { job: WriteJob; value: unknown }[] = []
+    /** Refused and undone, their refusals waiting for the batch's end too. */
+    const refused: { job: WriteJob; err: unknown }[] = []
     /** Taken from the queue, not yet finished nor refused. */
     let current: WriteJob | null = null
     let committedRevision: number | null = null
@@ -264,13 +286,9 @@ export class PostgresStorage implements Storage {
           // Undo this write alone (if that fails too, the connection is gone: the outer catch
           // refuses everyone). The job hears its own error either way.
           current = null
-          try {
-            await tx.undoJob(mark)
-          } catch (undoErr) {
-            job.reject(mapError(err))
-            throw undoErr
-          }
-          job.reject(mapError(err))
+          refused.push({ job, err: mapError(err) })
+          // If this fails too, the connection is gone: the outer catch refuses everyone.
+          await tx.undoJob(mark)
           continue
         }
         finished.push({ job, value })
@@ -301,7 +319,7 @@ export class PostgresStorage implements Storage {
           } catch {
             throw err
           }
-          last.job.reject(mapError(err))
+          refused.push({ job: last.job, err: mapError(err) })
         }
         current = null
       }
@@ -317,11 +335,14 @@ export class PostgresStorage implements Storage {
       const refusal = mapError(err)
       current?.reject(refusal)
       for (const { job } of finished) job.reject(refusal)
+      const lost = new DockError('unavailable', 'the batch this write ran in did not commit; nothing was applied, retry', { cause: err })
+      for (const { job } of refused) job.reject(lost)
       return
     } finally {
       done(broken)
     }
     if (committedRevision !== null) this.#emit(workspaceId, committedRevision)
+    for (const { job, err } of refused) job.reject(err)
     for (const { job, value } of finished) job.resolve(value)
   }
 
@@ -612,10 +633,6 @@ function sqlLiteral(client: PoolClient, value: unknown): string {
   throw new TypeError(`cannot write a ${typeof value} to PostgreSQL`)
 }
 
-interface DataRow {
-  readonly data: string
-}
-
 /**
  * Each write of a batch runs inside this savepoint, set before it starts. A
  * write that ends releases it and sets the next write's at once (one level
@@ -630,33 +647,22 @@ interface JobMark {
   readonly locked: WorkspaceRecord | null
 }
 
-const LOCK_SQL_PREFIX = 'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces WHERE id = '
-
-class PgTx implements Tx {
-  readonly #client: PoolClient
-  /** The workspace whose row this (write) transaction locked, if any. */
-  readonly #lockedId: string | null
-  #locked: WorkspaceRecord | null
-  /**
-   * In a write, inserts and updates are not sent one by one: they wait here,
-   * as statements with their values inlined as escaped literals, and go in one
-   * message before the next read of the transaction (so it sees them) or with
-   * COMMIT. The workspace lock is then held for fewer round trips. A failing
-   * statement fails the read or the commit it travels with, and with it the
-   * whole write.
-   */
+/**
+ * Runs the record store's statements on one pooled connection, as named
+ * prepared statements. In a write, inserts and updates are not sent one by
+ * one: they wait here, as statements with their values inlined as escaped
+ * literals, and go in one message before the next read of the transaction (so
+ * it sees them) or with COMMIT. The workspace lock is then held for fewer
+ * round trips. A failing statement fails the read or the commit it travels
+ * with, and with it the whole write.
+ */
+class PgSession implements SqlSession {
+  readonly client: PoolClient
   readonly #buffered: boolean
   #buffer: string[] = []
 
-  /**
-   * In a write, `locked` is the workspace row as `FOR UPDATE` returned it: no
-   * other transaction can change it until this one ends, so it is served from
-   * here and kept current through insert/updateWorkspace.
-   */
-  constructor(client: PoolClient, lockedId: string | null, locked: WorkspaceRecord | null, buffered: boolean) {
-    this.#client = client
-    this.#lockedId = lockedId
-    this.#locked = locked
+  constructor(client: PoolClient, buffered: boolean) {
+    this.client = client
     this.#buffered = buffered
   }
 
@@ -665,6 +671,49 @@ class PgTx implements Tx {
     const statements = this.#buffer
     this.#buffer = []
     return statements
+  }
+
+  dropBuffered(): void {
+    this.#buffer = []
+  }
+
+  async all<R>(statement: Statement): Promise<R[]> {
+    if (this.#buffer.length > 0) await this.client.query(this.takeBuffered().join(';\n'))
+    const result = await this.client.query<QueryResultRow>({ name: statementName(statement.text), text: statement.text, values: [...statement.values] })
+    return result.rows as R[]
+  }
+
+  async run(statement: Statement): Promise<void> {
+    if (this.#buffered) this.#buffer.push(inlineValues(this.client, statement.text, statement.values))
+    else await this.all(statement)
+  }
+}
+
+/**
+ * The record store plus what a PostgreSQL write transaction adds: the locked
+ * workspace row served from memory, and the savepoint steps of a batch.
+ */
+class PgTx extends SqlRecordStore {
+  readonly #session: PgSession
+  /** The workspace whose row this (write) transaction locked, if any. */
+  readonly #lockedId: string | null
+  #locked: WorkspaceRecord | null
+
+  /**
+   * In a write, `locked` is the workspace row as `FOR UPDATE` returned it: no
+   * other transaction can change it until this one ends, so it is served from
+   * here and kept current through insert/updateWorkspace.
+   */
+  constructor(client: PoolClient, lockedId: string | null, locked: WorkspaceRecord | null, buffered: boolean) {
+    const session = new PgSession(client, buffered)
+    super(session, POSTGRES)
+    this.#session = session
+    this.#lockedId = lockedId
+    this.#locked = locked
+  }
+
+  takeBuffered(): string[] {
+    return this.#session.takeBuffered()
   }
 
   /**
@@ -681,7 +730,7 @@ class PgTx implements Tx {
    * statements fails, its savepoint still stands and `undoJob` takes it back.
    */
   async endJob(): Promise<void> {
-    await this.#client.query([...this.takeBuffered(), RELEASE_JOB, SAVEPOINT_JOB].join(';\n'))
+    await this.#session.client.query([...this.takeBuffered(), RELEASE_JOB, SAVEPOINT_JOB].join(';\n'))
   }
 
   /**
@@ -691,9 +740,9 @@ class PgTx implements Tx {
    * Throws if the savepoint cannot be rolled back to (the transaction is lost).
    */
   async undoJob(mark: JobMark): Promise<void> {
-    this.#buffer = []
+    this.#session.dropBuffered()
     this.#locked = mark.locked
-    await this.#client.query(UNDO_JOB)
+    await this.#session.client.query(UNDO_JOB)
   }
 
   /** The locked workspace as this transaction leaves it (null if it does not exist). */
@@ -701,283 +750,26 @@ class PgTx implements Tx {
     return this.#locked
   }
 
-  async #query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    if (this.#buffer.length > 0) await this.#client.query(this.takeBuffered().join(';\n'))
-    const result = await this.#client.query<R>({ name: statementName(text), text, values })
-    return result.rows
-  }
-
-  async #one<T>(text: string, ...values: unknown[]): Promise<T | null> {
-    const rows = await this.#query<DataRow>(text, values)
-    return rows[0] === undefined ? null : (JSON.parse(rows[0].data) as T)
-  }
-
-  async #all<T>(text: string, ...values: unknown[]): Promise<T[]> {
-    return (await this.#query<DataRow>(text, values)).map((r) => JSON.parse(r.data) as T)
-  }
-
-  async #run(text: string, ...values: unknown[]): Promise<void> {
-    if (this.#buffered) this.#buffer.push(inlineValues(this.#client, text, values))
-    else await this.#query(text, values)
-  }
-
-  async getWorkspace(idOrName: string): Promise<WorkspaceRecord | null> {
+  override async getWorkspace(idOrName: string): Promise<WorkspaceRecord | null> {
     if (this.#locked !== null && idOrName === this.#lockedId) return this.#locked
-    const rows = await this.#query<WorkspaceDbRow>(
-      'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1',
-      [idOrName],
-    )
-    return rows[0] === undefined ? null : toWorkspace(rows[0])
+    return super.getWorkspace(idOrName)
   }
 
-  async listWorkspaces(): Promise<WorkspaceRecord[]> {
-    const rows = await this.#query<WorkspaceDbRow>('SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces ORDER BY created_at, id', [])
-    return rows.map(toWorkspace)
-  }
-
-  async countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string): Promise<number> {
-    const rows = await this.#query<{ n: string }>(
-      "SELECT COUNT(DISTINCT workspace_id) AS n FROM principals WHERE workspace_id <> $1 AND (data::json ->> 'createdBy') = $2",
-      [homeWorkspaceId, principalId],
-    )
-    return Number(rows[0]?.n ?? 0)
-  }
-
-  async insertWorkspace(ws: WorkspaceRecord): Promise<void> {
-    await this.#run(
-      'INSERT INTO workspaces (id, name, revision, head_hash, frozen, created_at, row_seq) VALUES ($1, $2, $3, $4, $5, $6, 0)',
-      ws.id,
-      ws.name,
-      ws.revision,
-      ws.headHash,
-      ws.frozen,
-      ws.createdAt,
-    )
+  override async insertWorkspace(ws: WorkspaceRecord): Promise<void> {
+    await super.insertWorkspace(ws)
     if (ws.id === this.#lockedId) this.#locked = pickWorkspace(ws)
   }
 
-  async updateWorkspace(ws: WorkspaceRecord): Promise<void> {
-    await this.#run('UPDATE workspaces SET revision = $1, head_hash = $2, frozen = $3 WHERE id = $4', ws.revision, ws.headHash, ws.frozen, ws.id)
+  override async updateWorkspace(ws: WorkspaceRecord): Promise<void> {
+    await super.updateWorkspace(ws)
     // Only the three columns the UPDATE writes change; id, name and createdAt stay as stored.
     if (ws.id === this.#lockedId && this.#locked !== null) {
       this.#locked = { ...this.#locked, revision: ws.revision, headHash: ws.headHash, frozen: ws.frozen }
     }
-  }
-
-  async getPrincipal(workspaceId: string, id: string): Promise<PrincipalRecord | null> {
-    return this.#one('SELECT data FROM principals WHERE workspace_id = $1 AND id = $2', workspaceId, id)
-  }
-
-  async getPrincipalByName(workspaceId: string, name: string): Promise<PrincipalRecord | null> {
-    return this.#one('SELECT data FROM principals WHERE workspace_id = $1 AND name = $2', workspaceId, name)
-  }
-
-  async getPrincipalByKeyHash(keyHash: string): Promise<PrincipalRecord | null> {
-    return this.#one('SELECT data FROM principals WHERE key_hash = $1', keyHash)
-  }
-
-  async listPrincipals(workspaceId: string): Promise<PrincipalRecord[]> {
-    return this.#all('SELECT data FROM principals WHERE workspace_id = $1 ORDER BY created_at, id', workspaceId)
-  }
-
-  async insertPrincipal(p: PrincipalRecord): Promise<void> {
-    await this.#run(
-      'INSERT INTO principals (workspace_id, id, name, key_hash, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)',
-      p.workspaceId,
-      p.id,
-      p.name,
-      p.keyHash,
-      p.createdAt,
-      JSON.stringify(p),
-    )
-  }
-
-  async updatePrincipal(p: PrincipalRecord): Promise<void> {
-    await this.#run(
-      'UPDATE principals SET name = $1, key_hash = $2, data = $3 WHERE workspace_id = $4 AND id = $5',
-      p.name,
-      p.keyHash,
-      JSON.stringify(p),
-      p.workspaceId,
-      p.id,
-    )
-  }
-
-  async getTable(workspaceId: string, name: string): Promise<Table | null> {
-    return this.#one('SELECT data FROM tables WHERE workspace_id = $1 AND name = $2', workspaceId, name)
-  }
-
-  async listTables(workspaceId: string): Promise<Table[]> {
-    return this.#all('SELECT data FROM tables WHERE workspace_id = $1 ORDER BY name', workspaceId)
-  }
-
-  async insertTable(t: Table): Promise<void> {
-    await this.#run('INSERT INTO tables (workspace_id, name, id, data) VALUES ($1, $2, $3, $4)', t.workspaceId, t.name, t.id, JSON.stringify(t))
-  }
-
-  async updateTable(t: Table): Promise<void> {
-    await this.#run('UPDATE tables SET data = $1 WHERE workspace_id = $2 AND name = $3', JSON.stringify(t), t.workspaceId, t.name)
-  }
-
-  async getRow(workspaceId: string, id: string): Promise<Row | null> {
-    return this.#one('SELECT data FROM rows WHERE workspace_id = $1 AND id = $2', workspaceId, id)
-  }
-
-  async getRows(workspaceId: string, ids: readonly string[]): Promise<Row[]> {
-    if (ids.length === 0) return []
-    const found = await this.#all<Row>('SELECT data FROM rows WHERE workspace_id = $1 AND id = ANY($2::text[])', workspaceId, [...ids])
-    // Same contract as the embedded store: in the order asked, missing ids left out.
-    const byId = new Map(found.map((r) => [r.id, r]))
-    const out: Row[] = []
-    for (const id of ids) {
-      const row = byId.get(id)
-      if (row !== undefined) out.push(row)
-    }
-    return out
-  }
-
-  async queryRows(q: RowQuery): Promise<Row[]> {
-    const values: unknown[] = [q.workspaceId, q.table]
-    const where: string[] = ['workspace_id = $1', 'table_name = $2']
-    const param = (v: unknown): string => {
-      values.push(v)
-      return `$${values.length}`
-    }
-    if (q.statuses !== undefined) {
-      if (q.statuses.length === 0) return []
-      where.push(`status = ANY(${param([...q.statuses])}::text[])`)
-    }
-    if (q.owner !== undefined) where.push(`owner = ${param(q.owner)}`)
-    if (q.unownedAt !== undefined) where.push(`(owner IS NULL OR lease_expires_at < ${param(q.unownedAt)}::bigint)`)
-    let order: string
-    if (q.order === 'claim') {
-      if (q.afterKey !== undefined) {
-        const priority = param(q.afterKey.priority)
-        where.push(`(priority < ${priority}::float8 OR (priority = ${priority}::float8 AND seq > ${param(q.afterKey.seq)}::bigint))`)
-      }
-      order = 'priority DESC, seq ASC'
-    } else {
-      if (q.afterSeq !== undefined) where.push(`seq > ${param(q.afterSeq)}::bigint`)
-      order = 'seq ASC'
-    }
-    const limit = param(q.limit)
-    return this.#all(`SELECT data FROM rows WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`, ...values)
-  }
-
-  async listWorkspacesWithExpiredLeases(now: number, limit: number): Promise<string[]> {
-    const rows = await this.#query<{ workspace_id: string }>(
-      'SELECT DISTINCT workspace_id FROM rows WHERE owner IS NOT NULL AND lease_expires_at < $1::bigint LIMIT $2',
-      [now, limit],
-    )
-    return rows.map((r) => r.workspace_id)
-  }
-
-  async listExpiredLeases(workspaceId: string, now: number, limit: number): Promise<Row[]> {
-    return this.#all(
-      'SELECT data FROM rows WHERE workspace_id = $1 AND owner IS NOT NULL AND lease_expires_at < $2::bigint ORDER BY lease_expires_at, seq LIMIT $3',
-      workspaceId,
-      now,
-      limit,
-    )
-  }
-
-  async insertRow(r: Row): Promise<void> {
-    await this.#run(
-      'INSERT INTO rows (workspace_id, id, table_name, status, owner, lease_expires_at, priority, seq, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      ...rowColumns(r),
-    )
-  }
-
-  async updateRow(r: Row): Promise<void> {
-    await this.#run(
-      'UPDATE rows SET table_name = $3, status = $4, owner = $5, lease_expires_at = $6, priority = $7, seq = $8, data = $9 WHERE workspace_id = $1 AND id = $2',
-      ...rowColumns(r),
-    )
-  }
-
-  async nextRowSeq(workspaceId: string): Promise<number> {
-    const rows = await this.#query<{ row_seq: string }>('UPDATE workspaces SET row_seq = row_seq + 1 WHERE id = $1 RETURNING row_seq', [workspaceId])
-    if (rows[0] === undefined) throw new Error(`workspace ${workspaceId} vanished`)
-    return Number(rows[0].row_seq)
-  }
-
-  async getDoc(workspaceId: string, idOrTitle: string): Promise<Doc | null> {
-    return this.#one(
-      'SELECT data FROM docs WHERE workspace_id = $1 AND (id = $2 OR title = $2) ORDER BY (id = $2) DESC, created_at, id LIMIT 1',
-      workspaceId,
-      idOrTitle,
-    )
-  }
-
-  async listDocs(workspaceId: string): Promise<Doc[]> {
-    return this.#all('SELECT data FROM docs WHERE workspace_id = $1 ORDER BY created_at, id', workspaceId)
-  }
-
-  async insertDoc(d: Doc): Promise<void> {
-    await this.#run(
-      'INSERT INTO docs (workspace_id, id, title, created_at, data) VALUES ($1, $2, $3, $4, $5)',
-      d.workspaceId,
-      d.id,
-      d.title,
-      d.createdAt,
-      JSON.stringify(d),
-    )
-  }
-
-  async updateDoc(d: Doc): Promise<void> {
-    await this.#run('UPDATE docs SET title = $1, data = $2 WHERE workspace_id = $3 AND id = $4', d.title, JSON.stringify(d), d.workspaceId, d.id)
-  }
-
-  async appendEvent(e: DockEvent): Promise<void> {
-    await this.#run('INSERT INTO events (workspace_id, revision, data) VALUES ($1, $2, $3)', e.workspaceId, e.revision, JSON.stringify(e))
-  }
-
-  async listEvents(workspaceId: string, since: number, limit: number): Promise<DockEvent[]> {
-    return this.#all(
-      'SELECT data FROM events WHERE workspace_id = $1 AND revision > $2::bigint ORDER BY revision LIMIT $3',
-      workspaceId,
-      since,
-      limit,
-    )
-  }
-}
-
-interface WorkspaceDbRow {
-  readonly id: string
-  readonly name: string
-  /** BIGINT arrives as a string. */
-  readonly revision: string
-  readonly head_hash: string
-  readonly frozen: boolean
-  readonly created_at: string
-}
-
-function toWorkspace(row: WorkspaceDbRow): WorkspaceRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    revision: Number(row.revision),
-    headHash: row.head_hash,
-    frozen: row.frozen,
-    createdAt: row.created_at,
   }
 }
 
 /** A copy with exactly the stored fields (callers may pass objects with more). */
 function pickWorkspace(ws: WorkspaceRecord): WorkspaceRecord {
   return { id: ws.id, name: ws.name, revision: ws.revision, headHash: ws.headHash, frozen: ws.frozen, createdAt: ws.createdAt }
-}
-
-function rowColumns(r: Row): [string, string, string, string, string | null, number | null, number, number, string] {
-  return [
-    r.workspaceId,
-    r.id,
-    r.table,
-    r.status,
-    r.owner,
-    r.leaseExpiresAt === null ? null : Date.parse(r.leaseExpiresAt),
-    r.priority,
-    r.seq,
-    JSON.stringify(r),
-  ]
 }

@@ -3,10 +3,13 @@ import { join } from 'node:path'
 
 import Database from 'better-sqlite3'
 
-import type { Doc, DockEvent, Row, Table } from '../../domain/types.js'
+import { DockError } from '../../domain/errors.js'
 import { AsyncMutex } from '../async-mutex.js'
-import type { PrincipalRecord, RowQuery, Storage, Tx, WorkspaceRecord } from '../storage.js'
-import { SQLITE_MIGRATIONS } from './sqlite-migrations.js'
+import { SQLITE } from '../sql/dialect.js'
+import { MIGRATIONS, migrationSql } from '../sql/migrations.js'
+import { SqlRecordStore, type SqlSession } from '../sql/sql-record-store.js'
+import type { Statement } from '../sql/statements.js'
+import type { Storage, Tx } from '../storage.js'
 
 export interface SqliteStorageOptions {
   /** Directory holding `dock.db`; `:memory:` is refused because writer and reader need one file. */
@@ -36,21 +39,21 @@ export class SqliteStorage implements Storage {
   readonly #reader: Db
   readonly #mutex = new AsyncMutex()
   readonly #listeners = new Set<(workspaceId: string, revision: number) => void>()
-  readonly #writerTx: SqliteTx
-  readonly #readerTx: SqliteTx
+  readonly #writerTx: SqlRecordStore
+  readonly #readerTx: SqlRecordStore
 
   constructor(options: SqliteStorageOptions) {
     mkdirSync(options.dataDir, { recursive: true })
     const file = join(options.dataDir, 'dock.db')
     this.#writer = openDb(file)
-    this.#writer.exec(SQLITE_MIGRATIONS)
+    migrate(this.#writer)
     this.#reader = openDb(file)
-    this.#writerTx = new SqliteTx(this.#writer)
-    this.#readerTx = new SqliteTx(this.#reader)
+    this.#writerTx = new SqlRecordStore(new SqliteSession(this.#writer), SQLITE)
+    this.#readerTx = new SqlRecordStore(new SqliteSession(this.#reader), SQLITE)
   }
 
   async init(): Promise<void> {
-    // Schema is applied in the constructor: both connections need it before use.
+    // Migrated in the constructor: both connections need the schema before use.
   }
 
   async close(): Promise<void> {
@@ -104,10 +107,16 @@ export class SqliteStorage implements Storage {
       return
     }
     const done: { job: WriteJob<unknown>; value: unknown }[] = []
+    /**
+     * A refusal may describe state an earlier write of this batch left (a 409's
+     * current record): it waits for the commit too, so it never reports state
+     * that a failed commit then took back.
+     */
+    const refused: { job: WriteJob<unknown>; err: unknown }[] = []
     const revisions = new Map<string, number>()
     this.#writer.exec('BEGIN IMMEDIATE')
     try {
-      while (this.#queue.length > 0 && done.length < MAX_BATCH) {
+      while (this.#queue.length > 0 && done.length + refused.length < MAX_BATCH) {
         const job = this.#queue.shift()!
         this.#writer.exec('SAVEPOINT job')
         try {
@@ -115,22 +124,23 @@ export class SqliteStorage implements Storage {
           this.#writer.exec('RELEASE job')
           done.push({ job, value })
           if (job.workspaceId !== null) {
-            const rev = this.#writerTx.workspaceRevision(job.workspaceId)
-            if (rev !== null) revisions.set(job.workspaceId, rev)
+            const ws = await this.#writerTx.getWorkspace(job.workspaceId)
+            if (ws !== null) revisions.set(ws.id, ws.revision)
           }
         } catch (err) {
           this.#writer.exec('ROLLBACK TO job')
           this.#writer.exec('RELEASE job')
-          // Nothing of this job was applied, so it may hear its refusal before the batch commits.
-          job.reject(err)
+          refused.push({ job, err })
         }
       }
       this.#writer.exec('COMMIT')
     } catch (err) {
       if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK')
-      for (const { job } of done) job.reject(err)
+      const lost = new DockError('unavailable', 'the store could not commit the write; nothing was applied, retry', { cause: err })
+      for (const { job } of [...done, ...refused]) job.reject(lost)
       return
     }
+    for (const { job, err } of refused) job.reject(err)
     for (const { job, value } of done) job.resolve(value)
     for (const [workspaceId, revision] of revisions) for (const listener of this.#listeners) listener(workspaceId, revision)
   }
@@ -159,6 +169,9 @@ export class SqliteStorage implements Storage {
 
 function openDb(file: string): Db {
   const db = new Database(file)
+  // Takes effect only when the file is new (an existing store keeps its pages). With 8 KB pages a
+  // ~1.5 KB event record and its index entries take ~1.75 KB on disk; with 4 KB, ~2.2 KB.
+  db.pragma('page_size = 8192')
   db.pragma('journal_mode = WAL')
   // FULL: the WAL is fsynced at every commit, so an acknowledged write survives kill -9 and power loss.
   db.pragma('synchronous = FULL')
@@ -167,324 +180,74 @@ function openDb(file: string): Db {
   return db
 }
 
-interface JsonRow {
-  readonly data: string
+/**
+ * Applies the migrations past `user_version`, each in its own transaction
+ * with its new version, so a crash leaves the store at a whole version.
+ * IMMEDIATE takes the write lock first: a second process opening the same
+ * file waits, then finds the version moved and skips what is done.
+ */
+export function migrate(db: Db): void {
+  for (const m of MIGRATIONS) {
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      if ((db.pragma('user_version', { simple: true }) as number) < m.id) {
+        db.exec(migrationSql(m, SQLITE))
+        // A pragma takes no parameters; the id is a number from our own list.
+        db.pragma(`user_version = ${m.id}`)
+      }
+      db.exec('COMMIT')
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK')
+      throw err
+    }
+  }
 }
 
-/** Statement cache keyed by SQL text: preparing is the expensive part. */
-class SqliteTx implements Tx {
+/** A statement prepared for SQLite: `$n` placeholders became `?`, bound from these value indexes. */
+interface Prepared {
+  readonly stmt: Database.Statement
+  readonly order: readonly number[]
+}
+
+/**
+ * Runs the record store's statements on one connection. Statements are
+ * prepared once per SQL text (preparing is the expensive part). SQLite binds
+ * `?` positionally, so a `$n` used twice is bound twice; it has no boolean
+ * type, so booleans bind as 1/0.
+ */
+class SqliteSession implements SqlSession {
   readonly #db: Db
-  readonly #stmts = new Map<string, Database.Statement>()
+  readonly #prepared = new Map<string, Prepared>()
 
   constructor(db: Db) {
     this.#db = db
   }
 
-  #stmt(sql: string): Database.Statement {
-    let stmt = this.#stmts.get(sql)
-    if (stmt === undefined) {
-      stmt = this.#db.prepare(sql)
-      this.#stmts.set(sql, stmt)
+  #bind(statement: Statement): { stmt: Database.Statement; values: unknown[] } {
+    let prepared = this.#prepared.get(statement.text)
+    if (prepared === undefined) {
+      const order: number[] = []
+      const text = statement.text.replace(/\$(\d+)/g, (_, n: string) => {
+        order.push(Number(n) - 1)
+        return '?'
+      })
+      prepared = { stmt: this.#db.prepare(text), order }
+      this.#prepared.set(statement.text, prepared)
     }
-    return stmt
+    const values = prepared.order.map((i) => {
+      const v = statement.values[i]
+      return typeof v === 'boolean' ? (v ? 1 : 0) : v
+    })
+    return { stmt: prepared.stmt, values }
   }
 
-  #one<T>(sql: string, ...params: unknown[]): T | null {
-    const row = this.#stmt(sql).get(...params) as JsonRow | undefined
-    return row === undefined ? null : (JSON.parse(row.data) as T)
+  async all<R>(statement: Statement): Promise<R[]> {
+    const { stmt, values } = this.#bind(statement)
+    return stmt.all(...values) as R[]
   }
 
-  #all<T>(sql: string, ...params: unknown[]): T[] {
-    return (this.#stmt(sql).all(...params) as JsonRow[]).map((r) => JSON.parse(r.data) as T)
+  async run(statement: Statement): Promise<void> {
+    const { stmt, values } = this.#bind(statement)
+    stmt.run(...values)
   }
-
-  #run(sql: string, ...params: unknown[]): number {
-    return this.#stmt(sql).run(...params).changes
-  }
-
-  workspaceRevision(id: string): number | null {
-    const row = this.#stmt('SELECT revision FROM workspaces WHERE id = ?').get(id) as { revision: number } | undefined
-    return row?.revision ?? null
-  }
-
-  async getWorkspace(idOrName: string): Promise<WorkspaceRecord | null> {
-    const row = this.#stmt(
-      'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces WHERE id = ? OR name = ? LIMIT 1',
-    ).get(idOrName, idOrName) as WorkspaceDbRow | undefined
-    return row === undefined ? null : toWorkspace(row)
-  }
-
-  async listWorkspaces(): Promise<WorkspaceRecord[]> {
-    const rows = this.#stmt(
-      'SELECT id, name, revision, head_hash, frozen, created_at FROM workspaces ORDER BY created_at, id',
-    ).all() as WorkspaceDbRow[]
-    return rows.map(toWorkspace)
-  }
-
-  async countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string): Promise<number> {
-    const row = this.#stmt(
-      "SELECT COUNT(DISTINCT workspace_id) AS n FROM principals WHERE workspace_id <> ? AND json_extract(data, '$.createdBy') = ?",
-    ).get(homeWorkspaceId, principalId) as { n: number }
-    return row.n
-  }
-
-  async insertWorkspace(ws: WorkspaceRecord): Promise<void> {
-    this.#run(
-      'INSERT INTO workspaces (id, name, revision, head_hash, frozen, created_at, row_seq) VALUES (?, ?, ?, ?, ?, ?, 0)',
-      ws.id,
-      ws.name,
-      ws.revision,
-      ws.headHash,
-      ws.frozen ? 1 : 0,
-      ws.createdAt,
-    )
-  }
-
-  async updateWorkspace(ws: WorkspaceRecord): Promise<void> {
-    this.#run(
-      'UPDATE workspaces SET revision = ?, head_hash = ?, frozen = ? WHERE id = ?',
-      ws.revision,
-      ws.headHash,
-      ws.frozen ? 1 : 0,
-      ws.id,
-    )
-  }
-
-  async getPrincipal(workspaceId: string, id: string): Promise<PrincipalRecord | null> {
-    return this.#one('SELECT data FROM principals WHERE workspace_id = ? AND id = ?', workspaceId, id)
-  }
-
-  async getPrincipalByName(workspaceId: string, name: string): Promise<PrincipalRecord | null> {
-    return this.#one('SELECT data FROM principals WHERE workspace_id = ? AND name = ?', workspaceId, name)
-  }
-
-  async getPrincipalByKeyHash(keyHash: string): Promise<PrincipalRecord | null> {
-    return this.#one('SELECT data FROM principals WHERE key_hash = ?', keyHash)
-  }
-
-  async listPrincipals(workspaceId: string): Promise<PrincipalRecord[]> {
-    return this.#all('SELECT data FROM principals WHERE workspace_id = ? ORDER BY created_at, id', workspaceId)
-  }
-
-  async insertPrincipal(p: PrincipalRecord): Promise<void> {
-    this.#run(
-      'INSERT INTO principals (workspace_id, id, name, key_hash, created_at, data) VALUES (?, ?, ?, ?, ?, ?)',
-      p.workspaceId,
-      p.id,
-      p.name,
-      p.keyHash,
-      p.createdAt,
-      JSON.stringify(p),
-    )
-  }
-
-  async updatePrincipal(p: PrincipalRecord): Promise<void> {
-    this.#run(
-      'UPDATE principals SET name = ?, key_hash = ?, data = ? WHERE workspace_id = ? AND id = ?',
-      p.name,
-      p.keyHash,
-      JSON.stringify(p),
-      p.workspaceId,
-      p.id,
-    )
-  }
-
-  async getTable(workspaceId: string, name: string): Promise<Table | null> {
-    return this.#one('SELECT data FROM tables WHERE workspace_id = ? AND name = ?', workspaceId, name)
-  }
-
-  async listTables(workspaceId: string): Promise<Table[]> {
-    return this.#all('SELECT data FROM tables WHERE workspace_id = ? ORDER BY name', workspaceId)
-  }
-
-  async insertTable(t: Table): Promise<void> {
-    this.#run(
-      'INSERT INTO tables (workspace_id, name, id, data) VALUES (?, ?, ?, ?)',
-      t.workspaceId,
-      t.name,
-      t.id,
-      JSON.stringify(t),
-    )
-  }
-
-  async updateTable(t: Table): Promise<void> {
-    this.#run('UPDATE tables SET data = ? WHERE workspace_id = ? AND name = ?', JSON.stringify(t), t.workspaceId, t.name)
-  }
-
-  async getRow(workspaceId: string, id: string): Promise<Row | null> {
-    return this.#one('SELECT data FROM rows WHERE workspace_id = ? AND id = ?', workspaceId, id)
-  }
-
-  async getRows(workspaceId: string, ids: readonly string[]): Promise<Row[]> {
-    if (ids.length === 0) return []
-    const out: Row[] = []
-    for (const id of ids) {
-      const row = await this.getRow(workspaceId, id)
-      if (row !== null) out.push(row)
-    }
-    return out
-  }
-
-  async queryRows(q: RowQuery): Promise<Row[]> {
-    const where: string[] = ['workspace_id = ?', 'table_name = ?']
-    const params: unknown[] = [q.workspaceId, q.table]
-    if (q.statuses !== undefined) {
-      if (q.statuses.length === 0) return []
-      where.push(`status IN (${q.statuses.map(() => '?').join(', ')})`)
-      params.push(...q.statuses)
-    }
-    if (q.owner !== undefined) {
-      where.push('owner = ?')
-      params.push(q.owner)
-    }
-    if (q.unownedAt !== undefined) {
-      where.push('(owner IS NULL OR lease_expires_at < ?)')
-      params.push(q.unownedAt)
-    }
-    let order: string
-    if (q.order === 'claim') {
-      if (q.afterKey !== undefined) {
-        where.push('(priority < ? OR (priority = ? AND seq > ?))')
-        params.push(q.afterKey.priority, q.afterKey.priority, q.afterKey.seq)
-      }
-      order = 'priority DESC, seq ASC'
-    } else {
-      if (q.afterSeq !== undefined) {
-        where.push('seq > ?')
-        params.push(q.afterSeq)
-      }
-      order = 'seq ASC'
-    }
-    params.push(q.limit)
-    return this.#all(`SELECT data FROM rows WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`, ...params)
-  }
-
-  async listWorkspacesWithExpiredLeases(now: number, limit: number): Promise<string[]> {
-    // INDEXED BY: without statistics SQLite would scan every claimed row via rows_by_lease for the DISTINCT.
-    const rows = this.#stmt('SELECT DISTINCT workspace_id FROM rows INDEXED BY rows_by_lease_due WHERE owner IS NOT NULL AND lease_expires_at < ? LIMIT ?').all(now, limit) as {
-      workspace_id: string
-    }[]
-    return rows.map((r) => r.workspace_id)
-  }
-
-  async listExpiredLeases(workspaceId: string, now: number, limit: number): Promise<Row[]> {
-    return this.#all(
-      'SELECT data FROM rows WHERE workspace_id = ? AND owner IS NOT NULL AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?',
-      workspaceId,
-      now,
-      limit,
-    )
-  }
-
-  async insertRow(r: Row): Promise<void> {
-    this.#run(
-      'INSERT INTO rows (workspace_id, id, table_name, status, owner, lease_expires_at, priority, seq, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ...rowColumns(r),
-    )
-  }
-
-  async updateRow(r: Row): Promise<void> {
-    const [ws, id, table, status, owner, lease, priority, seq, data] = rowColumns(r)
-    this.#run(
-      'UPDATE rows SET table_name = ?, status = ?, owner = ?, lease_expires_at = ?, priority = ?, seq = ?, data = ? WHERE workspace_id = ? AND id = ?',
-      table,
-      status,
-      owner,
-      lease,
-      priority,
-      seq,
-      data,
-      ws,
-      id,
-    )
-  }
-
-  async nextRowSeq(workspaceId: string): Promise<number> {
-    const row = this.#stmt('UPDATE workspaces SET row_seq = row_seq + 1 WHERE id = ? RETURNING row_seq').get(workspaceId) as
-      | { row_seq: number }
-      | undefined
-    if (row === undefined) throw new Error(`workspace ${workspaceId} vanished`)
-    return row.row_seq
-  }
-
-  async getDoc(workspaceId: string, idOrTitle: string): Promise<Doc | null> {
-    return this.#one(
-      'SELECT data FROM docs WHERE workspace_id = ? AND (id = ? OR title = ?) ORDER BY id = ? DESC LIMIT 1',
-      workspaceId,
-      idOrTitle,
-      idOrTitle,
-      idOrTitle,
-    )
-  }
-
-  async listDocs(workspaceId: string): Promise<Doc[]> {
-    return this.#all('SELECT data FROM docs WHERE workspace_id = ? ORDER BY created_at, id', workspaceId)
-  }
-
-  async insertDoc(d: Doc): Promise<void> {
-    this.#run(
-      'INSERT INTO docs (workspace_id, id, title, created_at, data) VALUES (?, ?, ?, ?, ?)',
-      d.workspaceId,
-      d.id,
-      d.title,
-      d.createdAt,
-      JSON.stringify(d),
-    )
-  }
-
-  async updateDoc(d: Doc): Promise<void> {
-    this.#run('UPDATE docs SET title = ?, data = ? WHERE workspace_id = ? AND id = ?', d.title, JSON.stringify(d), d.workspaceId, d.id)
-  }
-
-  async appendEvent(e: DockEvent): Promise<void> {
-    this.#run(
-      'INSERT INTO events (workspace_id, revision, data) VALUES (?, ?, ?)',
-      e.workspaceId,
-      e.revision,
-      JSON.stringify(e),
-    )
-  }
-
-  async listEvents(workspaceId: string, since: number, limit: number): Promise<DockEvent[]> {
-    return this.#all(
-      'SELECT data FROM events WHERE workspace_id = ? AND revision > ? ORDER BY revision LIMIT ?',
-      workspaceId,
-      since,
-      limit,
-    )
-  }
-}
-
-interface WorkspaceDbRow {
-  readonly id: string
-  readonly name: string
-  readonly revision: number
-  readonly head_hash: string
-  readonly frozen: number
-  readonly created_at: string
-}
-
-function toWorkspace(row: WorkspaceDbRow): WorkspaceRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    revision: row.revision,
-    headHash: row.head_hash,
-    frozen: row.frozen === 1,
-    createdAt: row.created_at,
-  }
-}
-
-function rowColumns(r: Row): [string, string, string, string, string | null, number | null, number, number, string] {
-  return [
-    r.workspaceId,
-    r.id,
-    r.table,
-    r.status,
-    r.owner,
-    r.leaseExpiresAt === null ? null : Date.parse(r.leaseExpiresAt),
-    r.priority,
-    r.seq,
-    JSON.stringify(r),
-  ]
 }
