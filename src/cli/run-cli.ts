@@ -30,8 +30,10 @@ import { registerWorkerCommand } from './commands/worker.js'
 import { registerWorkspaceCommand } from './commands/workspace.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js'
 import type { CliIo } from './io.js'
+import { DOCK_VERSION } from '../version.js'
 
-export const CLI_VERSION = '0.1.0'
+/** The package's version (package.json), shared with the server and the MCP server. */
+export const CLI_VERSION = DOCK_VERSION
 
 /** Builds the command tree; each `register*` adds one command (or one group) from its own file. */
 export function createProgram(io: CliIo): Command {

@@ -11,7 +11,7 @@ export function registerInitCommand(program: Command, io: CliIo): void {
     .option('-d, --data <dir>', 'data directory (env DOCK_DATA_DIR, default ./dock-data)')
     .action(async (opts: { data?: string }, cmd: Command) => {
       const store = storeOptions(opts, io)
-      const { openDock } = await import('../../service/open-dock.js')
+      const { openDock } = await import('../../http/serve.js')
       const dock = await openDock(store)
       try {
         const json = cmd.optsWithGlobals<{ json?: boolean }>().json === true
