@@ -1,7 +1,18 @@
 import type { ErrorCode } from '../domain/errors.js'
 
 /** Codes the CLI raises on its own, before any request: bad flags, unreadable files, no token. */
-export type CliErrorCode = 'usage' | 'missing_token' | 'io_error' | 'unreachable' | 'audit_broken' | 'interrupted' | 'demo_incomplete'
+export type CliErrorCode =
+  | 'usage'
+  | 'missing_token'
+  | 'io_error'
+  | 'unreachable'
+  | 'audit_broken'
+  | 'interrupted'
+  | 'demo_incomplete'
+  /** `dock serve`: the port is taken (nothing was created). */
+  | 'address_in_use'
+  /** `dock claim-next`: nothing was eligible (or nothing came before --wait ended). */
+  | 'nothing_to_claim'
 
 /** A refusal by the CLI itself; printed as `error <code>: message` like a server refusal. */
 export class CliError extends Error {

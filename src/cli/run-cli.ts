@@ -19,6 +19,7 @@ import { registerInitCommand } from './commands/init.js'
 import { registerLogCommand } from './commands/log.js'
 import { registerMcpCommand } from './commands/mcp.js'
 import { registerMoveCommand } from './commands/move.js'
+import { registerOperatorCommand } from './commands/operator.js'
 import { registerPrincipalCommand } from './commands/principal.js'
 import { registerReleaseCommand } from './commands/release.js'
 import { registerRowCommand } from './commands/row.js'
@@ -67,6 +68,7 @@ Try it: dock demo`,
 
   registerServeCommand(program, io)
   registerInitCommand(program, io)
+  registerOperatorCommand(program, io)
   registerWorkspaceCommand(program, io)
   registerPrincipalCommand(program, io)
   registerTableCommand(program, io)

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 
 import type { CliIo } from '../io.js'
-import { describeStore, storeOptions } from '../server-options.js'
+import { describeStore, resetKeyCommand, storeOptions } from '../server-options.js'
 
 /** `dock init`: create the data store, workspace "default" and its operator, without serving. */
 export function registerInitCommand(program: Command, io: CliIo): void {
@@ -26,7 +26,10 @@ export function registerInitCommand(program: Command, io: CliIo): void {
               `(shown only now; store it, e.g. export DOCK_TOKEN=${dock.operatorKey})\n`,
           )
         } else {
-          io.stdout(`${describeStore(store)} is already initialized; the operator key was shown when it was created.\n`)
+          io.stdout(
+            `${describeStore(store)} is already initialized; its operator key was printed when it was created.\n` +
+              `Lost it? ${resetKeyCommand(store)} issues a new one (the old one stops working).\n`,
+          )
         }
       } finally {
         await dock.close()
