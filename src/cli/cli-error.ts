@@ -25,6 +25,15 @@ export class CliError extends Error {
   }
 }
 
+/** An outcome the command already printed as its output (`nothing to claim`): only the exit status is left to give. */
+export class QuietCliError extends CliError {
+  readonly quiet = true
+}
+
+export function isQuiet(err: unknown): boolean {
+  return err instanceof QuietCliError
+}
+
 /** Anything with a string `code` — a CliError, the SDK's DockApiError, a DockError from in-process code. */
 export function errorCodeOf(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined

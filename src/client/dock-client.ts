@@ -153,6 +153,12 @@ export class DockClient {
     return this.#call('POST', '/workspaces', { ...opts, body: { name } })
   }
 
+  /** The workspaces this key belongs to (one: a key belongs to one workspace). */
+  async listWorkspaces(opts?: RequestOptions): Promise<Workspace[]> {
+    const page = await this.#call<Page<Workspace>>('GET', '/workspaces', opts)
+    return page.items
+  }
+
   getWorkspace(workspace: string = this.workspace, opts?: RequestOptions): Promise<Workspace> {
     return this.#call('GET', `/workspaces/${enc(workspace)}`, opts)
   }

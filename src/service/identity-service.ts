@@ -138,6 +138,15 @@ export class IdentityService {
     })
   }
 
+  /**
+   * The workspaces the caller's key reaches. A key belongs to exactly one
+   * workspace (an operator who creates another gets a separate key for it), so
+   * this is one today; the list shape leaves room for keys that span several.
+   */
+  async listWorkspaces(caller: Caller): Promise<Workspace[]> {
+    return [publicWorkspace(await this.#core.readWorkspace(caller, caller.principal.workspaceId))]
+  }
+
   async getWorkspace(caller: Caller, ws: string): Promise<Workspace> {
     return publicWorkspace(await this.#core.readWorkspace(caller, ws))
   }

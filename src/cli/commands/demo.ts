@@ -18,6 +18,7 @@ import { untilAborted, type CliIo } from '../io.js'
 import { parseInteger } from '../parse.js'
 
 interface DemoOptions {
+  local?: boolean
   fast?: boolean
   pace?: string
   port?: string
@@ -44,6 +45,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .command('demo')
     .description('watch a crew of agents (planner, three workers, reviewer) work a task board, live')
     .option('--fast', 'no pauses (for tests and the impatient)')
+    .option('--local', 'run on an in-process server even when DOCK_URL / DOCK_TOKEN are set')
     .option('--pace <ms>', `length of one beat between steps (default ${DEFAULT_PACE_MS})`)
     .option('-p, --port <port>', 'port of the in-process server (default: a free one)')
     .option('--keep', 'keep the in-process server up after the demo, until Ctrl-C (default on a terminal)')
@@ -51,8 +53,9 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       `
-Without --url the demo starts its own server on a free port with a temporary data directory.
-With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh workspace there.
+With a server named (--url / DOCK_URL) or an operator key given (--token / DOCK_TOKEN), the demo
+runs there: it creates a fresh workspace on that server with its operator key. Otherwise, or
+with --local, it starts its own server on a free port with a temporary data directory.
 --json prints the narration on stderr and a JSON summary on stdout.`,
     )
     .action(async (opts: DemoOptions, cmd: Command) => {
@@ -61,9 +64,11 @@ With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh work
       const paceMs = fast ? 0 : opts.pace === undefined ? DEFAULT_PACE_MS : parseInteger(opts.pace, '--pace')
       const colour = io.isTTY && !options.json && (io.env['NO_COLOR'] ?? '') === ''
       const write = options.json ? io.stderr : io.stdout
-      const explicitUrl = cmd.optsWithGlobals<{ url?: string }>().url
-      const target = explicitUrl === undefined ? await startOwnServer(opts) : await freshWorkspace(explicitUrl, options.token)
-      const inProcess = explicitUrl === undefined
+      // After a first session (DOCK_TOKEN exported) the demo belongs on that server, where the board is open.
+      const flags = cmd.optsWithGlobals<{ url?: string }>()
+      const named = flags.url !== undefined || (io.env['DOCK_URL'] ?? '') !== '' || options.token !== undefined
+      const inProcess = opts.local === true || !named
+      const target = inProcess ? await startOwnServer(opts) : await freshWorkspace(options.url, options.token)
       const keep = inProcess && (opts.keep ?? (io.isTTY && !fast))
 
       try {

@@ -24,7 +24,7 @@ export function registerLogCommand(program: Command, io: CliIo): void {
     .option('--all', 'follow pages to the head')
   addEventFilterOptions(log).action(async (opts: LogOptions, cmd: Command) => {
     const options = globalOptions(cmd, io)
-    const dock = connect(options)
+    const dock = await connect(options)
     const filters = filtersFrom(opts)
     const limit = parseInteger(opts.limit ?? '100', '--limit')
     let since = parseInteger(opts.since ?? '0', '--since')

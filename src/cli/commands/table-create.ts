@@ -77,7 +77,7 @@ and "in_progress->done by owner" unless --transition says otherwise.`,
     .action(async (name: string | undefined, opts: TableCreateOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const input = buildTableInput(name, opts)
-      const created = await connect(options).createTable(input)
+      const created = await (await connect(options)).createTable(input)
       await emit(io, options, created, (t) => `created table ${t.name} (contract v${t.contractVersion})\n${describeTable(t)}`)
     })
 }
