@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander'
 
 import { errorCodeOf, isQuiet } from './cli-error.js'
 import { registerAuditCommand } from './commands/audit.js'
+import { registerBackupCommand } from './commands/backup.js'
 import { registerClaimCommand } from './commands/claim.js'
 import { registerClaimNextCommand } from './commands/claim-next.js'
 import { registerDemoCommand } from './commands/demo.js'
@@ -22,6 +23,7 @@ import { registerMoveCommand } from './commands/move.js'
 import { registerOperatorCommand } from './commands/operator.js'
 import { registerPrincipalCommand } from './commands/principal.js'
 import { registerReleaseCommand } from './commands/release.js'
+import { registerRestoreCommand } from './commands/restore.js'
 import { registerRowCommand } from './commands/row.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerTableCommand } from './commands/table.js'
@@ -78,6 +80,8 @@ Try it: dock demo`,
   registerServeCommand(program, io)
   registerInitCommand(program, io)
   registerOperatorCommand(program, io)
+  registerBackupCommand(program, io)
+  registerRestoreCommand(program, io)
   registerWorkspaceCommand(program, io)
   registerPrincipalCommand(program, io)
   registerTableCommand(program, io)

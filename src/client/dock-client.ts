@@ -443,6 +443,19 @@ export class DockClient {
     })(this)
   }
 
+  /**
+   * A consistent snapshot of the whole store (a SQLite database file), as a
+   * byte stream. Operators of workspace `default` only; PostgreSQL stores
+   * answer `not_found` (back them up with pg_dump).
+   */
+  async backup(opts?: RequestOptions): Promise<ReadableStream<Uint8Array>> {
+    const path = '/backup'
+    const response = await this.#fetch(this.#url(path), { method: 'GET', headers: this.#headers({ accept: 'application/vnd.sqlite3' }), signal: opts?.signal })
+    if (!response.ok) throw await this.#error(response, 'GET', path)
+    if (!response.body) throw new DockApiError({ code: 'internal', status: response.status, message: 'the backup reply has no body', method: 'GET', path })
+    return response.body
+  }
+
   /** Re-checks the hash chain end to end; reports the first break. */
   verifyAudit(opts?: RequestOptions): Promise<AuditReport> {
     return this.#call('GET', `${this.#ws()}/audit/verify`, opts)

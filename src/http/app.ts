@@ -10,6 +10,7 @@ import { DOCK_VERSION } from '../version.js'
 import { buildOpenApi } from './openapi.js'
 import { sendProblem, toProblem } from './problem.js'
 import { Router } from './route.js'
+import { registerBackupRoutes } from './routes/backup-routes.js'
 import { registerDocRoutes } from './routes/doc-routes.js'
 import { registerEventRoutes, type StreamRegistry } from './routes/event-routes.js'
 import { registerMcpRoute } from './routes/mcp-route.js'
@@ -135,6 +136,7 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   registerTableRoutes(router, service)
   registerDocRoutes(router, service)
   registerEventRoutes(router, service, streams)
+  registerBackupRoutes(router, service)
   // MCP tools call the /v1 routes in-process, so agents over MCP get the same auth, checks and attribution.
   registerMcpRoute(app, { inject: app, ...(options.mcpAllowedHosts !== undefined ? { allowedHosts: options.mcpAllowedHosts } : {}) })
   router.note({ method: 'POST', url: '/mcp', summary: 'MCP over Streamable HTTP (bearer key per agent)', tag: 'mcp', status: 200, auth: true })

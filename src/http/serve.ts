@@ -15,6 +15,7 @@ import { join } from 'node:path'
 
 import type { FastifyInstance } from 'fastify'
 
+import { sqliteFile, vacuumInto } from '../backup/sqlite-backup.js'
 import { allowedHostnames } from '../mcp/host-check.js'
 import { DockService } from '../service/dock-service.js'
 import type { Storage } from '../storage/storage.js'
@@ -157,10 +158,13 @@ export async function openService(options: OpenDockOptions = {}): Promise<DockSe
     await storage.close().catch(() => undefined)
     throw err
   }
+  const dbFile = storage.kind === 'sqlite' ? sqliteFile(dataDirOf(options)) : null
   return new DockService({
     storage,
     ...(options.now ? { now: options.now } : {}),
     maxWorkspacesPerOperator: options.maxWorkspacesPerOperator ?? maxWorkspacesFromEnv(),
+    // The snapshot reads the store through a connection of its own (see src/backup).
+    ...(dbFile === null ? {} : { snapshot: (file: string) => vacuumInto(dbFile, file) }),
   })
 }
 
@@ -184,7 +188,7 @@ export async function openStorage(options: OpenDockOptions): Promise<Storage> {
   return new SqliteStorage({ dataDir: dataDirOf(options) })
 }
 
-export function dataDirOf(options: OpenDockOptions): string {
+function dataDirOf(options: OpenDockOptions): string {
   return options.dataDir ?? join(process.cwd(), 'dock-data')
 }
 

@@ -1,9 +1,12 @@
+import { DockError } from '../domain/errors.js'
 import type { Storage } from '../storage/storage.js'
+import { requireRole } from './access.js'
 import { DocService } from './doc-service.js'
 import { EventService } from './event-service.js'
 import { IdentityService } from './identity-service.js'
 import { RowService } from './row-service.js'
 import { ServiceCore } from './service-core.js'
+import type { Caller } from './service-types.js'
 import { TableService } from './table-service.js'
 
 export type { AuditReport, Caller, ClaimResult, EventPage, Precondition, PrincipalView } from './service-types.js'
@@ -16,7 +19,18 @@ export interface DockServiceOptions {
   readonly now?: () => number
   /** Workspaces one operator principal may create (default 100). */
   readonly maxWorkspacesPerOperator?: number | undefined
+  /**
+   * Writes a consistent copy of the whole store to a new file, while writes go
+   * on. Given by the start-up module for stores that can (SQLite); PostgreSQL
+   * stores are backed up with pg_dump instead.
+   */
+  readonly snapshot?: StoreSnapshot
 }
+
+export type StoreSnapshot = (file: string) => Promise<void>
+
+/** The workspace the first start creates; its operators run the store itself (backups hold every workspace). */
+export const STORE_WORKSPACE = 'default'
 
 /** What `GET /v1/health` reports: the store answered a read. */
 export interface DockHealth {
@@ -41,9 +55,11 @@ export class DockService {
   readonly docs: DocService
   readonly events: EventService
   readonly #core: ServiceCore
+  readonly #snapshot: StoreSnapshot | undefined
 
   constructor(options: DockServiceOptions) {
     this.#core = new ServiceCore({ storage: options.storage, now: options.now, maxWorkspacesPerOperator: options.maxWorkspacesPerOperator })
+    this.#snapshot = options.snapshot
     this.rows = new RowService(this.#core)
     this.identity = new IdentityService(this.#core, this.rows)
     this.tables = new TableService(this.#core)
@@ -59,6 +75,24 @@ export class DockService {
   async health(): Promise<DockHealth> {
     await this.#core.storage.read((tx) => tx.listWorkspaces())
     return { ok: true, storage: this.#core.storage.kind }
+  }
+
+  /**
+   * Writes a backup of the whole store to `file`. A backup holds every
+   * workspace, so only an operator of workspace `default` (the store's own,
+   * made by the first start) may take one: an operator of another workspace
+   * must not read its neighbours through it.
+   */
+  async backup(caller: Caller, file: string): Promise<void> {
+    requireRole(caller, 'operator')
+    const own = await this.identity.getWorkspace(caller, caller.principal.workspaceId)
+    if (own.name !== STORE_WORKSPACE) {
+      throw new DockError('forbidden', `a backup holds every workspace: only an operator of workspace "${STORE_WORKSPACE}" may take one`)
+    }
+    if (this.#snapshot === undefined) {
+      throw new DockError('not_found', `this server cannot snapshot its ${this.#core.storage.kind} store; back PostgreSQL up with pg_dump`)
+    }
+    await this.#snapshot(file)
   }
 
   /**
