@@ -1,6 +1,6 @@
 import { DockError } from '../domain/errors.js'
 import type { Storage } from '../storage/storage.js'
-import { requireRole } from './access.js'
+import { authorize } from './access.js'
 import { DocService } from './doc-service.js'
 import { EventService } from './event-service.js'
 import { IdentityService } from './identity-service.js'
@@ -84,7 +84,7 @@ export class DockService {
    * must not read its neighbours through it.
    */
   async backup(caller: Caller, file: string): Promise<void> {
-    requireRole(caller, 'operator')
+    authorize(caller, 'store.backup')
     const own = await this.identity.getWorkspace(caller, caller.principal.workspaceId)
     if (own.name !== STORE_WORKSPACE) {
       throw new DockError('forbidden', `a backup holds every workspace: only an operator of workspace "${STORE_WORKSPACE}" may take one`)

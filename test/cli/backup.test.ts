@@ -108,7 +108,7 @@ describe('dock backup and dock restore', () => {
 
   it('only an operator of workspace "default" may take a backup over HTTP', async () => {
     const member = await srv.run(['backup', join(root, 'member.db')], workerKey)
-    expect(member).toMatchObject({ code: 4, stderr: 'error forbidden: needs role operator\n' })
+    expect(member).toMatchObject({ code: 4, stderr: 'error forbidden: store.backup needs one of roles operator; worker-1 has member\n' })
     const other = json<CreatedWorkspace>(await srv.run(['workspace', 'create', 'elsewhere', '--json']))
     const foreign = await dock(['backup', join(root, 'foreign.db')], { env: { DOCK_URL: srv.url, DOCK_TOKEN: other.operator.key } })
     expect(foreign.code).toBe(4)
