@@ -5,4 +5,6 @@ import { readFileSync } from 'node:fs'
  * OpenAPI, the CLI's --version and the MCP server agree with what npm installed.
  * Both `src/` (tests, tsx) and `dist/` (the build) sit one level below it.
  */
-export const DOCK_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+export const DOCK_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version

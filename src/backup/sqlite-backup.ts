@@ -53,9 +53,17 @@ export function checkBackupFile(file: string): void {
   let db: Database.Database | undefined
   try {
     db = new Database(file, { readonly: true, fileMustExist: true })
-    const names = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name))
+    const names = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+        (r) => r.name,
+      ),
+    )
     const missing = DOCK_TABLES.filter((t) => !names.has(t))
-    if (missing.length > 0) throw new DockError('invalid_input', `${file} is a SQLite file but not a Dock store (no ${missing.join(', ')} table)`)
+    if (missing.length > 0)
+      throw new DockError(
+        'invalid_input',
+        `${file} is a SQLite file but not a Dock store (no ${missing.join(', ')} table)`,
+      )
     const check = db.pragma('quick_check', { simple: true })
     if (check !== 'ok') throw new DockError('invalid_input', `${file} fails SQLite's quick_check: ${String(check)}`)
   } catch (err) {
@@ -76,7 +84,10 @@ export async function restoreSqlite(file: string, dataDir: string, force: boolea
   if (existsSync(dataDir)) {
     const entries = readdirSync(dataDir)
     if (entries.length > 0 && !force) {
-      throw new DockError('already_exists', `${dataDir} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); stop its server and pass --force to replace it`)
+      throw new DockError(
+        'already_exists',
+        `${dataDir} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); stop its server and pass --force to replace it`,
+      )
     }
   }
   await mkdir(dataDir, { recursive: true })

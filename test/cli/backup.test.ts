@@ -19,7 +19,8 @@ describe('dock backup and dock restore', () => {
     root = await mkdtemp(join(tmpdir(), 'dock-cli-backup-'))
     expect((await srv.run(['table', 'create', 'tasks', '-c', 'title:text'])).code).toBe(0)
     workerKey = json<CreatedPrincipal>(await srv.run(['principal', 'add', 'worker-1', '--json'])).key
-    for (let i = 0; i < 20; i++) expect((await srv.run(['row', 'add', 'tasks', `title=task ${i}`], workerKey)).code).toBe(0)
+    for (let i = 0; i < 20; i++)
+      expect((await srv.run(['row', 'add', 'tasks', `title=task ${i}`], workerKey)).code).toBe(0)
   })
 
   afterAll(async () => {
@@ -52,7 +53,11 @@ describe('dock backup and dock restore', () => {
       const asOperator = { DOCK_URL: url, DOCK_TOKEN: srv.env.DOCK_TOKEN }
       const ws = json<Workspace>(await dock(['workspace', 'show', '--json'], { env: asOperator }))
       expect(ws).toMatchObject({ id: at.id, name: 'default', revision: at.revision })
-      const rows = json<{ items: Row[] }>(await dock(['row', 'list', 'tasks', '--json', '--limit', '100'], { env: { DOCK_URL: url, DOCK_TOKEN: workerKey } }))
+      const rows = json<{ items: Row[] }>(
+        await dock(['row', 'list', 'tasks', '--json', '--limit', '100'], {
+          env: { DOCK_URL: url, DOCK_TOKEN: workerKey },
+        }),
+      )
       expect(rows.items.map((r) => r.values['title'])).toEqual(Array.from({ length: 20 }, (_, i) => `task ${i}`))
       const audit = await dock(['audit', 'verify'], { env: asOperator })
       expect(audit.stdout).toMatch(new RegExp(`^audit ok: ${at.revision} events checked`))
@@ -76,9 +81,13 @@ describe('dock backup and dock restore', () => {
     await vi.waitFor(() => expect(serve.stdout()).toContain('Ctrl-C to stop'), { timeout: 30_000, interval: 20 })
     try {
       const url = /^dock serving (\S+) /m.exec(serve.stdout())?.[1] ?? ''
-      const ws = json<Workspace>(await dock(['workspace', 'show', '--json'], { env: { DOCK_URL: url, DOCK_TOKEN: workerKey } }))
+      const ws = json<Workspace>(
+        await dock(['workspace', 'show', '--json'], { env: { DOCK_URL: url, DOCK_TOKEN: workerKey } }),
+      )
       expect(ws.revision).toBe(at.revision)
-      expect((await dock(['audit', 'verify'], { env: { DOCK_URL: url, DOCK_TOKEN: srv.env.DOCK_TOKEN } })).stdout).toMatch(/^audit ok: /)
+      expect(
+        (await dock(['audit', 'verify'], { env: { DOCK_URL: url, DOCK_TOKEN: srv.env.DOCK_TOKEN } })).stdout,
+      ).toMatch(/^audit ok: /)
     } finally {
       stop.abort()
       await serve.done
@@ -89,13 +98,18 @@ describe('dock backup and dock restore', () => {
     const file = join(root, 'again.db')
     expect((await srv.run(['backup', file])).code).toBe(0)
     const again = await srv.run(['backup', file])
-    expect(again).toMatchObject({ code: 3, stderr: `error already_exists: ${file} exists; a backup never overwrites a file\n` })
+    expect(again).toMatchObject({
+      code: 3,
+      stderr: `error already_exists: ${file} exists; a backup never overwrites a file\n`,
+    })
 
     const dataDir = join(root, 'occupied')
     expect((await dock(['restore', file, '--data', dataDir])).code).toBe(0)
     const refused = await dock(['restore', file, '--data', dataDir])
     expect(refused.code).toBe(3)
-    expect(refused.stderr).toMatch(/^error already_exists: .+ is not empty \(dock\.db.*\); stop its server and pass --force to replace it\n$/)
+    expect(refused.stderr).toMatch(
+      /^error already_exists: .+ is not empty \(dock\.db.*\); stop its server and pass --force to replace it\n$/,
+    )
     expect((await dock(['restore', file, '--data', dataDir, '--force'])).code).toBe(0)
 
     const junk = join(root, 'junk.db')
@@ -108,11 +122,18 @@ describe('dock backup and dock restore', () => {
 
   it('only an operator of workspace "default" may take a backup over HTTP', async () => {
     const member = await srv.run(['backup', join(root, 'member.db')], workerKey)
-    expect(member).toMatchObject({ code: 4, stderr: 'error forbidden: store.backup needs one of roles operator; worker-1 has member\n' })
+    expect(member).toMatchObject({
+      code: 4,
+      stderr: 'error forbidden: store.backup needs one of roles operator; worker-1 has member\n',
+    })
     const other = json<CreatedWorkspace>(await srv.run(['workspace', 'create', 'elsewhere', '--json']))
-    const foreign = await dock(['backup', join(root, 'foreign.db')], { env: { DOCK_URL: srv.url, DOCK_TOKEN: other.operator.key } })
+    const foreign = await dock(['backup', join(root, 'foreign.db')], {
+      env: { DOCK_URL: srv.url, DOCK_TOKEN: other.operator.key },
+    })
     expect(foreign.code).toBe(4)
-    expect(foreign.stderr).toBe('error forbidden: a backup holds every workspace: only an operator of workspace "default" may take one\n')
+    expect(foreign.stderr).toBe(
+      'error forbidden: a backup holds every workspace: only an operator of workspace "default" may take one\n',
+    )
     expect(existsSync(join(root, 'foreign.db'))).toBe(false)
     expect(existsSync(join(root, 'foreign.db.partial'))).toBe(false)
   })

@@ -11,7 +11,10 @@ import { SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres
 import { dock, json, startDock, type RunningCli } from './cli-harness.js'
 
 /** `dock serve` in-process until `stop()`; resolves once it printed its URL. */
-async function serve(argv: readonly string[], env: Record<string, string> = {}): Promise<{ run: RunningCli; url: string; stop: () => Promise<number> }> {
+async function serve(
+  argv: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ run: RunningCli; url: string; stop: () => Promise<number> }> {
   const stop = new AbortController()
   const run = startDock(['serve', ...argv], { env, signal: stop.signal })
   await vi.waitFor(
@@ -61,7 +64,9 @@ describe('first start and the operator key', () => {
     try {
       const refused = await dock(['serve', '--port', String(blocker.port), '--data', dataDir])
       expect(refused.code).toBe(1)
-      expect(refused.stderr).toBe(`error address_in_use: 127.0.0.1:${blocker.port} is already in use (another dock serve?); pick another with --port or DOCK_PORT\n`)
+      expect(refused.stderr).toBe(
+        `error address_in_use: 127.0.0.1:${blocker.port} is already in use (another dock serve?); pick another with --port or DOCK_PORT\n`,
+      )
       expect(existsSync(dataDir)).toBe(false)
     } finally {
       await new Promise((resolve) => blocker.server.close(resolve))
@@ -103,7 +108,12 @@ describe('first start and the operator key', () => {
 
       const log = json<{ items: DockEvent[] }>(await dock(['log', '--json'], { env: env(newKey) }))
       const last = log.items.at(-1)
-      expect(last).toMatchObject({ type: 'principal.updated', actor: 'system', requestId: 'dock operator reset-key', target: { kind: 'principal' } })
+      expect(last).toMatchObject({
+        type: 'principal.updated',
+        actor: 'system',
+        requestId: 'dock operator reset-key',
+        target: { kind: 'principal' },
+      })
       expect(JSON.stringify(last)).not.toContain(newKey)
       const audit = await dock(['audit', 'verify'], { env: env(newKey) })
       expect(audit.stdout).toMatch(/^audit ok: /)
@@ -126,7 +136,9 @@ describe('first start and the operator key', () => {
     const key = /^operator key: (\S+)$/m.exec(init.stdout)?.[1] ?? ''
     const server = await serve(['--port', '0', '--data', dataDir])
     try {
-      expect((await dock(['principal', 'add', 'worker-1'], { env: { DOCK_URL: server.url, DOCK_TOKEN: key } })).code).toBe(0)
+      expect(
+        (await dock(['principal', 'add', 'worker-1'], { env: { DOCK_URL: server.url, DOCK_TOKEN: key } })).code,
+      ).toBe(0)
     } finally {
       await server.stop()
     }
@@ -137,25 +149,28 @@ describe('first start and the operator key', () => {
 })
 
 const pgSuite = TEST_DATABASE_URL === '' ? describe.skip : describe
-pgSuite(TEST_DATABASE_URL === '' ? `operator reset-key on PostgreSQL (${SKIP_REASON})` : 'operator reset-key on PostgreSQL', () => {
-  const schemas = new TestSchemas('cli_reset')
+pgSuite(
+  TEST_DATABASE_URL === '' ? `operator reset-key on PostgreSQL (${SKIP_REASON})` : 'operator reset-key on PostgreSQL',
+  () => {
+    const schemas = new TestSchemas('cli_reset')
 
-  afterAll(() => schemas.dropAll())
+    afterAll(() => schemas.dropAll())
 
-  it('resets the key through --database-url', async () => {
-    const url = schemas.url(schemas.next())
-    const init = await dock(['init'], { env: { DOCK_DATABASE_URL: url } })
-    const oldKey = /^operator key: (\S+)$/m.exec(init.stdout)?.[1] ?? ''
-    const reset = await dock(['operator', 'reset-key', '--database-url', url, '--json'])
-    expect(reset.code).toBe(0)
-    const { key } = json<{ key: string }>(reset)
-    expect(key).not.toBe(oldKey)
-    const server = await serve(['--port', '0'], { DOCK_DATABASE_URL: url })
-    try {
-      expect((await dock(['principal', 'list'], { env: { DOCK_URL: server.url, DOCK_TOKEN: oldKey } })).code).toBe(4)
-      expect((await dock(['principal', 'list'], { env: { DOCK_URL: server.url, DOCK_TOKEN: key } })).code).toBe(0)
-    } finally {
-      await server.stop()
-    }
-  })
-})
+    it('resets the key through --database-url', async () => {
+      const url = schemas.url(schemas.next())
+      const init = await dock(['init'], { env: { DOCK_DATABASE_URL: url } })
+      const oldKey = /^operator key: (\S+)$/m.exec(init.stdout)?.[1] ?? ''
+      const reset = await dock(['operator', 'reset-key', '--database-url', url, '--json'])
+      expect(reset.code).toBe(0)
+      const { key } = json<{ key: string }>(reset)
+      expect(key).not.toBe(oldKey)
+      const server = await serve(['--port', '0'], { DOCK_DATABASE_URL: url })
+      try {
+        expect((await dock(['principal', 'list'], { env: { DOCK_URL: server.url, DOCK_TOKEN: oldKey } })).code).toBe(4)
+        expect((await dock(['principal', 'list'], { env: { DOCK_URL: server.url, DOCK_TOKEN: key } })).code).toBe(0)
+      } finally {
+        await server.stop()
+      }
+    })
+  },
+)

@@ -20,7 +20,10 @@ describe('the package', () => {
   it('is dock-crew (the npm name dock is taken by an unrelated package) with the dock command', () => {
     expect(pkg.name).toBe('dock-crew')
     expect(pkg.bin).toEqual({ dock: 'bin/dock.js' })
-    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { name: string; packages: Record<string, { name?: string }> }
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      name: string
+      packages: Record<string, { name?: string }>
+    }
     expect([lock.name, lock.packages['']?.name]).toEqual(['dock-crew', 'dock-crew'])
   })
 
@@ -31,29 +34,36 @@ describe('the package', () => {
   })
 })
 
-suite(built ? 'the built package (dist/)' : 'the built package (skipped: dist/ is missing; run npx tsc -p tsconfig.build.json)', () => {
-  it('the ./client export (dist/client/index.js) is a browser-safe SDK: no node: module anywhere in its import graph', async () => {
-    const entry = join(root, 'dist', 'client', 'index.js')
-    const seen = new Set<string>()
-    const visit = (file: string): void => {
-      if (seen.has(file)) return
-      seen.add(file)
-      const source = readFileSync(file, 'utf8')
-      for (const m of source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)) {
-        const spec = m[1] ?? m[2] ?? ''
-        expect(spec, `${file} imports ${spec}`).not.toMatch(/^node:|^(fs|path|http|net|child_process|better-sqlite3|pg|fastify)$/)
-        if (spec.startsWith('.')) visit(resolve(dirname(file), spec))
+suite(
+  built
+    ? 'the built package (dist/)'
+    : 'the built package (skipped: dist/ is missing; run npx tsc -p tsconfig.build.json)',
+  () => {
+    it('the ./client export (dist/client/index.js) is a browser-safe SDK: no node: module anywhere in its import graph', async () => {
+      const entry = join(root, 'dist', 'client', 'index.js')
+      const seen = new Set<string>()
+      const visit = (file: string): void => {
+        if (seen.has(file)) return
+        seen.add(file)
+        const source = readFileSync(file, 'utf8')
+        for (const m of source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)) {
+          const spec = m[1] ?? m[2] ?? ''
+          expect(spec, `${file} imports ${spec}`).not.toMatch(
+            /^node:|^(fs|path|http|net|child_process|better-sqlite3|pg|fastify)$/,
+          )
+          if (spec.startsWith('.')) visit(resolve(dirname(file), spec))
+        }
       }
-    }
-    visit(entry)
-    expect(seen.size).toBeGreaterThan(3)
-    const sdk = (await import(entry)) as { DockClient?: unknown }
-    expect(typeof sdk.DockClient).toBe('function')
-    expect(existsSync(join(root, 'dist', 'client', 'index.d.ts'))).toBe(true)
-  })
+      visit(entry)
+      expect(seen.size).toBeGreaterThan(3)
+      const sdk = (await import(entry)) as { DockClient?: unknown }
+      expect(typeof sdk.DockClient).toBe('function')
+      expect(existsSync(join(root, 'dist', 'client', 'index.d.ts'))).toBe(true)
+    })
 
-  it('bin/dock.js runs the build and reports the version read from package.json', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'dock.js'), '--version'])
-    expect(stdout.trim()).toBe(pkg.version)
-  })
-})
+    it('bin/dock.js runs the build and reports the version read from package.json', async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'dock.js'), '--version'])
+      expect(stdout.trim()).toBe(pkg.version)
+    })
+  },
+)

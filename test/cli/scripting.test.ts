@@ -4,7 +4,17 @@ import type { CreatedPrincipal, CreatedWorkspace } from '../../src/client/index.
 import type { DockEvent, Row, Workspace } from '../../src/domain/types.js'
 import { dock, json, startCliServer, startDock, type CliServer } from './cli-harness.js'
 
-const TABLE = ['table', 'create', 'jobs', '-c', 'title:text!', '--statuses', 'todo,in_progress,done', '-t', 'in_progress->done by owner']
+const TABLE = [
+  'table',
+  'create',
+  'jobs',
+  '-c',
+  'title:text!',
+  '--statuses',
+  'todo,in_progress,done',
+  '-t',
+  'in_progress->done by owner',
+]
 
 describe('the CLI for scripts and first sessions', () => {
   let srv: CliServer
@@ -22,10 +32,21 @@ describe('the CLI for scripts and first sessions', () => {
 
   it('--json prints a refusal as {code, message, details} on stderr, with the current record on a conflict', async () => {
     const row = json<Row>(await srv.run(['row', 'add', 'jobs', 'title=First', '--json']))
-    const moved = json<Row>(await srv.run(['row', 'set', 'jobs', row.id, 'title=Second', '--expect-version', String(row.version), '--json']))
+    const moved = json<Row>(
+      await srv.run(['row', 'set', 'jobs', row.id, 'title=Second', '--expect-version', String(row.version), '--json']),
+    )
     expect(moved.version).toBe(row.version + 1)
 
-    const stale = await srv.run(['row', 'set', 'jobs', row.id, 'title=Third', '--expect-version', String(row.version), '--json'])
+    const stale = await srv.run([
+      'row',
+      'set',
+      'jobs',
+      row.id,
+      'title=Third',
+      '--expect-version',
+      String(row.version),
+      '--json',
+    ])
     expect(stale.code).toBe(3)
     expect(stale.stdout).toBe('')
     const problem = JSON.parse(stale.stderr) as { code: string; message: string; details: { current: Row } }
@@ -35,12 +56,20 @@ describe('the CLI for scripts and first sessions', () => {
 
     // Without --json the same refusal is one line that names the current version.
     const human = await srv.run(['row', 'set', 'jobs', row.id, 'title=Third', '--expect-version', String(row.version)])
-    expect(human.stderr).toMatch(new RegExp(`^error version_conflict: .+ \\(current version ${moved.version}; --json prints the current record\\)\\n$`))
+    expect(human.stderr).toMatch(
+      new RegExp(
+        `^error version_conflict: .+ \\(current version ${moved.version}; --json prints the current record\\)\\n$`,
+      ),
+    )
 
     // Usage errors and the CLI's own refusals take the same shape.
     const usage = await srv.run(['row', 'set', 'jobs', row.id, '--expect-version', 'x', '--json'])
     expect(usage.code).toBe(2)
-    expect(JSON.parse(usage.stderr)).toEqual({ code: 'usage', message: '--expect-version must be an integer, not x', details: null })
+    expect(JSON.parse(usage.stderr)).toEqual({
+      code: 'usage',
+      message: '--expect-version must be an integer, not x',
+      details: null,
+    })
     const unknown = await dock(['principal', 'list', '--bogus', '--json'], { env: srv.env })
     expect(unknown.code).toBe(2)
     expect(JSON.parse(unknown.stderr)).toMatchObject({ code: 'usage', details: null })
@@ -60,7 +89,10 @@ describe('the CLI for scripts and first sessions', () => {
     while ((await srv.run(['claim-next', 'jobs'], workerKey)).code === 0);
     const waiting = startDock(['claim-next', 'jobs', '--wait', '2m'], { env: { ...srv.env, DOCK_TOKEN: workerKey } })
     // The note comes after the first try found nothing: the row below is created while it waits.
-    await vi.waitFor(() => expect(waiting.stderr()).toBe('nothing to claim in jobs yet; waiting up to 2m for work (Ctrl-C to stop)\n'), { timeout: 20_000, interval: 20 })
+    await vi.waitFor(
+      () => expect(waiting.stderr()).toBe('nothing to claim in jobs yet; waiting up to 2m for work (Ctrl-C to stop)\n'),
+      { timeout: 20_000, interval: 20 },
+    )
     const created = json<Row>(await srv.run(['row', 'add', 'jobs', 'title=Late', '--json']))
     const result = await waiting.done
     expect(result.code).toBe(0)
@@ -70,14 +102,21 @@ describe('the CLI for scripts and first sessions', () => {
   it('claim-next --wait ends with exit 8 when nothing comes within the duration', async () => {
     while ((await srv.run(['claim-next', 'jobs'], workerKey)).code === 0);
     const result = await srv.run(['claim-next', 'jobs', '--wait', '300ms'], workerKey)
-    expect(result).toEqual({ code: 8, stdout: 'nothing to claim in jobs\n', stderr: 'nothing to claim in jobs yet; waiting up to 300ms for work (Ctrl-C to stop)\n' })
+    expect(result).toEqual({
+      code: 8,
+      stdout: 'nothing to claim in jobs\n',
+      stderr: 'nothing to claim in jobs yet; waiting up to 300ms for work (Ctrl-C to stop)\n',
+    })
   })
 
   it('watch starts from now by default; --since 0 replays the whole log', async () => {
     const stop = new AbortController()
     const watch = startDock(['watch'], { env: srv.env, signal: stop.signal })
     // The head is read before this line is printed: what is written after it is shown, nothing before.
-    await vi.waitFor(() => expect(watch.stderr()).toMatch(/^watching default at \S+ from now \(revision \d+\) \(Ctrl-C to stop\)\n$/), { timeout: 20_000, interval: 20 })
+    await vi.waitFor(
+      () => expect(watch.stderr()).toMatch(/^watching default at \S+ from now \(revision \d+\) \(Ctrl-C to stop\)\n$/),
+      { timeout: 20_000, interval: 20 },
+    )
     const row = json<Row>(await srv.run(['row', 'add', 'jobs', 'title=Watched', '--json']))
     await vi.waitFor(() => expect(watch.stdout()).toContain(row.id), { timeout: 20_000, interval: 20 })
     stop.abort()
@@ -87,10 +126,18 @@ describe('the CLI for scripts and first sessions', () => {
 
     const stopAll = new AbortController()
     const all = startDock(['watch', '--since', '0', '--json'], { env: srv.env, signal: stopAll.signal })
-    await vi.waitFor(() => expect(all.stdout().split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(row.revision), { timeout: 20_000, interval: 20 })
+    await vi.waitFor(
+      () => expect(all.stdout().split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(row.revision),
+      { timeout: 20_000, interval: 20 },
+    )
     stopAll.abort()
-    const replayed = (await all.done).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as DockEvent)
-    expect(replayed.slice(0, row.revision).map((e) => e.revision)).toEqual(Array.from({ length: row.revision }, (_, i) => i + 1))
+    const replayed = (await all.done).stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as DockEvent)
+    expect(replayed.slice(0, row.revision).map((e) => e.revision)).toEqual(
+      Array.from({ length: row.revision }, (_, i) => i + 1),
+    )
   })
 
   it('accepts DOCK_URL without a scheme', async () => {
@@ -98,7 +145,9 @@ describe('the CLI for scripts and first sessions', () => {
     const listed = await dock(['table', 'list', '--json'], { env: { DOCK_URL: bare, DOCK_TOKEN: srv.env.DOCK_TOKEN } })
     expect(listed.code).toBe(0)
     expect(json<{ name: string }[]>(listed).map((t) => t.name)).toContain('jobs')
-    const slash = await dock(['table', 'list', '--json', '--url', `${bare}/`], { env: { DOCK_TOKEN: srv.env.DOCK_TOKEN } })
+    const slash = await dock(['table', 'list', '--json', '--url', `${bare}/`], {
+      env: { DOCK_TOKEN: srv.env.DOCK_TOKEN },
+    })
     expect(slash.code).toBe(0)
     const bad = await dock(['table', 'list', '--url', 'ftp://x'], { env: { DOCK_TOKEN: srv.env.DOCK_TOKEN } })
     expect(bad).toMatchObject({ code: 2, stderr: 'error usage: not an http(s) URL: ftp://x\n' })
@@ -116,8 +165,12 @@ describe('the CLI for scripts and first sessions', () => {
     // The new key works without naming the workspace: the CLI asks the server where the key belongs.
     const asNew = { DOCK_URL: srv.url, DOCK_TOKEN: key }
     expect((await dock(['table', 'create', 'tasks'], { env: asNew })).code).toBe(0)
-    expect(json<{ name: string }[]>(await dock(['table', 'list', '--json'], { env: asNew })).map((t) => t.name)).toEqual(['tasks'])
-    expect(json<Workspace[]>(await dock(['workspace', 'list', '--json'], { env: asNew })).map((w) => w.name)).toEqual(['team-b'])
+    expect(
+      json<{ name: string }[]>(await dock(['table', 'list', '--json'], { env: asNew })).map((t) => t.name),
+    ).toEqual(['tasks'])
+    expect(json<Workspace[]>(await dock(['workspace', 'list', '--json'], { env: asNew })).map((w) => w.name)).toEqual([
+      'team-b',
+    ])
     expect(json<{ name: string }[]>(await srv.run(['table', 'list', '--json'])).map((t) => t.name)).toEqual(['jobs'])
 
     // The creator's own key does not reach the new workspace, and the refusal says why.

@@ -46,7 +46,10 @@ PostgreSQL stores are backed up with pg_dump (see README).`,
         const partial = `${target}.partial`
         try {
           const body = await dock.backup({ signal: io.signal })
-          await pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), createWriteStream(partial, { flags: 'wx' }))
+          await pipeline(
+            Readable.fromWeb(body as NodeReadableStream<Uint8Array>),
+            createWriteStream(partial, { flags: 'wx' }),
+          )
           checkBackupFile(partial)
           renameSync(partial, target)
         } catch (err) {
@@ -57,6 +60,9 @@ PostgreSQL stores are backed up with pg_dump (see README).`,
       }
       const bytes = statSync(target).size
       if (options.json) io.stdout(formatJson({ file: target, bytes, source }))
-      else io.stdout(`backup of ${source} written to ${target} (${bytes} bytes)\nrestore it with: dock restore ${file} --data <dir>\n`)
+      else
+        io.stdout(
+          `backup of ${source} written to ${target} (${bytes} bytes)\nrestore it with: dock restore ${file} --data <dir>\n`,
+        )
     })
 }

@@ -29,8 +29,8 @@ export function registerLogCommand(program: Command, io: CliIo): void {
     const limit = parseInteger(opts.limit ?? '100', '--limit')
     let since = parseInteger(opts.since ?? '0', '--since')
     const items: DockEvent[] = []
-    let revision = 0
-    let nextSince = since
+    let revision: number
+    let nextSince: number
     for (;;) {
       const page = await dock.events({ ...filters, since, limit })
       items.push(...page.items)

@@ -19,7 +19,9 @@ interface ResetKeyOptions {
 export function registerOperatorResetKeyCommand(group: Command, io: CliIo): void {
   group
     .command('reset-key')
-    .description('issue a new key for an operator, printed once (local: opens the store directly; the old key stops working)')
+    .description(
+      'issue a new key for an operator, printed once (local: opens the store directly; the old key stops working)',
+    )
     .option('-d, --data <dir>', 'SQLite data directory (env DOCK_DATA_DIR, default ./dock-data)')
     .option('--database-url <url>', 'PostgreSQL store instead (env DOCK_DATABASE_URL)')
     .option('--name <principal>', 'the operator whose key to reset', 'operator')
@@ -37,7 +39,14 @@ as principal.updated by "system" (request id "dock operator reset-key"); the key
       try {
         const reset = await service.identity.resetOperatorKey(ws, opts.name)
         if (globals.json === true) {
-          io.stdout(formatJson({ store: describeStore(store), workspace: reset.workspace.name, principal: reset.principal, key: reset.key }))
+          io.stdout(
+            formatJson({
+              store: describeStore(store),
+              workspace: reset.workspace.name,
+              principal: reset.principal,
+              key: reset.key,
+            }),
+          )
         } else {
           io.stdout(
             `reset the key of ${reset.principal.name} (${reset.principal.id}) in workspace "${reset.workspace.name}" (${describeStore(store)}).\n` +

@@ -23,7 +23,11 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
       const store = storeOptions({ data: opts.data }, io)
       const source = path.resolve(file)
       await restoreSqlite(source, store.dataDir, opts.force === true)
-      if (cmd.optsWithGlobals<{ json?: boolean }>().json === true) io.stdout(formatJson({ file: source, dataDir: store.dataDir }))
-      else io.stdout(`restored ${source} into ${store.dataDir}\nstart it with: dock serve --data ${opts.data} (same workspaces, keys and log)\n`)
+      if (cmd.optsWithGlobals<{ json?: boolean }>().json === true)
+        io.stdout(formatJson({ file: source, dataDir: store.dataDir }))
+      else
+        io.stdout(
+          `restored ${source} into ${store.dataDir}\nstart it with: dock serve --data ${opts.data} (same workspaces, keys and log)\n`,
+        )
     })
 }

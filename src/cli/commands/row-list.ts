@@ -31,7 +31,7 @@ export function registerRowListCommand(group: Command, io: CliIo): void {
       const dock = await connect(options)
       const rows: Row[] = []
       let cursor: string | undefined
-      let next: string | null = null
+      let next: string | null
       do {
         const page = await dock.listRows(tableName, {
           ...(opts.status === undefined ? {} : { status: opts.status }),

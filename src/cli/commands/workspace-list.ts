@@ -8,7 +8,9 @@ import type { CliIo } from '../io.js'
 export function registerWorkspaceListCommand(group: Command, io: CliIo): void {
   group
     .command('list')
-    .description('the workspaces your key belongs to (a key belongs to one; `workspace create` prints a key for the new one)')
+    .description(
+      'the workspaces your key belongs to (a key belongs to one; `workspace create` prints a key for the new one)',
+    )
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
       // Listing needs no workspace: do not ask /me first.

@@ -15,7 +15,8 @@ export function registerBackupRoutes(router: Router, service: DockService): void
     method: 'GET',
     url: '/v1/backup',
     tag: 'meta',
-    summary: 'A consistent snapshot of the whole store as a SQLite file, taken while writes go on (operator of workspace "default"; SQLite stores)',
+    summary:
+      'A consistent snapshot of the whole store as a SQLite file, taken while writes go on (operator of workspace "default"; SQLite stores)',
     handler: async ({ caller, reply }) => {
       const dir = await mkdtemp(join(tmpdir(), 'dock-backup-'))
       try {
