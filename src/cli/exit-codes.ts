@@ -5,7 +5,8 @@ import type { CliErrorCode } from './cli-error.js'
  * Exit statuses, so scripts can branch without parsing stderr:
  * 1 any other failure, 2 bad usage or input, 3 conflict (stale write, taken claim,
  * refused transition: re-read and retry), 4 authentication or permission,
- * 5 not found, 6 frozen, locked, suspended or store unavailable, 7 budget or rate limit, 130 interrupted.
+ * 5 not found, 6 frozen, locked, suspended or store unavailable, 7 budget or rate limit,
+ * 8 nothing to claim (`claim-next`, also when `--wait` ended empty), 130 interrupted.
  */
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
@@ -15,6 +16,8 @@ export const EXIT_AUTH = 4
 export const EXIT_NOT_FOUND = 5
 export const EXIT_UNAVAILABLE = 6
 export const EXIT_LIMITED = 7
+/** `claim-next` found nothing eligible: not a failure, but a loop should stop or wait. */
+export const EXIT_NOTHING_TO_CLAIM = 8
 /** Ctrl-C, as shells report SIGINT. */
 export const EXIT_INTERRUPTED = 130
 
@@ -26,6 +29,8 @@ const EXIT_BY_CODE: Record<ErrorCode | CliErrorCode, number> = {
   audit_broken: EXIT_FAILURE,
   interrupted: EXIT_INTERRUPTED,
   demo_incomplete: EXIT_FAILURE,
+  address_in_use: EXIT_FAILURE,
+  nothing_to_claim: EXIT_NOTHING_TO_CLAIM,
   unauthorized: EXIT_AUTH,
   invalid_signature: EXIT_AUTH,
   forbidden: EXIT_AUTH,

@@ -7,8 +7,9 @@
  */
 import { Command, CommanderError } from 'commander'
 
-import { errorCodeOf } from './cli-error.js'
+import { errorCodeOf, isQuiet } from './cli-error.js'
 import { registerAuditCommand } from './commands/audit.js'
+import { registerBackupCommand } from './commands/backup.js'
 import { registerClaimCommand } from './commands/claim.js'
 import { registerClaimNextCommand } from './commands/claim-next.js'
 import { registerDemoCommand } from './commands/demo.js'
@@ -19,8 +20,10 @@ import { registerInitCommand } from './commands/init.js'
 import { registerLogCommand } from './commands/log.js'
 import { registerMcpCommand } from './commands/mcp.js'
 import { registerMoveCommand } from './commands/move.js'
+import { registerOperatorCommand } from './commands/operator.js'
 import { registerPrincipalCommand } from './commands/principal.js'
 import { registerReleaseCommand } from './commands/release.js'
+import { registerRestoreCommand } from './commands/restore.js'
 import { registerRowCommand } from './commands/row.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerTableCommand } from './commands/table.js'
@@ -30,11 +33,13 @@ import { registerWorkerCommand } from './commands/worker.js'
 import { registerWorkspaceCommand } from './commands/workspace.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js'
 import type { CliIo } from './io.js'
+import { DOCK_VERSION } from '../version.js'
 
-export const CLI_VERSION = '0.1.0'
+/** The package's version (package.json), shared with the server and the MCP server. */
+export const CLI_VERSION = DOCK_VERSION
 
 /** Builds the command tree; each `register*` adds one command (or one group) from its own file. */
-export function createProgram(io: CliIo): Command {
+export function createProgram(io: CliIo, settings: { readonly json?: boolean } = {}): Command {
   const program = new Command('dock')
     .description('Dock: a coordination server for teams of AI agents')
     .version(CLI_VERSION, '-V, --version')
@@ -42,17 +47,23 @@ export function createProgram(io: CliIo): Command {
     .option('--token <key>', 'your principal key (env DOCK_TOKEN)')
     .option('--workspace <ws>', 'workspace id or name (env DOCK_WORKSPACE, default "default")')
     .option('--json', 'print JSON for scripts instead of tables')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(settings.json === true ? false : '(run with --help for usage)')
     .addHelpText(
       'after',
       `
 Environment: DOCK_URL, DOCK_TOKEN, DOCK_WORKSPACE (for the client commands);
 DOCK_PORT, DOCK_HOST, DOCK_DATA_DIR, DOCK_DATABASE_URL, DOCK_OPERATOR_TOKEN (for serve and init).
 
-Refusals print "error <code>: message" on stderr. Exit status: 0 ok, 1 failure,
-2 bad usage or input, 3 conflict (stale version, taken claim, refused transition:
-re-read and retry), 4 no key or not allowed, 5 not found, 6 frozen, locked or
-suspended, 7 budget or rate limit.
+Refusals print "error <code>: message" on stderr; with --json, one JSON object
+{"code", "message", "details"} on stderr instead (on a conflict details.current is
+the record as it is now). Exit status: 0 ok, 1 failure, 2 bad usage or input,
+3 conflict (stale version, taken claim, refused transition: re-read and retry),
+4 no key or not allowed, 5 not found, 6 frozen, locked or suspended, 7 budget or
+rate limit, 8 nothing to claim (claim-next).
+
+Durations (--lease, --wait …) take a unit: 500ms, 30s, 5m, 2h; a bare number is seconds.
+Without --workspace / DOCK_WORKSPACE, commands use the workspace the key belongs to.
+DOCK_URL may leave out the scheme: 127.0.0.1:4747 means http://127.0.0.1:4747.
 
 Try it: dock demo`,
     )
@@ -60,11 +71,17 @@ Try it: dock demo`,
     .configureOutput({
       writeOut: (text) => io.stdout(text),
       writeErr: (text) => io.stderr(text),
-      outputError: (text, write) => write(text),
+      // Under --json the usage error is printed once, as JSON, by runCli.
+      outputError: (text, write) => {
+        if (settings.json !== true) write(text)
+      },
     })
 
   registerServeCommand(program, io)
   registerInitCommand(program, io)
+  registerOperatorCommand(program, io)
+  registerBackupCommand(program, io)
+  registerRestoreCommand(program, io)
   registerWorkspaceCommand(program, io)
   registerPrincipalCommand(program, io)
   registerTableCommand(program, io)
@@ -88,10 +105,13 @@ Try it: dock demo`,
 
 /**
  * Runs `dock <argv…>` (argv without the node and script paths) and resolves
- * with the exit status; it never throws. Refusals print `error <code>: message`.
+ * with the exit status; it never throws. Refusals print `error <code>: message`
+ * on stderr, or with --json one JSON object `{code, message, details}` there
+ * (a conflict's `details.current` is the record as it is now).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = createProgram(io)
+  const json = wantsJson(argv)
+  const program = createProgram(io, { json })
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return EXIT_OK
@@ -99,27 +119,57 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (err instanceof CommanderError) {
       // Help and version "errors" are how commander ends after printing them.
       if (err.exitCode === 0) return EXIT_OK
+      if (json) writeJsonError(io, 'usage', err.message.replace(/^error: /, ''), null)
       return err.code === 'commander.executeSubCommandAsync' ? EXIT_FAILURE : EXIT_USAGE
     }
-    return reportError(err, io)
+    return reportError(err, io, json)
   }
 }
 
-function reportError(err: unknown, io: CliIo): number {
+/** --json before any `--` (what follows `--` belongs to a wrapped command, e.g. `dock worker t -- agent --json`). */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json')
+}
+
+function writeJsonError(io: CliIo, code: string, message: string, details: unknown): void {
+  io.stderr(`${JSON.stringify({ code, message, details: details ?? null })}\n`)
+}
+
+function reportError(err: unknown, io: CliIo, json: boolean): number {
   const unreachable = networkFailure(err)
   if (unreachable !== undefined) {
-    io.stderr(`error unreachable: cannot reach the Dock server (${unreachable}); is it running? (--url / DOCK_URL)\n`)
+    const message = `cannot reach the Dock server (${unreachable}); is it running? (--url / DOCK_URL)`
+    if (json) writeJsonError(io, 'unreachable', message, { cause: unreachable })
+    else io.stderr(`error unreachable: ${message}\n`)
     return exitCodeFor('unreachable')
   }
   const code = errorCodeOf(err)
+  if (isQuiet(err)) return exitCodeFor(code)
   const message = err instanceof Error ? err.message : String(err)
   if (code !== undefined) {
-    io.stderr(`error ${code}: ${message}\n`)
+    if (json) writeJsonError(io, code, message, (err as { details?: unknown }).details)
+    else io.stderr(`error ${code}: ${message}${conflictHint(err)}${workspaceHint(code, message)}\n`)
     return exitCodeFor(code)
   }
   const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : ''
-  io.stderr(`error: ${message}${cause}\n`)
+  if (json) writeJsonError(io, 'internal', `${message}${cause}`, null)
+  else io.stderr(`error: ${message}${cause}\n`)
   return EXIT_FAILURE
+}
+
+/** "no workspace team-b" after `workspace create team-b` puzzles the creator: say why. */
+function workspaceHint(code: string, message: string): string {
+  if (code !== 'not_found' || !message.startsWith('no workspace ')) return ''
+  return "\n(a key reaches only its own workspace: use the key `dock workspace create` printed for it, and leave --workspace / DOCK_WORKSPACE unset to use your key's own)"
+}
+
+/** A stale write names the version it lost to, so a person can re-read and retry. */
+function conflictHint(err: unknown): string {
+  const current = (err as { details?: { current?: unknown } }).details?.current
+  if (typeof current !== 'object' || current === null) return ''
+  const version = (current as { version?: unknown }).version
+  return typeof version === 'number' ? ` (current version ${version}; --json prints the current record)` : ''
 }
 
 /** fetch() fails with a TypeError whose cause names the socket error (ECONNREFUSED …). */

@@ -153,6 +153,12 @@ export class DockClient {
     return this.#call('POST', '/workspaces', { ...opts, body: { name } })
   }
 
+  /** The workspaces this key belongs to (one: a key belongs to one workspace). */
+  async listWorkspaces(opts?: RequestOptions): Promise<Workspace[]> {
+    const page = await this.#call<Page<Workspace>>('GET', '/workspaces', opts)
+    return page.items
+  }
+
   getWorkspace(workspace: string = this.workspace, opts?: RequestOptions): Promise<Workspace> {
     return this.#call('GET', `/workspaces/${enc(workspace)}`, opts)
   }
@@ -435,6 +441,19 @@ export class DockClient {
       }
       yield* watchEvents(connect, { ...options, since: revision })
     })(this)
+  }
+
+  /**
+   * A consistent snapshot of the whole store (a SQLite database file), as a
+   * byte stream. Operators of workspace `default` only; PostgreSQL stores
+   * answer `not_found` (back them up with pg_dump).
+   */
+  async backup(opts?: RequestOptions): Promise<ReadableStream<Uint8Array>> {
+    const path = '/backup'
+    const response = await this.#fetch(this.#url(path), { method: 'GET', headers: this.#headers({ accept: 'application/vnd.sqlite3' }), signal: opts?.signal })
+    if (!response.ok) throw await this.#error(response, 'GET', path)
+    if (!response.body) throw new DockApiError({ code: 'internal', status: response.status, message: 'the backup reply has no body', method: 'GET', path })
+    return response.body
   }
 
   /** Re-checks the hash chain end to end; reports the first break. */

@@ -36,6 +36,9 @@ export const PERMISSIONS = {
   'doc.write': ['operator', 'member'],
   /** Lock and unlock. */
   'doc.lock': ['operator', 'member'],
+  // A backup holds every workspace of the store: operators only, and the service
+  // further limits it to the operators of the store's own workspace, `default`.
+  'store.backup': ['operator'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Operation = keyof typeof PERMISSIONS

@@ -1,13 +1,16 @@
+import type { Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify'
 
 import { DockError } from '../domain/errors.js'
 import { findProtoKey } from '../domain/event-hash.js'
 import type { DockService } from '../service/dock-service.js'
+import { DOCK_VERSION } from '../version.js'
 import { buildOpenApi } from './openapi.js'
 import { sendProblem, toProblem } from './problem.js'
 import { Router } from './route.js'
+import { registerBackupRoutes } from './routes/backup-routes.js'
 import { registerDocRoutes } from './routes/doc-routes.js'
 import { registerEventRoutes, type StreamRegistry } from './routes/event-routes.js'
 import { registerMcpRoute } from './routes/mcp-route.js'
@@ -24,9 +27,15 @@ export interface DockAppOptions {
   readonly logger?: boolean
   /** Hostnames `/mcp` answers to (DNS-rebinding protection); `*` for any. Default: loopback only. */
   readonly mcpAllowedHosts?: readonly string[] | '*'
+  /**
+   * A server that is already listening: the app answers its requests instead of
+   * creating its own. The start-up module binds the port before it opens the
+   * store, so a taken port fails before a first start creates anything.
+   */
+  readonly server?: Server
 }
 
-export const DOCK_VERSION = '0.1.0'
+export { DOCK_VERSION }
 
 /** Deepest nesting of arrays and objects a JSON request body may have. */
 export const MAX_JSON_DEPTH = 128
@@ -53,6 +62,7 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
     keepAliveTimeout: 65_000,
     requestIdHeader: false,
     routerOptions: { maxParamLength: 256 },
+    ...(options.server === undefined ? {} : { serverFactory: adopt(options.server) }),
     // A malformed percent-escape in the path never reaches a route: still a problem body, not Fastify's JSON.
     frameworkErrors: (_err, _request, reply) => {
       void sendProblem(reply, toProblem(new DockError('invalid_input', 'the URL is not valid (malformed percent-encoding)')).problem)
@@ -110,19 +120,15 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   const closeStreamsOf = (principalId: string): void => {
     for (const controller of streams.byPrincipal.get(principalId) ?? []) controller.abort()
   }
-  // Local suspensions close streams before the reply; the hub hears suspensions made on other nodes.
-  service.identity.onSuspend(closeStreamsOf)
-  service.hub.onSuspended(closeStreamsOf)
+  // Local suspensions close streams before the reply; those made on other nodes arrive through the log.
+  service.onSuspended(closeStreamsOf)
 
   // Open streams would hold the server open on close; end them first.
   app.addHook('preClose', async () => {
     for (const set of streams.byPrincipal.values()) for (const controller of set) controller.abort()
   })
 
-  app.get('/v1/health', async () => {
-    await service.storage.read((tx) => tx.listWorkspaces())
-    return { ok: true, storage: service.storage.kind, version: DOCK_VERSION }
-  })
+  app.get('/v1/health', async () => ({ ...(await service.health()), version: DOCK_VERSION }))
   router.note({ method: 'GET', url: '/v1/health', summary: 'Liveness and storage readiness (no auth)', tag: 'meta', status: 200 })
   router.note({ method: 'GET', url: '/v1/openapi.json', summary: 'This document (no auth)', tag: 'meta', status: 200 })
 
@@ -130,6 +136,7 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   registerTableRoutes(router, service)
   registerDocRoutes(router, service)
   registerEventRoutes(router, service, streams)
+  registerBackupRoutes(router, service)
   // MCP tools call the /v1 routes in-process, so agents over MCP get the same auth, checks and attribution.
   registerMcpRoute(app, { inject: app, ...(options.mcpAllowedHosts !== undefined ? { allowedHosts: options.mcpAllowedHosts } : {}) })
   router.note({ method: 'POST', url: '/mcp', summary: 'MCP over Streamable HTTP (bearer key per agent)', tag: 'mcp', status: 200, auth: true })
@@ -141,4 +148,16 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   if (webRoot !== null) registerWebAssets(app, webRoot)
 
   return app
+}
+
+/** Fastify's serverFactory for a server created (and bound) elsewhere: it adds the handler and Fastify's timeouts. */
+function adopt(server: Server): FastifyServerFactory {
+  return (handler, opts) => {
+    // Whatever answered while the store was opening steps aside for the app.
+    server.removeAllListeners('request')
+    server.on('request', handler)
+    if (typeof opts.keepAliveTimeout === 'number') server.keepAliveTimeout = opts.keepAliveTimeout
+    if (typeof opts.requestTimeout === 'number') server.requestTimeout = opts.requestTimeout
+    return server
+  }
 }

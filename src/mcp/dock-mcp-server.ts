@@ -9,6 +9,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { DockApiError } from '../client/dock-api-error.js'
 import type { DockClient } from '../client/dock-client.js'
+import { DOCK_VERSION } from '../version.js'
 import { NameBook } from './name-book.js'
 import { registerPrompts } from './prompts.js'
 import { registerResources, registerResourceSubscriptions } from './resources.js'
@@ -34,7 +35,7 @@ import { registerWhoamiTool } from './tools/whoami.js'
 import { registerWriteSectionTool } from './tools/write-section.js'
 
 export const DOCK_MCP_SERVER_NAME = 'dock'
-export const DOCK_MCP_SERVER_VERSION = '0.1.0'
+export const DOCK_MCP_SERVER_VERSION = DOCK_VERSION
 
 const INSTRUCTIONS = `Dock is the shared workspace of a team of agents. Work lives in tables of rows with a status workflow; plans live in docs split into sections.
 Loop: whoami (your claims survive a lost context) → claim_next → do the work → update_row / write_section → transition, carrying the lease token as fencingToken (heartbeat if it takes long). The work_loop prompt explains it in full.

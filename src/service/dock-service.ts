@@ -1,21 +1,41 @@
+import { DockError } from '../domain/errors.js'
 import type { Storage } from '../storage/storage.js'
-import type { ChangeHub } from './change-hub.js'
+import { authorize } from './access.js'
 import { DocService } from './doc-service.js'
 import { EventService } from './event-service.js'
 import { IdentityService } from './identity-service.js'
 import { RowService } from './row-service.js'
 import { ServiceCore } from './service-core.js'
+import type { Caller } from './service-types.js'
 import { TableService } from './table-service.js'
 
 export type { AuditReport, Caller, ClaimResult, EventPage, Precondition, PrincipalView } from './service-types.js'
 export { publicPrincipal } from './records.js'
 
 export interface DockServiceOptions {
+  /** The store, opened by the start-up module (the service never picks an adapter). */
   readonly storage: Storage
   /** Injectable clock, for lease tests. */
   readonly now?: () => number
   /** Workspaces one operator principal may create (default 100). */
   readonly maxWorkspacesPerOperator?: number | undefined
+  /**
+   * Writes a consistent copy of the whole store to a new file, while writes go
+   * on. Given by the start-up module for stores that can (SQLite); PostgreSQL
+   * stores are backed up with pg_dump instead.
+   */
+  readonly snapshot?: StoreSnapshot
+}
+
+export type StoreSnapshot = (file: string) => Promise<void>
+
+/** The workspace the first start creates; its operators run the store itself (backups hold every workspace). */
+export const STORE_WORKSPACE = 'default'
+
+/** What `GET /v1/health` reports: the store answered a read. */
+export interface DockHealth {
+  readonly ok: true
+  readonly storage: Storage['kind']
 }
 
 /**
@@ -25,22 +45,21 @@ export interface DockServiceOptions {
  *
  * The work is split by concept, one part each: `identity` (workspaces,
  * principals, operator switches), `tables`, `rows` (rows, claims, leases),
- * `docs` and `events` (feed and audit), over one shared core.
+ * `docs` and `events` (feed and audit), over one shared core. The store and
+ * the change hub stay inside: edges ask `health()` and `onSuspended()`.
  */
 export class DockService {
-  readonly storage: Storage
-  readonly hub: ChangeHub
   readonly identity: IdentityService
   readonly tables: TableService
   readonly rows: RowService
   readonly docs: DocService
   readonly events: EventService
   readonly #core: ServiceCore
+  readonly #snapshot: StoreSnapshot | undefined
 
   constructor(options: DockServiceOptions) {
     this.#core = new ServiceCore({ storage: options.storage, now: options.now, maxWorkspacesPerOperator: options.maxWorkspacesPerOperator })
-    this.storage = this.#core.storage
-    this.hub = this.#core.hub
+    this.#snapshot = options.snapshot
     this.rows = new RowService(this.#core)
     this.identity = new IdentityService(this.#core, this.rows)
     this.tables = new TableService(this.#core)
@@ -52,8 +71,46 @@ export class DockService {
     return this.#core.now()
   }
 
+  /** Liveness and storage readiness: throws when the store cannot answer a read. */
+  async health(): Promise<DockHealth> {
+    await this.#core.storage.read((tx) => tx.listWorkspaces())
+    return { ok: true, storage: this.#core.storage.kind }
+  }
+
+  /**
+   * Writes a backup of the whole store to `file`. A backup holds every
+   * workspace, so only an operator of workspace `default` (the store's own,
+   * made by the first start) may take one: an operator of another workspace
+   * must not read its neighbours through it.
+   */
+  async backup(caller: Caller, file: string): Promise<void> {
+    authorize(caller, 'store.backup')
+    const own = await this.identity.getWorkspace(caller, caller.principal.workspaceId)
+    if (own.name !== STORE_WORKSPACE) {
+      throw new DockError('forbidden', `a backup holds every workspace: only an operator of workspace "${STORE_WORKSPACE}" may take one`)
+    }
+    if (this.#snapshot === undefined) {
+      throw new DockError('not_found', `this server cannot snapshot its ${this.#core.storage.kind} store; back PostgreSQL up with pg_dump`)
+    }
+    await this.#snapshot(file)
+  }
+
+  /**
+   * Hears every suspension: at once for those made on this node, and through
+   * the log for those made on other nodes sharing the store. Edges close the
+   * principal's open streams (a principal may be heard twice; closing is idempotent).
+   */
+  onSuspended(listener: (principalId: string) => void): () => void {
+    const offLocal = this.identity.onSuspend(listener)
+    const offRemote = this.#core.hub.onSuspended(listener)
+    return () => {
+      offLocal()
+      offRemote()
+    }
+  }
+
   async close(): Promise<void> {
-    this.hub.close()
-    await this.storage.close()
+    this.#core.hub.close()
+    await this.#core.storage.close()
   }
 }

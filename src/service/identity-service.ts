@@ -64,6 +64,31 @@ export class IdentityService {
     })
   }
 
+  /**
+   * Local maintenance (`dock operator reset-key`): gives operator `name` of
+   * workspace `ws` a new key and retires the old one. There is no caller to
+   * check: whoever can open the store can change it anyway. The log records it
+   * as `principal.updated` by `system` (the key itself is never logged).
+   */
+  async resetOperatorKey(ws: string, name: string): Promise<{ workspace: Workspace; principal: Principal; key: string }> {
+    const w = await this.#core.storage.read((tx) => tx.getWorkspace(ws))
+    if (w === null) throw new DockError('not_found', `no workspace ${ws}`)
+    const key = newKey()
+    return this.#core.storage.write(w.id, async (tx) => {
+      const current = await tx.getWorkspace(w.id)
+      if (current === null) throw new DockError('not_found', `no workspace ${ws}`)
+      const p = await tx.getPrincipalByName(w.id, name)
+      if (p === null) throw new DockError('not_found', `no principal ${name} in workspace ${current.name}`)
+      if (!p.roles.includes('operator')) throw new DockError('forbidden', `${name} is not an operator of ${current.name}; only operator keys are reset here`)
+      const scope = new WriteScope({ tx, workspace: current, actor: SYSTEM_ACTOR, requestId: 'dock operator reset-key', signature: null, now: this.#core.now() })
+      const next: PrincipalRecord = { ...p, keyHash: hashKey(key) }
+      await tx.updatePrincipal(next)
+      await scope.emit('principal.updated', { kind: 'principal', id: p.id }, publicPrincipal(p), { ...publicPrincipal(next), keyResetAt: scope.nowIso })
+      await scope.flush()
+      return { workspace: publicWorkspace(scope.workspace), principal: publicPrincipal(next), key }
+    })
+  }
+
   async authenticate(token: string | undefined): Promise<PrincipalRecord> {
     if (token === undefined || token === '') throw new DockError('unauthorized', 'missing bearer key')
     return requireActive(await this.#core.storage.read((tx) => tx.getPrincipalByKeyHash(hashKey(token))), 'unknown key')
@@ -111,6 +136,15 @@ export class IdentityService {
       await scope.flush()
       return { workspace: publicWorkspace(scope.workspace), principal: publicPrincipal(p) }
     })
+  }
+
+  /**
+   * The workspaces the caller's key reaches. A key belongs to exactly one
+   * workspace (an operator who creates another gets a separate key for it), so
+   * this is one today; the list shape leaves room for keys that span several.
+   */
+  async listWorkspaces(caller: Caller): Promise<Workspace[]> {
+    return [publicWorkspace(await this.#core.readWorkspace(caller, caller.principal.workspaceId))]
   }
 
   async getWorkspace(caller: Caller, ws: string): Promise<Workspace> {

@@ -162,7 +162,7 @@ describe('dock CLI against a running server', () => {
     expect(token).toBeGreaterThan(0)
 
     const nothing = await srv.run(['claim-next', 'tasks'], workerKey)
-    expect(nothing).toEqual({ code: 0, stdout: 'nothing to claim in tasks\n', stderr: '' })
+    expect(nothing).toEqual({ code: 8, stdout: 'nothing to claim in tasks\n', stderr: '' })
 
     const listed = await srv.run(['row', 'list', 'tasks', '--status', 'in_progress'])
     expect(listed.stdout).toMatch(new RegExp(`^${firstId}\\s+in_progress\\s+worker-1\\s`, 'm'))

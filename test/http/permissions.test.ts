@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { PERMISSIONS } from '../../src/domain/roles.js'
-import { type Api, createAgent, OPERATOR_KEY, startTestServer, TASKS_TABLE, type TestServer } from '../helpers/test-server.js'
+import { type Api, createAgent, OPERATOR_KEY, startTestServer, TASKS_TABLE, TEST_STORE, type TestServer } from '../helpers/test-server.js'
 
 type RoleName = 'operator' | 'member' | 'reviewer' | 'reviewer+member'
 const ROLE_NAMES: readonly RoleName[] = ['operator', 'member', 'reviewer', 'reviewer+member']
@@ -69,6 +69,9 @@ describe('route × role', () => {
 
   const CASES: Record<string, Case> = {
     'GET /v1/me': { setup: async () => ({ path: '/v1/me' }), expect: all(200) },
+    'GET /v1/workspaces': { setup: async () => ({ path: '/v1/workspaces' }), expect: all(200) },
+    // PostgreSQL stores have no snapshot endpoint (pg_dump): the operator gets 404 there.
+    'GET /v1/backup': { setup: async () => ({ path: '/v1/backup' }), expect: operatorOnly(TEST_STORE === 'postgres' ? 404 : 200) },
     'POST /v1/workspaces': { setup: async () => ({ path: '/v1/workspaces', body: { name: next('ws') } }), expect: operatorOnly(201) },
     'GET /v1/workspaces/{ws}': { setup: async () => ({ path: W }), expect: all(200) },
     'POST /v1/workspaces/{ws}/freeze': {

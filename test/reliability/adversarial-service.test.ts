@@ -113,11 +113,12 @@ for (const backend of BACKENDS) {
         const { key } = await service.identity.createPrincipal(as, ws, { name, roles })
         return { principal: await service.identity.authenticate(key) }
       }
-      return { service, op, principal, tamperEvent, advance: (ms: number) => (now += ms) }
+      // The store itself, for tests that read the log or break a record behind the service's back.
+      return { service, storage, op, principal, tamperEvent, advance: (ms: number) => (now += ms) }
     }
 
     it('a table republished without a claim rule does not stop lease expiry: its row loses its owner, every other lease still ends', async () => {
-      const { service, op, principal, advance } = await open()
+      const { service, storage, op, principal, advance } = await open()
       const agent = await principal('agent', ['member'])
       for (const t of ['poisoned', 'healthy']) await service.tables.createTable(op, 'default', { ...TASKS, name: t })
       // A second workspace, with its own operator and a claimed row.
@@ -147,7 +148,7 @@ for (const backend of BACKENDS) {
       expect((await service.rows.getRow(op, 'default', 'healthy', claimed['default/healthy']!.id)).owner).toBeNull()
       expect((await service.rows.getRow(otherOp, 'other', 'tasks', claimed['other/tasks']!.id)).owner).toBeNull()
       const wsId = (await service.identity.getWorkspace(op, 'default')).id
-      const log = await service.storage.read((tx) => tx.listEvents(wsId, 0, 1000))
+      const log = await storage.read((tx) => tx.listEvents(wsId, 0, 1000))
       const expired = log.filter((e) => e.type === 'row.lease_expired')
       expect(expired.map((e) => e.target.table).sort()).toEqual(['healthy', 'poisoned'])
       expect(expired.find((e) => e.target.table === 'poisoned')!.after).toMatchObject({ claimRuleMissing: true, deadLettered: false })
@@ -168,7 +169,7 @@ for (const backend of BACKENDS) {
     })
 
     it('one lease that cannot be ended is reported and counted; the leases after it still end', async () => {
-      const { service, op, principal, advance } = await open()
+      const { service, storage, op, principal, advance } = await open()
       const agent = await principal('agent', ['member'])
       await service.tables.createTable(op, 'default', TASKS)
       const good = await service.rows.createRow(agent, 'default', 'tasks', { values: { title: 'good' } })
@@ -177,7 +178,7 @@ for (const backend of BACKENDS) {
       await service.rows.claim(agent, 'default', 'tasks', good.id, 2_000)
       // Break the first-due row behind the service's back: it names a table that does not exist.
       const ws = (await service.identity.getWorkspace(op, 'default')).id
-      await service.storage.write(ws, async (tx) => {
+      await storage.write(ws, async (tx) => {
         const row = (await tx.getRow(ws, bad.id))!
         await tx.updateRow({ ...row, table: 'vanished' })
       })
@@ -260,7 +261,7 @@ for (const backend of BACKENDS) {
     })
 
     it('__proto__ keys are refused on write and the hash covers them on verify', async () => {
-      const { service, op, principal, tamperEvent } = await open()
+      const { service, storage, op, principal, tamperEvent } = await open()
       const member = await principal('member', ['member'])
       await service.tables.createTable(op, 'default', TASKS)
       const row = await service.rows.createRow(member, 'default', 'tasks', { values: { title: 'x', extra: { keep: 1 } } })
@@ -276,7 +277,7 @@ for (const backend of BACKENDS) {
 
       // Verify side: content smuggled under a __proto__ key into a stored event breaks the chain.
       expect((await service.events.verifyAudit(op, 'default')).ok).toBe(true)
-      const log = await service.storage.read((tx) => tx.listEvents(after.id, 0, 1000))
+      const log = await storage.read((tx) => tx.listEvents(after.id, 0, 1000))
       const created = log.find((e) => e.type === 'row.created' && e.target.id === row.id)!
       await tamperEvent(after.id, created.revision, (data) => {
         const forged = data.replace('"keep":1', '"keep":1,"__proto__":{"approvedBy":"nobody"}')

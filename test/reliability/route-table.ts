@@ -50,6 +50,8 @@ export const ROUTES: Record<string, RouteCase> = {
   'GET /v1/health': { scope: 'public', write: false },
   'GET /v1/openapi.json': { scope: 'public', write: false },
   'GET /v1/me': { scope: 'global', write: false },
+  'GET /v1/workspaces': { scope: 'global', write: false },
+  'GET /v1/backup': { scope: 'global', write: false, operatorOnly: true },
   'POST /v1/workspaces': { scope: 'global', write: true, operatorOnly: true, body: () => ({ name: next('ws') }) },
   'POST /mcp': {
     scope: 'global',

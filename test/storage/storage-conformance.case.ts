@@ -692,7 +692,7 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
     })
 
     it('service: concurrent creation of one workspace name yields one workspace and already_exists for the rest', async () => {
-      const { service, op } = await openService()
+      const { service, op, storage } = await openService()
       const results = await Promise.allSettled(Array.from({ length: 8 }, () => service.identity.createWorkspace(op, 'shared')))
       const ok = results.filter((r) => r.status === 'fulfilled')
       const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -701,7 +701,7 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         expect(isDockError(r.reason)).toBe(true)
         expect((r.reason as { code: string }).code).toBe('already_exists')
       }
-      const names = (await service.storage.read((tx) => tx.listWorkspaces())).map((w) => w.name)
+      const names = (await storage.read((tx) => tx.listWorkspaces())).map((w) => w.name)
       expect(names.sort()).toEqual(['default', 'shared'])
     })
   })

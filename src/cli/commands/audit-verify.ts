@@ -11,7 +11,7 @@ export function registerAuditVerifyCommand(group: Command, io: CliIo): void {
     .description('re-check the hash chain end to end; reports the first break')
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const report = await connect(options).verifyAudit()
+      const report = await (await connect(options)).verifyAudit()
       await emit(io, options, report, (r) =>
         r.ok
           ? `audit ok: ${r.checked} events checked, chain intact to revision ${r.headRevision}\n`

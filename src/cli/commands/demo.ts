@@ -15,9 +15,10 @@ import { Pace } from '../demo/pace.js'
 import { renderSummary, runDemo } from '../demo/run-demo.js'
 import { formatJson } from '../format.js'
 import { untilAborted, type CliIo } from '../io.js'
-import { parseInteger } from '../parse.js'
+import { parseDuration, parseInteger } from '../parse.js'
 
 interface DemoOptions {
+  local?: boolean
   fast?: boolean
   pace?: string
   port?: string
@@ -44,26 +45,30 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .command('demo')
     .description('watch a crew of agents (planner, three workers, reviewer) work a task board, live')
     .option('--fast', 'no pauses (for tests and the impatient)')
-    .option('--pace <ms>', `length of one beat between steps (default ${DEFAULT_PACE_MS})`)
+    .option('--local', 'run on an in-process server even when DOCK_URL / DOCK_TOKEN are set')
+    .option('--pace <duration>', `length of one beat between steps, e.g. 300ms or 1s; a bare number is seconds (default ${DEFAULT_PACE_MS}ms)`)
     .option('-p, --port <port>', 'port of the in-process server (default: a free one)')
     .option('--keep', 'keep the in-process server up after the demo, until Ctrl-C (default on a terminal)')
     .option('--no-keep', 'stop the in-process server when the demo ends')
     .addHelpText(
       'after',
       `
-Without --url the demo starts its own server on a free port with a temporary data directory.
-With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh workspace there.
+With a server named (--url / DOCK_URL) or an operator key given (--token / DOCK_TOKEN), the demo
+runs there: it creates a fresh workspace on that server with its operator key. Otherwise, or
+with --local, it starts its own server on a free port with a temporary data directory.
 --json prints the narration on stderr and a JSON summary on stdout.`,
     )
     .action(async (opts: DemoOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const fast = opts.fast === true
-      const paceMs = fast ? 0 : opts.pace === undefined ? DEFAULT_PACE_MS : parseInteger(opts.pace, '--pace')
+      const paceMs = fast ? 0 : opts.pace === undefined ? DEFAULT_PACE_MS : parsePace(opts.pace)
       const colour = io.isTTY && !options.json && (io.env['NO_COLOR'] ?? '') === ''
       const write = options.json ? io.stderr : io.stdout
-      const explicitUrl = cmd.optsWithGlobals<{ url?: string }>().url
-      const target = explicitUrl === undefined ? await startOwnServer(opts) : await freshWorkspace(explicitUrl, options.token)
-      const inProcess = explicitUrl === undefined
+      // After a first session (DOCK_TOKEN exported) the demo belongs on that server, where the board is open.
+      const flags = cmd.optsWithGlobals<{ url?: string }>()
+      const named = flags.url !== undefined || (io.env['DOCK_URL'] ?? '') !== '' || options.token !== undefined
+      const inProcess = opts.local === true || !named
+      const target = inProcess ? await startOwnServer(opts) : await freshWorkspace(options.url, options.token)
       const keep = inProcess && (opts.keep ?? (io.isTTY && !fast))
 
       try {
@@ -72,8 +77,8 @@ With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh work
         narrator.line(`server:   ${target.url}${inProcess ? ' (in-process, temporary data)' : ''}`)
         narrator.line(`board:    ${boardUrl(target.url, TASKS_TABLE)}`)
         narrator.line(`key:      ${target.operatorKey}  (operator of workspace "${target.workspace}": paste it into the board's sign-in)`)
-        const workspaceEnv = target.workspace === 'default' ? '' : ` DOCK_WORKSPACE=${target.workspace}`
-        narrator.line(`follow:   DOCK_URL=${target.url} DOCK_TOKEN=${target.operatorKey}${workspaceEnv} dock watch`)
+        // The CLI finds the key's workspace by itself.
+        narrator.line(`follow:   DOCK_URL=${target.url} DOCK_TOKEN=${target.operatorKey} dock watch`)
         if (!fast) await new Pace(paceMs * 3, io.signal).beat()
         if (io.signal.aborted) throw new CliError('interrupted', 'the demo was interrupted')
 
@@ -101,6 +106,15 @@ With --url (and an operator key in --token / DOCK_TOKEN) it creates a fresh work
         await target.close()
       }
     })
+}
+
+/** `--pace 700` used to mean milliseconds; now a bare number is seconds as everywhere, so refuse the old reading. */
+function parsePace(text: string): number {
+  const ms = parseDuration(text)
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text) && ms > 10_000) {
+    throw new CliError('usage', `--pace ${text} would be ${text} seconds per beat; did you mean ${text}ms?`)
+  }
+  return ms
 }
 
 async function startOwnServer(opts: DemoOptions): Promise<DemoTarget> {

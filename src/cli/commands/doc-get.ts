@@ -13,7 +13,7 @@ export function registerDocGetCommand(group: Command, io: CliIo): void {
     .option('--sections', 'a table of its sections: key, version, editor, lane')
     .action(async (name: string, opts: { sections?: boolean }, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       const d = await dock.getDoc(name)
       await emit(io, options, d, (v) => (opts.sections === true ? renderSections(v, new Names(dock)) : ensureNewline(renderMarkdown(v))))
     })

@@ -12,7 +12,7 @@ export function registerDocListCommand(group: Command, io: CliIo): void {
     .description('docs of the workspace')
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const docs = await connect(options).listDocs()
+      const docs = await (await connect(options)).listDocs()
       await emit(io, options, docs, (ds) =>
         renderTable(['title', 'id', 'version', 'sections', 'updated'], ds.map((d) => [d.title, d.id, d.version, d.sections?.length, d.updatedAt])),
       )

@@ -23,7 +23,7 @@ export function registerDocPutCommand(group: Command, io: CliIo): void {
     .action(async (name: string, file: string | undefined, opts: PutOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const content = textFrom(file, opts.content, 'the doc content')
-      const dock = connect(options)
+      const dock = await connect(options)
       const existing = await findDoc(dock, name)
       if (existing === null) {
         const created = await dock.createDoc({ title: name, content })

@@ -24,7 +24,7 @@ export function registerDocSectionCommand(group: Command, io: CliIo): void {
     .option('--lane <principal>', 'make the section a lane only this principal (or an operator) may write; "none" clears it')
     .action(async (name: string, key: string, file: string | undefined, opts: SectionOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       if (file === undefined && opts.body === undefined) {
         if (opts.heading !== undefined || opts.expectVersion !== undefined || opts.lane !== undefined) {
           throw new CliError('usage', 'nothing to write: give the body as a file, - or --body')

@@ -11,6 +11,6 @@ export function registerFreezeCommand(program: Command, io: CliIo): void {
     .description('refuse all writes to the workspace; reads keep working (operator)')
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      await emit(io, options, await connect(options).freeze(), describeFreeze)
+      await emit(io, options, await (await connect(options)).freeze(), describeFreeze)
     })
 }

@@ -11,10 +11,10 @@ export function registerHeartbeatCommand(program: Command, io: CliIo): void {
     .command('heartbeat <table> <id>')
     .description('extend the lease on a row you hold')
     .requiredOption('--fencing <token>', 'the fencing token your claim returned')
-    .option('--lease <duration>', 'new lease length from now, e.g. 60s')
+    .option('--lease <duration>', 'new lease length from now, e.g. 60s or 5m; a bare number is seconds')
     .action(async (table: string, id: string, opts: { fencing: string; lease?: string }, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const claim = await connect(options).heartbeat(table, id, {
+      const claim = await (await connect(options)).heartbeat(table, id, {
         fencingToken: parseInteger(opts.fencing, '--fencing'),
         ...(opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) }),
       })

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 
 import type { CliIo } from '../io.js'
-import { describeStore, storeOptions } from '../server-options.js'
+import { describeStore, resetKeyCommand, storeOptions } from '../server-options.js'
 
 /** `dock init`: create the data store, workspace "default" and its operator, without serving. */
 export function registerInitCommand(program: Command, io: CliIo): void {
@@ -11,7 +11,7 @@ export function registerInitCommand(program: Command, io: CliIo): void {
     .option('-d, --data <dir>', 'data directory (env DOCK_DATA_DIR, default ./dock-data)')
     .action(async (opts: { data?: string }, cmd: Command) => {
       const store = storeOptions(opts, io)
-      const { openDock } = await import('../../service/open-dock.js')
+      const { openDock } = await import('../../http/serve.js')
       const dock = await openDock(store)
       try {
         const json = cmd.optsWithGlobals<{ json?: boolean }>().json === true
@@ -26,7 +26,10 @@ export function registerInitCommand(program: Command, io: CliIo): void {
               `(shown only now; store it, e.g. export DOCK_TOKEN=${dock.operatorKey})\n`,
           )
         } else {
-          io.stdout(`${describeStore(store)} is already initialized; the operator key was shown when it was created.\n`)
+          io.stdout(
+            `${describeStore(store)} is already initialized; its operator key was printed when it was created.\n` +
+              `Lost it? ${resetKeyCommand(store)} issues a new one (the old one stops working).\n`,
+          )
         }
       } finally {
         await dock.close()

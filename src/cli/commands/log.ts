@@ -24,13 +24,13 @@ export function registerLogCommand(program: Command, io: CliIo): void {
     .option('--all', 'follow pages to the head')
   addEventFilterOptions(log).action(async (opts: LogOptions, cmd: Command) => {
     const options = globalOptions(cmd, io)
-    const dock = connect(options)
+    const dock = await connect(options)
     const filters = filtersFrom(opts)
     const limit = parseInteger(opts.limit ?? '100', '--limit')
     let since = parseInteger(opts.since ?? '0', '--since')
     const items: DockEvent[] = []
-    let revision = 0
-    let nextSince = since
+    let revision: number
+    let nextSince: number
     for (;;) {
       const page = await dock.events({ ...filters, since, limit })
       items.push(...page.items)

@@ -21,7 +21,7 @@ export function registerMoveCommand(program: Command, io: CliIo): void {
     .option('--values <json>', 'values to write with the move, as JSON or @file')
     .action(async (table: string, id: string, to: string, assignments: string[], opts: MoveOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       let values = opts.values === undefined ? undefined : parseJsonObject(opts.values, '--values')
       if (assignments.length > 0) {
         const columns = (await dock.getTable(table)).columns

@@ -29,7 +29,7 @@ export function registerPrincipalAddCommand(group: Command, io: CliIo): void {
       const options = globalOptions(cmd, io)
       if (opts.kind !== 'agent' && opts.kind !== 'human') throw new CliError('usage', `--kind must be agent or human, not ${opts.kind}`)
       const roles = (opts.role ?? []).map(checkRole)
-      const created = await connect(options).createPrincipal({
+      const created = await (await connect(options)).createPrincipal({
         name,
         kind: opts.kind,
         ...(roles.length > 0 ? { roles } : {}),

@@ -13,7 +13,7 @@ export function registerPrincipalListCommand(group: Command, io: CliIo): void {
     .description('list principals with their open claims')
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       const items: PrincipalView[] = []
       let cursor: string | undefined
       do {

@@ -10,7 +10,7 @@ export function registerPrincipalResumeCommand(group: Command, io: CliIo): void 
     .description('let a suspended principal act again (operator)')
     .action(async (who: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const p = await connect(options).resume(who)
+      const p = await (await connect(options)).resume(who)
       await emit(io, options, p, (v) => `${v.name} (${v.id}) is ${v.status}\n`)
     })
 }

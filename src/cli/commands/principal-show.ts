@@ -11,7 +11,7 @@ export function registerPrincipalShowCommand(group: Command, io: CliIo): void {
     .description('one principal (id or name) with its open claims and budget use')
     .action(async (who: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const p = await connect(options).getPrincipal(who)
+      const p = await (await connect(options)).getPrincipal(who)
       await emit(io, options, p, (v) => {
         const head =
           `${v.name} (${v.id}) ${v.kind}, ${v.status}; roles ${formatCell(v.roles)}; skills ${formatCell(v.skills)}; ` +

@@ -10,7 +10,7 @@ export function registerPrincipalSuspendCommand(group: Command, io: CliIo): void
     .description('kill switch: refuse its requests, close its streams, release its leases (operator)')
     .action(async (who: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const p = await connect(options).suspend(who)
+      const p = await (await connect(options)).suspend(who)
       await emit(io, options, p, (v) => `${v.name} (${v.id}) is ${v.status}\n`)
     })
 }

@@ -16,7 +16,7 @@ export function registerRowAddCommand(group: Command, io: CliIo): void {
     .option('--priority <n>', 'higher is claimed first')
     .action(async (tableName: string, assignments: string[], opts: RowWriteOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       const values = await readValues(dock, tableName, assignments, opts.values)
       const created = await dock.createRow(tableName, {
         values,

@@ -12,7 +12,7 @@ export function registerRowGetCommand(group: Command, io: CliIo): void {
     .description('one row with its claim, versions and blockers')
     .action(async (tableName: string, id: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       const r = await dock.getRow(tableName, id)
       await emit(io, options, r, (v) => renderRow(v, new Names(dock)))
     })

@@ -28,10 +28,10 @@ export function registerRowListCommand(group: Command, io: CliIo): void {
     .option('--all', 'follow pages to the end')
     .action(async (tableName: string, opts: ListOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       const rows: Row[] = []
       let cursor: string | undefined
-      let next: string | null = null
+      let next: string | null
       do {
         const page = await dock.listRows(tableName, {
           ...(opts.status === undefined ? {} : { status: opts.status }),

@@ -25,7 +25,7 @@ export function registerRowSetCommand(group: Command, io: CliIo): void {
     .option('--priority <n>', 'new priority')
     .action(async (tableName: string, id: string, assignments: string[], opts: SetOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       const hasValues = assignments.length > 0 || opts.values !== undefined
       const values = hasValues ? await readValues(dock, tableName, assignments, opts.values) : undefined
       const updated = await dock.patchRow(tableName, id, {

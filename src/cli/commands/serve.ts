@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 
 import { boardUrl } from '../board-url.js'
+import { CliError } from '../cli-error.js'
 import { untilAborted, type CliIo } from '../io.js'
 import { describeStore, listenOptions, storeOptions } from '../server-options.js'
 
@@ -17,7 +18,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       `
 Environment: DOCK_DATABASE_URL=postgres://… stores in PostgreSQL instead of the data directory
 (several nodes may share it); DOCK_OPERATOR_TOKEN sets the operator key on first start;
-DOCK_ALLOWED_HOSTS=name,name… adds host names /mcp answers to besides loopback and --host (* for any).`,
+DOCK_ALLOWED_HOSTS=name,name… adds host names /mcp answers to besides loopback and --host (* for any).
+The port is taken before anything is created: a start on a busy port leaves no store behind.
+Lost the operator key? dock operator reset-key --data <dir> prints a new one.`,
     )
     .action(async (opts: { port?: string; host?: string; data?: string }) => {
       const listen = listenOptions(opts, io)
@@ -25,7 +28,16 @@ DOCK_ALLOWED_HOSTS=name,name… adds host names /mcp answers to besides loopback
       // Loaded on use: client commands should not pay for the server's start-up.
       const { startDockServer } = await import('../../http/serve.js')
       const allowedHosts = (io.env['DOCK_ALLOWED_HOSTS'] ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '')
-      const server = await startDockServer({ ...listen, ...store, allowedHosts })
+      let server: Awaited<ReturnType<typeof startDockServer>>
+      try {
+        server = await startDockServer({ ...listen, ...store, allowedHosts })
+      } catch (err) {
+        // The port is bound before the store is opened, so nothing was created: the next start is still a first start.
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new CliError('address_in_use', `${listen.host}:${listen.port} is already in use (another dock serve?); pick another with --port or DOCK_PORT`)
+        }
+        throw err
+      }
       try {
         io.stdout(`dock serving ${server.url} (${describeStore(store)})\n`)
         if (server.operatorKey !== null) {

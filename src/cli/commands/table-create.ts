@@ -56,7 +56,7 @@ export function registerTableCreateCommand(group: Command, io: CliIo): void {
     .option('--no-claim', 'rows cannot be claimed')
     .option('--claim-from <list>', 'claimable statuses (default: the initial one)', collectList)
     .option('--claim-to <status>', 'status a claim moves to (default: the second status)')
-    .option('--lease <duration>', 'lease length, e.g. 60s, 5m')
+    .option('--lease <duration>', 'lease length, e.g. 60s or 5m; a bare number is seconds')
     .option('--max-attempts <n>', 'claims before a lapsed lease dead-letters the row')
     .option('--dead-letter <status>', 'status after the last failed attempt')
     .option('-t, --transition <spec>', '"from->to by who[,who] [require not:author]"; repeatable', collect)
@@ -77,7 +77,7 @@ and "in_progress->done by owner" unless --transition says otherwise.`,
     .action(async (name: string | undefined, opts: TableCreateOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const input = buildTableInput(name, opts)
-      const created = await connect(options).createTable(input)
+      const created = await (await connect(options)).createTable(input)
       await emit(io, options, created, (t) => `created table ${t.name} (contract v${t.contractVersion})\n${describeTable(t)}`)
     })
 }

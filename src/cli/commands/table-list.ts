@@ -12,7 +12,7 @@ export function registerTableListCommand(group: Command, io: CliIo): void {
     .description('all tables of the workspace')
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const tables = await connect(options).listTables()
+      const tables = await (await connect(options)).listTables()
       await emit(io, options, tables, (ts) =>
         renderTable(
           ['name', 'contract', 'columns', 'statuses'],

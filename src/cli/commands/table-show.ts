@@ -11,7 +11,7 @@ export function registerTableShowCommand(group: Command, io: CliIo): void {
     .description('columns, workflow and contract version of a table')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const t = await connect(options).getTable(name)
+      const t = await (await connect(options)).getTable(name)
       await emit(io, options, t, (v) => `table ${v.name} (${v.id}), contract v${v.contractVersion}\n${describeTable(v)}`)
     })
 }

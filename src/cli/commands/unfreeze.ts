@@ -11,6 +11,6 @@ export function registerUnfreezeCommand(program: Command, io: CliIo): void {
     .description('allow writes again (operator)')
     .action(async (_opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      await emit(io, options, await connect(options).unfreeze(), describeFreeze)
+      await emit(io, options, await (await connect(options)).unfreeze(), describeFreeze)
     })
 }

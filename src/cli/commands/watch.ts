@@ -16,15 +16,20 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
   const watch = program
     .command('watch')
     .description('stream events as they happen until Ctrl-C (--json: one JSON event per line)')
-    .option('--since <revision>', 'replay from after this revision first (default: only new events)')
+    .option('--since <revision>', 'replay the log after this revision first (0: the whole log; default: only events from now on)')
   addEventFilterOptions(watch).action(async (opts: WatchCommandOptions, cmd: Command) => {
     const options = globalOptions(cmd, io)
-    const dock = connect(options)
+    const dock = await connect(options)
     const names = new Names(dock)
-    if (!options.json) io.stderr(`watching ${options.workspace} at ${options.url} (Ctrl-C to stop)\n`)
+    // The SDK's own default is the whole log (a program resuming a feed); a person typing
+    // `dock watch` wants what happens next. The head is read before "watching" is printed,
+    // so anything written after that line appears.
+    const fromNow = opts.since === undefined
+    const since = fromNow ? (await dock.getWorkspace()).revision : parseInteger(opts.since ?? '0', '--since')
+    if (!options.json) io.stderr(`watching ${dock.workspace} at ${options.url} ${fromNow ? `from now (revision ${since})` : `after revision ${since}`} (Ctrl-C to stop)\n`)
     const events = dock.watch({
       ...filtersFrom(opts),
-      ...(opts.since === undefined ? {} : { since: parseInteger(opts.since, '--since') }),
+      since,
       signal: io.signal,
       onReconnect: ({ attempt }) => {
         if (!options.json && attempt === 1) io.stderr('(disconnected; reconnecting…)\n')

@@ -76,7 +76,7 @@ expand them at launch (they do not exist yet): use a script, or sh -c '…':
     )
     .action(async (table: string, command: string[], opts: WorkerCommandOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       const [program_, ...args] = command
       if (program_ === undefined)
         throw new CliError('usage', 'no command to run: dock worker <table> -- <command> [args…]')
@@ -99,7 +99,7 @@ expand them at launch (they do not exist yet): use a script, or sh -c '…':
       const summary: WorkerSummary = await runCommandWorker({
         url: options.url,
         token: options.token!,
-        workspace: options.workspace,
+        workspace: dock.workspace,
         table,
         command: program_,
         args,

@@ -11,7 +11,7 @@ export function registerWorkspaceShowCommand(group: Command, io: CliIo): void {
     .description('a workspace (default: --workspace / DOCK_WORKSPACE): its revision and whether it is frozen')
     .action(async (name: string | undefined, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const ws = await connect(options).getWorkspace(name ?? options.workspace)
+      const ws = await (await connect(options)).getWorkspace(name ?? options.workspace)
       await emit(io, options, ws, (w) =>
         renderRecord([
           ['name', w.name],

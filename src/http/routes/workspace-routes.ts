@@ -21,6 +21,13 @@ export function registerWorkspaceRoutes(router: Router, service: DockService): v
   })
   router.add({
     method: 'GET',
+    url: '/v1/workspaces',
+    tag: 'workspaces',
+    summary: "The workspaces the caller's key belongs to (a key belongs to one)",
+    handler: async ({ caller }) => ({ items: await service.identity.listWorkspaces(caller), nextCursor: null }),
+  })
+  router.add({
+    method: 'GET',
     url: '/v1/workspaces/:ws',
     tag: 'workspaces',
     summary: 'Read a workspace',
