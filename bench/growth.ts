@@ -41,6 +41,8 @@ import { call, inParallel, ok, percentile, sleep } from './support.js'
 // ------------------------------------------------------------------ options
 
 type StoreKind = 'sqlite' | 'postgres'
+const PARTS = ['queries', 'catchup', 'fanout', 'claims'] as const
+type Part = (typeof PARTS)[number]
 
 interface Options {
   readonly sizes: readonly number[]
@@ -48,6 +50,8 @@ interface Options {
   readonly quick: boolean
   readonly watchers: readonly number[]
   readonly buildOverHttp: boolean
+  /** The measurements to run (the stores are built either way). */
+  readonly parts: ReadonlySet<Part>
   /** Upper bound on building one store to its biggest size; the store is measured as far as it got. */
   readonly buildBudgetMs: number
 }
@@ -79,8 +83,15 @@ function parseOptions(argv: readonly string[]): Options {
     throw new Error('--store postgres needs DOCK_BENCH_DATABASE_URL or DOCK_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/dock_test)')
   }
   const watchers = list(value('--watchers') ?? (quick ? '1000' : '1000,5000'))
-  const buildMinutes = Number(value('--build-minutes') ?? (quick ? 3 : 6))
-  return { sizes, stores, quick, watchers, buildOverHttp: argv.includes('--build-over-http'), buildBudgetMs: buildMinutes * 60_000 }
+  const buildMinutes = Number(value('--build-minutes') ?? (quick ? 4 : 8))
+  const parts = new Set(
+    (value('--only') ?? PARTS.join(',')).split(',').map((x) => {
+      const p = x.trim() as Part
+      if (!PARTS.includes(p)) throw new Error(`unknown part ${JSON.stringify(x)} (${PARTS.join(', ')})`)
+      return p
+    }),
+  )
+  return { sizes, stores, quick, watchers, buildOverHttp: argv.includes('--build-over-http'), parts, buildBudgetMs: buildMinutes * 60_000 }
 }
 
 // ------------------------------------------------------------------ small helpers
@@ -480,7 +491,7 @@ interface SizePoint {
   readonly rows: number
   readonly events: number
   readonly buildMs: number
-  readonly queries: Record<QueryName, QueryResult>
+  readonly queries: Record<QueryName, QueryResult> | undefined
   readonly disk: { perEvent: number; total: number; note: string }
 }
 
@@ -552,22 +563,22 @@ async function runStore(kind: StoreKind, opts: Options, cleanups: (() => Promise
     await grow(builder, st, size, deadline, label)
     const events = (await ok(base, OP, 'GET', WS)).revision as number
     log(`  ${label}: ${fmt(st.rows)} rows, ${fmt(events)} events, built in ${fmt(st.buildMs / 1000, 1)} s so far${st.cut ? ' (build budget spent)' : ''}; measuring`)
-    const queries = await part(report, `queries at ${fmt(st.rows)} rows`, () => measureQueries(base, agents[0]!, st, opts.quick))
+    const queries = opts.parts.has('queries') ? await part(report, `queries at ${fmt(st.rows)} rows`, () => measureQueries(base, agents[0]!, st, opts.quick)) : undefined
     const disk = await part(report, 'bytes per event', () => bytesPerEvent(kind, where, events))
-    if (queries !== undefined) {
-      report.points.push({ rows: st.rows, events, buildMs: st.buildMs, queries, disk: disk ?? { perEvent: Number.NaN, total: Number.NaN, note: 'failed' } })
-    }
+    report.points.push({ rows: st.rows, events, buildMs: st.buildMs, queries, disk: disk ?? { perEvent: Number.NaN, total: Number.NaN, note: 'failed' } })
   }
   report.cut = st.cut
 
-  log(`  ${label}: catch-up from revision 0 under load`)
-  report.catchup = await part(report, 'catch-up', () => catchupUnderLoad(base, agents, st, opts.quick))
-  for (const n of opts.watchers) {
+  if (opts.parts.has('catchup')) {
+    log(`  ${label}: catch-up from revision 0 under load`)
+    report.catchup = await part(report, 'catch-up', () => catchupUnderLoad(base, agents, st, opts.quick))
+  }
+  for (const n of opts.parts.has('fanout') ? opts.watchers : []) {
     log(`  ${label}: fan-out to ${fmt(n)} watchers`)
     const f = await part(report, `fan-out ${n}`, () => dockFanout(base, n, opts.quick))
     if (f !== undefined) report.fanout.set(n, f)
   }
-  if (kind === 'postgres') {
+  if (kind === 'postgres' && opts.parts.has('claims')) {
     log(`  ${label}: claim + complete, 16 agents, beside bare SKIP LOCKED`)
     const ms = opts.quick ? 2_000 : 5_000
     report.claims = await part(report, 'claims', async () => ({
@@ -584,17 +595,23 @@ async function runStore(kind: StoreKind, opts: Options, cleanups: (() => Promise
 
 // ------------------------------------------------------------------ report
 
-function render(opts: Options, reports: StoreReport[], bare: Map<number, FanoutResult>, seconds: number, loadStart: string, loadEnd: string): string {
-  const out: string[] = []
+function renderHeader(opts: Options, loadStart: string): string {
   const commit = sh('git rev-parse --short HEAD')
   const dirty = sh('git status --porcelain --untracked-files=no -- src') === '' ? '' : ' (src/ has uncommitted changes)'
-  out.push(`## Growth (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit}${dirty}, ${fmt(seconds)} s)`, '')
-  out.push(`- sizes ${opts.sizes.map(sizeLabel).join(' → ')} rows${opts.quick ? ' (quick)' : ''}; Node.js ${process.version}; nproc ${sh('nproc')}`)
-  out.push(`- load average (1/5/15 min): ${loadStart} at the start, ${loadEnd} at the end; per store below`)
-  out.push('- graphile-worker: not measured (it needs Node ≥ 22.18; this machine runs ' + process.version + ')')
-  out.push('')
+  return [
+    `## Growth (started ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit}${dirty})`,
+    '',
+    `- sizes ${opts.sizes.map(sizeLabel).join(' → ')} rows${opts.quick ? ' (quick)' : ''}; stores ${opts.stores.map(storeLabel).join(', ')}; ${opts.parts.size < PARTS.length ? `only ${[...opts.parts].join(', ')}; ` : ''}Node.js ${process.version}; nproc ${sh('nproc')}`,
+    `- load average (1/5/15 min) at the start: ${loadStart}; per store below (other work on the machine skews every figure, Dock's and the baselines' alike)`,
+    `- graphile-worker: not measured (it needs Node ≥ 22.18; this machine runs ${process.version})`,
+    '',
+    '',
+  ].join('\n')
+}
 
-  for (const r of reports) {
+function renderStore(r: StoreReport, bare: ReadonlyMap<number, FanoutResult>): string {
+  const out: string[] = []
+  {
     const L = storeLabel(r.kind)
     const first = r.points[0]
     out.push(`### ${L}`, '')
@@ -604,19 +621,19 @@ function render(opts: Options, reports: StoreReport[], bare: Map<number, FanoutR
     out.push('')
     const sizes = r.points.map((p) => sizeLabel(p.rows))
     const last = r.points[r.points.length - 1]
-    out.push(
+    if (r.points.some((p) => p.queries !== undefined)) out.push(
       `| request (p50 / p99 ms, sequential) | ${sizes.join(' | ')} | ${last && first && last !== first ? `${sizeLabel(last.rows)}÷${sizeLabel(first.rows)} p50 · p99` : 'ratio'} | target |`,
       `| --- | ${sizes.map(() => '---').join(' | ')} | --- | --- |`,
     )
     const skipped: string[] = []
-    for (const q of QUERIES) {
+    for (const q of r.points.some((p) => p.queries !== undefined) ? QUERIES : []) {
       const cells = r.points.map((p) => {
-        const x = p.queries[q]
+        const x = p.queries?.[q] ?? { stat: null, note: 'not measured' }
         if (x.stat === null && !skipped.includes(x.note)) skipped.push(x.note)
         return x.stat === null ? `skipped (${skipped.indexOf(x.note) + 1})` : `${ms(x.stat.p50)} / ${ms(x.stat.p99)}`
       })
-      const a = first?.queries[q].stat
-      const b = last?.queries[q].stat
+      const a = first?.queries?.[q].stat
+      const b = last?.queries?.[q].stat
       const rat = a && b ? `${ratio(b.p50, a.p50)} · ${ratio(b.p99, a.p99)}` : 'n/a'
       out.push(`| ${QUERY_LABEL[q]} | ${cells.join(' | ')} | ${rat} | ≤ 2× |`)
     }
@@ -639,7 +656,7 @@ function render(opts: Options, reports: StoreReport[], bare: Map<number, FanoutR
       for (const [n, f] of r.fanout) {
         const b = bare.get(n)
         out.push(
-          `| ${fmt(n)} watchers (${fmt(f.delivered)}/${fmt(f.expected)} deliveries; last stream p50 ${ms(f.allStreamsP50)} ms) | ${ms(f.p50)} / ${ms(f.p99)} | ${b ? `${ms(b.p50)} / ${ms(b.p99)} (last stream p50 ${ms(b.allStreamsP50)})` : 'n/a'} | ${b ? `${ratio(f.p50, b.p50)} · ${ratio(f.p99, b.p99)}` : 'n/a'} | ${n >= 5000 ? '≤ 2× at p50' : '—'} |`,
+          `| ${fmt(n)} watchers${f.connected < n ? ` (only ${fmt(f.connected)} opened in time)` : ''} (${fmt(f.delivered)}/${fmt(f.expected)} deliveries; last stream p50 ${ms(f.allStreamsP50)} ms) | ${ms(f.p50)} / ${ms(f.p99)} | ${b ? `${ms(b.p50)} / ${ms(b.p99)} (last stream p50 ${ms(b.allStreamsP50)})` : 'n/a'} | ${b ? `${ratio(f.p50, b.p50)} · ${ratio(f.p99, b.p99)}` : 'n/a'} | ${n >= 5000 ? '≤ 2× at p50' : '—'} |`,
         )
       }
       out.push('')
@@ -656,7 +673,7 @@ function render(opts: Options, reports: StoreReport[], bare: Map<number, FanoutR
     }
     if (r.errors.length > 0) out.push(...r.errors.map((e) => `- failed: ${e}`), '')
   }
-  return out.join('\n')
+  return `${out.join('\n')}\n`
 }
 
 // ------------------------------------------------------------------ main
@@ -680,24 +697,29 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.once(sig, () => void Promise.race([cleanup(), sleep(15_000)]).finally(() => process.exit(130)))
   }
   log(`growth: sizes ${opts.sizes.join(', ')}; stores ${opts.stores.join(', ')}; watchers ${opts.watchers.join(', ')}; load ${loadStart}`)
-  const reports: StoreReport[] = []
+  // Each store's section is printed as soon as it is done, so a long run that is stopped keeps what it measured.
+  process.stdout.write(renderHeader(opts, loadStart))
   const bare = new Map<number, FanoutResult>()
   try {
-    for (const kind of opts.stores) reports.push(await runStore(kind, opts, cleanups))
-    const frame = Math.max(...reports.flatMap((r) => [...r.fanout.values()].map((f) => f.frameBytes)).filter(Number.isFinite), 600)
-    for (const n of opts.watchers) {
-      log(`bare Node SSE broadcaster: ${fmt(n)} watchers, ${frame}-byte frames`)
-      try {
-        bare.set(n, await bareFanout(n, frame, opts.quick))
-      } catch (err) {
-        log(`  bare broadcaster failed: ${String(err)}`)
+    for (const kind of opts.stores) {
+      const report = await runStore(kind, opts, cleanups)
+      // The bare broadcaster runs once, after the first store's fan-out, with frames the size of Dock's (no Dock server running meanwhile).
+      const frame = [...report.fanout.values()].map((f) => f.frameBytes).find(Number.isFinite)
+      for (const n of frame === undefined ? [] : opts.watchers.filter((w) => !bare.has(w))) {
+        log(`bare Node SSE broadcaster: ${fmt(n)} watchers, ${frame}-byte frames (load ${load()})`)
+        try {
+          bare.set(n, await bareFanout(n, frame!, opts.quick))
+        } catch (err) {
+          log(`  bare broadcaster failed: ${String(err)}`)
+        }
       }
+      process.stdout.write(renderStore(report, bare))
     }
   } finally {
     await cleanup()
     clearTimeout(watchdog)
   }
-  process.stdout.write(`${render(opts, reports, bare, (performance.now() - started) / 1000, loadStart, load())}\n`)
+  process.stdout.write(`Growth run: ${fmt((performance.now() - started) / 1000)} s in all; load average at the end ${load()}.\n`)
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
