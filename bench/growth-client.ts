@@ -107,7 +107,10 @@ const send = (m: ClientMessage): Promise<void> =>
  * Reads SSE frames from a fetch body, calling `onId(revision, now, frameLength)`
  * for each frame with an `id:` line. The time is taken once per chunk.
  */
-async function readIds(body: ReadableStream<Uint8Array>, onId: (id: number, now: number, length: number) => void): Promise<void> {
+async function readIds(
+  body: ReadableStream<Uint8Array>,
+  onId: (id: number, now: number, length: number) => void,
+): Promise<void> {
   const decoder = new TextDecoder()
   let buffer = ''
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
@@ -216,7 +219,8 @@ async function catchup(job: CatchupJob): Promise<CatchupResult> {
       const start = performance.now()
       const res = await fn(i)
       const text = await res.text()
-      if (res.status < 200 || res.status > 299) throw new Error(`${reader ? 'reader' : 'writer'} → ${res.status} ${text.slice(0, 200)}`)
+      if (res.status < 200 || res.status > 299)
+        throw new Error(`${reader ? 'reader' : 'writer'} → ${res.status} ${text.slice(0, 200)}`)
       samples.push({ reader, start, end: performance.now() })
       await sleep(5)
     }
@@ -267,7 +271,9 @@ async function catchup(job: CatchupJob): Promise<CatchupResult> {
   await others.catch(() => undefined)
   if (othersFailed !== null) throw othersFailed
   const pick = (reader: boolean, during: boolean): number[] =>
-    samples.filter((x) => x.reader === reader && (during ? x.end > t0 && x.start < t1 : x.end <= t0)).map((x) => x.end - x.start)
+    samples
+      .filter((x) => x.reader === reader && (during ? x.end > t0 && x.start < t1 : x.end <= t0))
+      .map((x) => x.end - x.start)
   return {
     kind: 'catchup',
     openedMs,

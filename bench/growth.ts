@@ -34,9 +34,16 @@ import pg from 'pg'
 import { startDockServer, type DockServer } from '../src/http/serve.js'
 import type { Caller } from '../src/service/dock-service.js'
 import { pgSkipLockedClaims, type Throughput } from './baselines.js'
-import { type CatchupResult, type ClientJob, type ClientMessage, type FanoutResult, type Stat, stat } from './growth-client.js'
+import {
+  type CatchupResult,
+  type ClientJob,
+  type ClientMessage,
+  type FanoutResult,
+  type Stat,
+  stat,
+} from './growth-client.js'
 import { type Agent, claimComplete, createAgents } from './scenarios.js'
-import { call, inParallel, ok, percentile, sleep } from './support.js'
+import { call, inParallel, ok, sleep } from './support.js'
 
 // ------------------------------------------------------------------ options
 
@@ -68,19 +75,26 @@ function parseOptions(argv: readonly string[]): Options {
   const list = (s: string): number[] =>
     s.split(',').map((x) => {
       const n = Number(x.trim().replace(/k$/i, '000'))
-      if (!Number.isInteger(n) || n < 100) throw new Error(`bad number ${JSON.stringify(x)} (integers ≥ 100, e.g. 1000 or 10k)`)
+      if (!Number.isInteger(n) || n < 100)
+        throw new Error(`bad number ${JSON.stringify(x)} (integers ≥ 100, e.g. 1000 or 10k)`)
       return n
     })
   const quick = argv.includes('--quick')
-  const sizes = [...new Set(list(value('--sizes') ?? (quick ? '1000,10000' : '1000,10000,100000')))].sort((a, b) => a - b)
-  const stores = (value('--store') ?? value('--stores') ?? (PG_URL === '' ? 'sqlite' : 'sqlite,postgres')).split(',').map((s) => {
-    const k = s.trim().toLowerCase()
-    if (k === 'sqlite') return 'sqlite' as const
-    if (k === 'postgres' || k === 'postgresql' || k === 'pg') return 'postgres' as const
-    throw new Error(`unknown store ${JSON.stringify(s)} (sqlite, postgres)`)
-  })
+  const sizes = [...new Set(list(value('--sizes') ?? (quick ? '1000,10000' : '1000,10000,100000')))].sort(
+    (a, b) => a - b,
+  )
+  const stores = (value('--store') ?? value('--stores') ?? (PG_URL === '' ? 'sqlite' : 'sqlite,postgres'))
+    .split(',')
+    .map((s) => {
+      const k = s.trim().toLowerCase()
+      if (k === 'sqlite') return 'sqlite' as const
+      if (k === 'postgres' || k === 'postgresql' || k === 'pg') return 'postgres' as const
+      throw new Error(`unknown store ${JSON.stringify(s)} (sqlite, postgres)`)
+    })
   if (stores.includes('postgres') && PG_URL === '') {
-    throw new Error('--store postgres needs DOCK_BENCH_DATABASE_URL or DOCK_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/dock_test)')
+    throw new Error(
+      '--store postgres needs DOCK_BENCH_DATABASE_URL or DOCK_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/dock_test)',
+    )
   }
   const watchers = list(value('--watchers') ?? (quick ? '1000' : '1000,5000'))
   const buildMinutes = Number(value('--build-minutes') ?? (quick ? 4 : 8))
@@ -91,7 +105,15 @@ function parseOptions(argv: readonly string[]): Options {
       return p
     }),
   )
-  return { sizes, stores, quick, watchers, buildOverHttp: argv.includes('--build-over-http'), parts, buildBudgetMs: buildMinutes * 60_000 }
+  return {
+    sizes,
+    stores,
+    quick,
+    watchers,
+    buildOverHttp: argv.includes('--build-over-http'),
+    parts,
+    buildBudgetMs: buildMinutes * 60_000,
+  }
 }
 
 // ------------------------------------------------------------------ small helpers
@@ -107,11 +129,18 @@ const LEASE_MS = 24 * 60 * 60_000
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`)
 const fmt = (n: number, digits = 0): string =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a'
-const ms = (n: number): string => (!Number.isFinite(n) ? 'n/a' : n < 10 ? n.toFixed(2) : n < 1000 ? n.toFixed(1) : fmt(n))
-const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(a / b < 10 ? 2 : 1)}×` : 'n/a')
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a'
+const ms = (n: number): string =>
+  !Number.isFinite(n) ? 'n/a' : n < 10 ? n.toFixed(2) : n < 1000 ? n.toFixed(1) : fmt(n)
+const ratio = (a: number, b: number): string =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(a / b < 10 ? 2 : 1)}×` : 'n/a'
 const sizeLabel = (n: number): string => (n % 1000 === 0 ? `${fmt(n / 1000)}k` : fmt(n))
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ')
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
 const storeLabel = (k: StoreKind): string => (k === 'sqlite' ? 'SQLite' : 'PostgreSQL')
 const sh = (cmd: string): string => {
   try {
@@ -156,7 +185,11 @@ function roleOf(i: number): Role {
 const AREAS = ['api', 'storage', 'web', 'cli', 'docs', 'mcp', 'worker', 'ops']
 
 function valuesOf(i: number): Record<string, unknown> {
-  return { title: `task ${i}: ${['fix', 'write', 'review', 'port'][i % 4]} the ${AREAS[i % AREAS.length]} part of step ${i >> 4}`, n: i, area: AREAS[i % AREAS.length] }
+  return {
+    title: `task ${i}: ${['fix', 'write', 'review', 'port'][i % 4]} the ${AREAS[i % AREAS.length]} part of step ${i >> 4}`,
+    n: i,
+    area: AREAS[i % AREAS.length],
+  }
 }
 
 const WORK_TABLE = {
@@ -177,20 +210,33 @@ const WORK_TABLE = {
 
 /** The three writes a row's life is made of; through the service by default, over HTTP with --build-over-http. */
 interface Builder {
-  create(agent: number, values: Record<string, unknown>, opts: { blockedBy?: string[]; priority: number }): Promise<string>
+  create(
+    agent: number,
+    values: Record<string, unknown>,
+    opts: { blockedBy?: string[]; priority: number },
+  ): Promise<string>
   claim(agent: number, id: string): Promise<number>
   complete(agent: number, id: string, token: number): Promise<void>
 }
 
 async function serviceBuilder(server: DockServer, agents: readonly Agent[]): Promise<Builder> {
   const service = server.service
-  const callers: Caller[] = await Promise.all(agents.map(async (a) => ({ principal: await service.identity.authenticate(a.key) })))
+  const callers: Caller[] = await Promise.all(
+    agents.map(async (a) => ({ principal: await service.identity.authenticate(a.key) })),
+  )
   const c = (i: number): Caller => callers[i % callers.length]!
   return {
     create: async (a, values, o) =>
-      (await service.rows.createRow(c(a), 'default', TABLE, { values, priority: o.priority, ...(o.blockedBy ? { blockedBy: o.blockedBy } : {}) })).id,
+      (
+        await service.rows.createRow(c(a), 'default', TABLE, {
+          values,
+          priority: o.priority,
+          ...(o.blockedBy ? { blockedBy: o.blockedBy } : {}),
+        })
+      ).id,
     claim: async (a, id) => (await service.rows.claim(c(a), 'default', TABLE, id, LEASE_MS)).lease.token,
-    complete: async (a, id, token) => void (await service.rows.transition(c(a), 'default', TABLE, id, { to: 'done', fencingToken: token })),
+    complete: async (a, id, token) =>
+      void (await service.rows.transition(c(a), 'default', TABLE, id, { to: 'done', fencingToken: token })),
   }
 }
 
@@ -198,9 +244,17 @@ function httpBuilder(base: string, agents: readonly Agent[]): Builder {
   const k = (i: number): string => agents[i % agents.length]!.key
   const rows = `${WS}/tables/${TABLE}/rows`
   return {
-    create: async (a, values, o) => (await ok(base, k(a), 'POST', rows, { values, priority: o.priority, ...(o.blockedBy ? { blockedBy: o.blockedBy } : {}) })).id,
+    create: async (a, values, o) =>
+      (
+        await ok(base, k(a), 'POST', rows, {
+          values,
+          priority: o.priority,
+          ...(o.blockedBy ? { blockedBy: o.blockedBy } : {}),
+        })
+      ).id,
     claim: async (a, id) => (await ok(base, k(a), 'POST', `${rows}/${id}/claim`, { leaseMs: LEASE_MS })).lease.token,
-    complete: async (a, id, token) => void (await ok(base, k(a), 'POST', `${rows}/${id}/transition`, { to: 'done', fencingToken: token })),
+    complete: async (a, id, token) =>
+      void (await ok(base, k(a), 'POST', `${rows}/${id}/transition`, { to: 'done', fencingToken: token })),
   }
 }
 
@@ -220,7 +274,8 @@ async function grow(b: Builder, st: StoreState, target: number, deadline: number
   let made = 0
   const tick = (): void => {
     made++
-    if (made % 10_000 === 0) log(`    ${label}: ${fmt(from + made)} rows, ${fmt(made / ((performance.now() - t0) / 1000))} rows/s`)
+    if (made % 10_000 === 0)
+      log(`    ${label}: ${fmt(from + made)} rows, ${fmt(made / ((performance.now() - t0) / 1000))} rows/s`)
   }
   // Blockers first, so every blocked row of this step has one to point at.
   await inParallel(
@@ -276,23 +331,32 @@ const QUERY_LABEL: Record<QueryName, string> = {
   history: "one row's history: `events?since=0&row=<id>&limit=50`",
 }
 
-async function measureQueries(base: string, agent: Agent, st: StoreState, quick: boolean): Promise<Record<QueryName, QueryResult>> {
+async function measureQueries(
+  base: string,
+  agent: Agent,
+  st: StoreState,
+  quick: boolean,
+): Promise<Record<QueryName, QueryResult>> {
   const maxSamples = quick ? 30 : 60
   const maxMs = quick ? 3_000 : 6_000
-  const get = async (path: string, check?: (body: any) => string | null): Promise<void> => {
+  const get = async (path: string, check?: (body: { items: unknown[] }) => string | null): Promise<void> => {
     const r = await call(base, OP, 'GET', path)
     if (r.status !== 200) throw new Error(`GET ${path} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`)
     const bad = check?.(r.body) ?? null
     if (bad !== null) throw new Error(`GET ${path}: ${bad}`)
   }
   const rows = `${WS}/tables/${TABLE}/rows`
-  const full = (b: { items: unknown[] }): string | null => (b.items.length === 50 ? null : `expected 50 items, got ${b.items.length}`)
+  const full = (b: { items: unknown[] }): string | null =>
+    b.items.length === 50 ? null : `expected 50 items, got ${b.items.length}`
   const out = {} as Record<QueryName, QueryResult>
   out.status = { stat: await measure(() => get(`${rows}?status=todo&limit=50`, full), maxSamples, maxMs), note: '' }
   out.ready = { stat: await measure(() => get(`${rows}?ready=true&limit=50`, full), maxSamples, maxMs), note: '' }
   out.rare = {
     stat: await measure(
-      () => get(`${WS}/events?since=1&type=${RARE_TYPE}&limit=50`, (b) => (b.items.length === RARE_COUNT ? null : `expected ${RARE_COUNT} events, got ${b.items.length}`)),
+      () =>
+        get(`${WS}/events?since=1&type=${RARE_TYPE}&limit=50`, (b) =>
+          b.items.length === RARE_COUNT ? null : `expected ${RARE_COUNT} events, got ${b.items.length}`,
+        ),
       maxSamples,
       maxMs,
     ),
@@ -300,7 +364,14 @@ async function measureQueries(base: string, agent: Agent, st: StoreState, quick:
   }
   const head = (await ok(base, OP, 'GET', WS)).revision as number
   out.recent = {
-    stat: await measure(() => get(`${WS}/events?since=${head - 50}&limit=50`, (b) => (b.items.length === 50 ? null : `expected 50 events, got ${b.items.length}`)), maxSamples, maxMs),
+    stat: await measure(
+      () =>
+        get(`${WS}/events?since=${head - 50}&limit=50`, (b) =>
+          b.items.length === 50 ? null : `expected 50 events, got ${b.items.length}`,
+        ),
+      maxSamples,
+      maxMs,
+    ),
     note: '',
   }
   out.claimNext = {
@@ -311,7 +382,8 @@ async function measureQueries(base: string, agent: Agent, st: StoreState, quick:
         const took = performance.now() - t0
         if (r.status !== 200) throw new Error(`claim-next → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`)
         const row = r.body.row
-        if (row.priority !== 0 || row.blockedBy.length !== 0) throw new Error(`claim-next handed out a blocked row ${row.id}`)
+        if (row.priority !== 0 || row.blockedBy.length !== 0)
+          throw new Error(`claim-next handed out a blocked row ${row.id}`)
         // Put it back so every sample meets the same store; only the claim is timed.
         await ok(base, agent.key, 'POST', `${rows}/${row.id}/release`, { fencingToken: r.body.lease.token })
         return took
@@ -331,15 +403,26 @@ async function measureHistory(base: string, st: StoreState, maxSamples: number, 
   const path = `${WS}/events?since=0&row=${encodeURIComponent(id)}&limit=50`
   const probe = await call(base, OP, 'GET', path)
   if (probe.status !== 200) {
-    return { stat: null, note: `skipped: the server answers ${probe.status} ${probe.body?.code ?? ''} to \`row=\` (${String(probe.body?.detail ?? probe.body?.title ?? '').slice(0, 120)})` }
+    return {
+      stat: null,
+      note: `skipped: the server answers ${probe.status} ${probe.body?.code ?? ''} to \`row=\` (${String(probe.body?.detail ?? probe.body?.title ?? '').slice(0, 120)})`,
+    }
   }
   const items = probe.body.items as { target: { id: string } }[]
-  if (items.length === 0 || items.some((e) => e.target.id !== id)) return { stat: null, note: 'skipped: the server ignores `row=` (events of other rows came back)' }
-  return { stat: await measure(async () => void (await ok(base, OP, 'GET', path)), maxSamples, maxMs), note: `${items.length} events` }
+  if (items.length === 0 || items.some((e) => e.target.id !== id))
+    return { stat: null, note: 'skipped: the server ignores `row=` (events of other rows came back)' }
+  return {
+    stat: await measure(async () => void (await ok(base, OP, 'GET', path)), maxSamples, maxMs),
+    note: `${items.length} events`,
+  }
 }
 
 /** Bytes on disk per event: the SQLite files (WAL included, after a checkpoint), or the PostgreSQL events relation. */
-async function bytesPerEvent(kind: StoreKind, where: string, events: number): Promise<{ perEvent: number; total: number; note: string }> {
+async function bytesPerEvent(
+  kind: StoreKind,
+  where: string,
+  events: number,
+): Promise<{ perEvent: number; total: number; note: string }> {
   if (kind === 'sqlite') {
     let note = ''
     const files = readdirSync(where).filter((f) => !f.endsWith('-shm'))
@@ -369,7 +452,11 @@ async function bytesPerEvent(kind: StoreKind, where: string, events: number): Pr
     )
     const ev = Number(r.rows[0]?.events ?? Number.NaN)
     const all = Number(r.rows[0]?.schema ?? Number.NaN)
-    return { perEvent: ev / events, total: ev, note: `pg_total_relation_size(events); whole schema ${fmt(all / events)} B/event` }
+    return {
+      perEvent: ev / events,
+      total: ev,
+      note: `pg_total_relation_size(events); whole schema ${fmt(all / events)} B/event`,
+    }
   } finally {
     await admin.end()
   }
@@ -399,9 +486,18 @@ function runClient(job: ClientJob): Promise<FanoutResult | CatchupResult> {
  * (agents creating rows in a side table) and a reader (one row by id). The
  * client process runs all of them, so their clock is not the server's loop.
  */
-async function catchupUnderLoad(base: string, agents: readonly Agent[], st: StoreState, quick: boolean): Promise<{ events: number; result: CatchupResult }> {
+async function catchupUnderLoad(
+  base: string,
+  agents: readonly Agent[],
+  st: StoreState,
+  quick: boolean,
+): Promise<{ events: number; result: CatchupResult }> {
   const side = `side_${Date.now()}`
-  await ok(base, OP, 'POST', `${WS}/tables`, { name: side, columns: [{ name: 'title', type: 'text' }], workflow: { statuses: ['open'] } })
+  await ok(base, OP, 'POST', `${WS}/tables`, {
+    name: side,
+    columns: [{ name: 'title', type: 'text' }],
+    workflow: { statuses: ['open'] },
+  })
   const events = (await ok(base, OP, 'GET', WS)).revision as number
   const result = (await runClient({
     kind: 'catchup',
@@ -409,7 +505,11 @@ async function catchupUnderLoad(base: string, agents: readonly Agent[], st: Stor
     headers: { authorization: `Bearer ${OP}` },
     untilRevision: events,
     timeoutMs: quick ? 60_000 : 180_000,
-    writers: agents.slice(0, 4).map((a, k) => ({ url: `${base}${WS}/tables/${side}/rows`, key: a.key, body: { values: { title: `side ${k}.__N__` } } })),
+    writers: agents.slice(0, 4).map((a, k) => ({
+      url: `${base}${WS}/tables/${side}/rows`,
+      key: a.key,
+      body: { values: { title: `side ${k}.__N__` } },
+    })),
     reader: { url: `${base}${WS}/tables/${TABLE}/rows/${st.historyRow}`, key: OP },
     baselineMs: quick ? 3_000 : 5_000,
   })) as CatchupResult
@@ -418,7 +518,11 @@ async function catchupUnderLoad(base: string, agents: readonly Agent[], st: Stor
 
 async function dockFanout(base: string, watchers: number, quick: boolean): Promise<FanoutResult> {
   const table = `feed_${watchers}_${Date.now()}`
-  await ok(base, OP, 'POST', `${WS}/tables`, { name: table, columns: [{ name: 'title', type: 'text' }], workflow: { statuses: ['open'] } })
+  await ok(base, OP, 'POST', `${WS}/tables`, {
+    name: table,
+    columns: [{ name: 'title', type: 'text' }],
+    workflow: { statuses: ['open'] },
+  })
   const since = (await ok(base, OP, 'GET', WS)).revision as number
   return (await runClient({
     kind: 'fanout',
@@ -439,7 +543,11 @@ async function bareFanout(watchers: number, frameBytes: number, quick: boolean):
   let revision = 0
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/watch') === true) {
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' })
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      })
       res.write(': connected\n\n')
       clients.add(res)
       req.once('close', () => clients.delete(res))
@@ -524,14 +632,31 @@ async function part<T>(report: StoreReport, what: string, fn: () => Promise<T>):
 async function runStore(kind: StoreKind, opts: Options, cleanups: (() => Promise<void>)[]): Promise<StoreReport> {
   const label = storeLabel(kind)
   const started = performance.now()
-  const report: StoreReport = { kind, points: [], cut: false, builtOverHttp: opts.buildOverHttp, loadBefore: load(), loadAfter: '', seconds: 0, fanout: new Map(), errors: [] }
+  const report: StoreReport = {
+    kind,
+    points: [],
+    cut: false,
+    builtOverHttp: opts.buildOverHttp,
+    loadBefore: load(),
+    loadAfter: '',
+    seconds: 0,
+    fanout: new Map(),
+    errors: [],
+  }
   let where: string
   let server: DockServer
   if (kind === 'sqlite') {
     where = await mkdtemp(join(tmpdir(), 'dock-growth-'))
     const dir = where
     cleanups.push(() => rm(dir, { recursive: true, force: true }))
-    server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir: where, operatorToken: OP, webRoot: null, logger: false })
+    server = await startDockServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: where,
+      operatorToken: OP,
+      webRoot: null,
+      logger: false,
+    })
   } else {
     where = `dock_growth_${process.pid}_${randomBytes(3).toString('hex')}`
     const schema = where
@@ -542,7 +667,14 @@ async function runStore(kind: StoreKind, opts: Options, cleanups: (() => Promise
     })
     const url = new URL(PG_URL)
     url.searchParams.set('schema', where)
-    server = await startDockServer({ host: '127.0.0.1', port: 0, databaseUrl: url.toString(), operatorToken: OP, webRoot: null, logger: false })
+    server = await startDockServer({
+      host: '127.0.0.1',
+      port: 0,
+      databaseUrl: url.toString(),
+      operatorToken: OP,
+      webRoot: null,
+      logger: false,
+    })
   }
   const stopServer = async (): Promise<void> => server.close()
   cleanups.unshift(stopServer)
@@ -551,8 +683,12 @@ async function runStore(kind: StoreKind, opts: Options, cleanups: (() => Promise
 
   await ok(base, OP, 'POST', `${WS}/tables`, WORK_TABLE)
   const agents = await createAgents(base, OP, 16, `growth-${kind}`)
-  const doc = await ok(base, OP, 'POST', `${WS}/docs`, { title: 'plan', content: '# Plan\n\nThe crew works from the table.\n' })
-  for (let i = 0; i < RARE_COUNT; i++) await ok(base, OP, 'PUT', `${WS}/docs/${doc.id}/sections/step-${i}`, { body: `Step ${i} of the plan.` })
+  const doc = await ok(base, OP, 'POST', `${WS}/docs`, {
+    title: 'plan',
+    content: '# Plan\n\nThe crew works from the table.\n',
+  })
+  for (let i = 0; i < RARE_COUNT; i++)
+    await ok(base, OP, 'PUT', `${WS}/docs/${doc.id}/sections/step-${i}`, { body: `Step ${i} of the plan.` })
   const builder = opts.buildOverHttp ? httpBuilder(base, agents) : await serviceBuilder(server, agents)
   const st: StoreState = { rows: 0, blockers: [], historyRow: null, buildMs: 0, cut: false }
   const deadline = Date.now() + opts.buildBudgetMs
@@ -562,10 +698,20 @@ async function runStore(kind: StoreKind, opts: Options, cleanups: (() => Promise
     log(`  ${label}: growing to ${fmt(size)} rows (load ${load()})`)
     await grow(builder, st, size, deadline, label)
     const events = (await ok(base, OP, 'GET', WS)).revision as number
-    log(`  ${label}: ${fmt(st.rows)} rows, ${fmt(events)} events, built in ${fmt(st.buildMs / 1000, 1)} s so far${st.cut ? ' (build budget spent)' : ''}; measuring`)
-    const queries = opts.parts.has('queries') ? await part(report, `queries at ${fmt(st.rows)} rows`, () => measureQueries(base, agents[0]!, st, opts.quick)) : undefined
+    log(
+      `  ${label}: ${fmt(st.rows)} rows, ${fmt(events)} events, built in ${fmt(st.buildMs / 1000, 1)} s so far${st.cut ? ' (build budget spent)' : ''}; measuring`,
+    )
+    const queries = opts.parts.has('queries')
+      ? await part(report, `queries at ${fmt(st.rows)} rows`, () => measureQueries(base, agents[0]!, st, opts.quick))
+      : undefined
     const disk = await part(report, 'bytes per event', () => bytesPerEvent(kind, where, events))
-    report.points.push({ rows: st.rows, events, buildMs: st.buildMs, queries, disk: disk ?? { perEvent: Number.NaN, total: Number.NaN, note: 'failed' } })
+    report.points.push({
+      rows: st.rows,
+      events,
+      buildMs: st.buildMs,
+      queries,
+      disk: disk ?? { perEvent: Number.NaN, total: Number.NaN, note: 'failed' },
+    })
   }
   report.cut = st.cut
 
@@ -615,16 +761,23 @@ function renderStore(r: StoreReport, bare: ReadonlyMap<number, FanoutResult>): s
     const L = storeLabel(r.kind)
     const first = r.points[0]
     out.push(`### ${L}`, '')
-    out.push(`Load average ${r.loadBefore} before, ${r.loadAfter} after; ${fmt(r.seconds)} s in all. Built through ${r.builtOverHttp ? 'HTTP' : 'the service'}${r.cut ? ' — the build budget ran out, so the last size is smaller than asked' : ''}.`, '')
+    out.push(
+      `Load average ${r.loadBefore} before, ${r.loadAfter} after; ${fmt(r.seconds)} s in all. Built through ${r.builtOverHttp ? 'HTTP' : 'the service'}${r.cut ? ' — the build budget ran out, so the last size is smaller than asked' : ''}.`,
+      '',
+    )
     out.push('| rows | events | build time (cumulative) | bytes on disk per event |', '| --- | --- | --- | --- |')
-    for (const p of r.points) out.push(`| ${fmt(p.rows)} | ${fmt(p.events)} | ${fmt(p.buildMs / 1000, 1)} s (${fmt(p.events / (p.buildMs / 1000))} events/s) | ${fmt(p.disk.perEvent)} B (${p.disk.note}) |`)
+    for (const p of r.points)
+      out.push(
+        `| ${fmt(p.rows)} | ${fmt(p.events)} | ${fmt(p.buildMs / 1000, 1)} s (${fmt(p.events / (p.buildMs / 1000))} events/s) | ${fmt(p.disk.perEvent)} B (${p.disk.note}) |`,
+      )
     out.push('')
     const sizes = r.points.map((p) => sizeLabel(p.rows))
     const last = r.points[r.points.length - 1]
-    if (r.points.some((p) => p.queries !== undefined)) out.push(
-      `| request (p50 / p99 ms, sequential) | ${sizes.join(' | ')} | ${last && first && last !== first ? `${sizeLabel(last.rows)}÷${sizeLabel(first.rows)} p50 · p99` : 'ratio'} | target |`,
-      `| --- | ${sizes.map(() => '---').join(' | ')} | --- | --- |`,
-    )
+    if (r.points.some((p) => p.queries !== undefined))
+      out.push(
+        `| request (p50 / p99 ms, sequential) | ${sizes.join(' | ')} | ${last && first && last !== first ? `${sizeLabel(last.rows)}÷${sizeLabel(first.rows)} p50 · p99` : 'ratio'} | target |`,
+        `| --- | ${sizes.map(() => '---').join(' | ')} | --- | --- |`,
+      )
     const skipped: string[] = []
     for (const q of r.points.some((p) => p.queries !== undefined) ? QUERIES : []) {
       const cells = r.points.map((p) => {
@@ -652,7 +805,10 @@ function renderStore(r: StoreReport, bare: ReadonlyMap<number, FanoutResult>): s
       )
     }
     if (r.fanout.size > 0) {
-      out.push('| fan-out (write sent → event on every stream) | Dock p50 / p99 ms | bare Node broadcaster p50 / p99 ms | Dock ÷ bare p50 · p99 | target |', '| --- | --- | --- | --- | --- |')
+      out.push(
+        '| fan-out (write sent → event on every stream) | Dock p50 / p99 ms | bare Node broadcaster p50 / p99 ms | Dock ÷ bare p50 · p99 | target |',
+        '| --- | --- | --- | --- | --- |',
+      )
       for (const [n, f] of r.fanout) {
         const b = bare.get(n)
         out.push(
@@ -662,7 +818,10 @@ function renderStore(r: StoreReport, bare: ReadonlyMap<number, FanoutResult>): s
       out.push('')
     }
     if (last !== undefined) {
-      out.push(`Bytes per event at ${sizeLabel(last.rows)} rows: ${fmt(last.disk.perEvent)} B (target ${r.kind === 'sqlite' ? '≤ 2 KB (2,048 B)' : 'none set; the issue measured 1,765 B'}).`, '')
+      out.push(
+        `Bytes per event at ${sizeLabel(last.rows)} rows: ${fmt(last.disk.perEvent)} B (target ${r.kind === 'sqlite' ? '≤ 2 KB (2,048 B)' : 'none set; the issue measured 1,765 B'}).`,
+        '',
+      )
     }
     if (r.claims !== undefined) {
       const { dock, bare: b } = r.claims
@@ -696,7 +855,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => void Promise.race([cleanup(), sleep(15_000)]).finally(() => process.exit(130)))
   }
-  log(`growth: sizes ${opts.sizes.join(', ')}; stores ${opts.stores.join(', ')}; watchers ${opts.watchers.join(', ')}; load ${loadStart}`)
+  log(
+    `growth: sizes ${opts.sizes.join(', ')}; stores ${opts.stores.join(', ')}; watchers ${opts.watchers.join(', ')}; load ${loadStart}`,
+  )
   // Each store's section is printed as soon as it is done, so a long run that is stopped keeps what it measured.
   process.stdout.write(renderHeader(opts, loadStart))
   const bare = new Map<number, FanoutResult>()
@@ -719,7 +880,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     await cleanup()
     clearTimeout(watchdog)
   }
-  process.stdout.write(`Growth run: ${fmt((performance.now() - started) / 1000)} s in all; load average at the end ${load()}.\n`)
+  process.stdout.write(
+    `Growth run: ${fmt((performance.now() - started) / 1000)} s in all; load average at the end ${load()}.\n`,
+  )
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
