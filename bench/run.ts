@@ -5,8 +5,12 @@
  * DOCK_BENCH_DATABASE_URL or DOCK_TEST_DATABASE_URL is set, bare PostgreSQL
  * (a SKIP LOCKED claim loop, a CAS loop, LISTEN/NOTIFY). Prints a markdown table.
  * Loopback only; every loop is bounded by time and count.
+ *
+ * Then runs the growth benchmark (bench/growth.ts: cost as the store grows to
+ * 100k rows, SSE catch-up and fan-out, bytes per event) in its own process,
+ * passing `--quick` on; `--no-growth` skips it, `--only-growth` runs only it.
  */
-import { execSync } from 'node:child_process'
+import { execSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -20,6 +24,8 @@ import { claimComplete, createAgents, preconditionedUpdates, sectionWrites, watc
 import { startDockProcess } from './support.js'
 
 const quick = process.argv.includes('--quick')
+const growth = !process.argv.includes('--no-growth')
+const onlyGrowth = process.argv.includes('--only-growth')
 const DURATION_MS = quick ? 1_500 : 5_000
 /** Rows queued per claim run (more than the run can drain in its time on this kind of machine). */
 const CLAIM_ROWS: Record<string, number> = quick ? { SQLite: 300, PostgreSQL: 200 } : { SQLite: 5_000, PostgreSQL: 1_500 }
@@ -166,4 +172,17 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n') + '\n')
 }
 
-await main()
+/** bench/growth.ts in its own process (it starts servers, a broadcaster and SSE clients of its own). */
+function runGrowth(): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/growth.ts', ...(quick ? ['--quick'] : [])], {
+    cwd: new URL('../', import.meta.url),
+    stdio: 'inherit',
+  })
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)))
+}
+
+if (!onlyGrowth) await main()
+if (growth || onlyGrowth) {
+  log('growth benchmark (bench/growth.ts)')
+  process.exitCode = await runGrowth()
+}
