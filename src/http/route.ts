@@ -96,8 +96,10 @@ export class Router {
       handler: async (request, reply) => {
         const caller = await this.authenticate(request)
         // Strict everywhere: a route that takes no body refuses one, rather than acting on an array or stray fields.
-        if (spec.body === undefined) parse(NO_BODY, request.body ?? {}, 'body')
-        const body = spec.body ? parse(spec.body, request.body ?? {}, 'body') : (undefined as TBody)
+        // No body is an empty object; `null` is a body, and not an object.
+        const raw = request.body === undefined ? {} : request.body
+        if (spec.body === undefined) parse(NO_BODY, raw, 'body')
+        const body = spec.body ? parse(spec.body, raw, 'body') : (undefined as TBody)
         const query = spec.query ? parse(spec.query, request.query ?? {}, 'query') : (undefined as TQuery)
         const params = request.params as Record<string, string>
         const result = await spec.handler({ caller, params, body, query, request, reply })
