@@ -13,6 +13,15 @@ const PROBE_INTERVAL_MS = 1000
 /** Why a wait for a new revision ended. */
 export type WaitOutcome = 'ready' | 'timeout' | 'aborted'
 
+/**
+ * Lets the owner of a wait end it early without an AbortController (watch
+ * loops wait once per delivered event, and AbortSignal listeners are costly
+ * at a thousand watchers). The hub sets `cancel` while the wait is open.
+ */
+export interface WaitHandle {
+  cancel: () => void
+}
+
 export interface EventsAfterOptions {
   /**
    * Ask the log when the tail has nothing past `since`, instead of trusting
@@ -112,9 +121,9 @@ export class ChangeHub {
     return events
   }
 
-  /** Resolves when the workspace has a revision above `since`, or after `timeoutMs`, or on abort. */
-  waitForRevision(workspaceId: string, since: number, timeoutMs: number, signal?: AbortSignal): Promise<WaitOutcome> {
-    return this.#tail(workspaceId).waitAbove(since, timeoutMs, signal)
+  /** Resolves when the workspace has a revision above `since`, or after `timeoutMs`, or on abort or `handle.cancel()`. */
+  waitForRevision(workspaceId: string, since: number, timeoutMs: number, signal?: AbortSignal, handle?: WaitHandle): Promise<WaitOutcome> {
+    return this.#tail(workspaceId).waitAbove(since, timeoutMs, signal, handle)
   }
 
   #suspended(principalId: string): void {
@@ -132,6 +141,8 @@ export class ChangeHub {
     return tail
   }
 }
+
+function noop(): void {}
 
 interface Waiter {
   readonly above: number
@@ -201,7 +212,7 @@ class WorkspaceTail {
     return this.#events.slice(start, start + limit)
   }
 
-  waitAbove(since: number, timeoutMs: number, signal?: AbortSignal): Promise<WaitOutcome> {
+  waitAbove(since: number, timeoutMs: number, signal?: AbortSignal, handle?: WaitHandle): Promise<WaitOutcome> {
     if (this.#loaded < 0) void this.#catchUp()
     if (this.#loaded > since) return Promise.resolve('ready')
     if (signal?.aborted === true) return Promise.resolve('aborted')
@@ -212,10 +223,12 @@ class WorkspaceTail {
         settled = true
         clearTimeout(timer)
         signal?.removeEventListener('abort', onAbort)
+        if (handle !== undefined) handle.cancel = noop
         this.#waiters.delete(waiter)
         resolve(outcome)
       }
       const onAbort = (): void => done('aborted')
+      if (handle !== undefined) handle.cancel = onAbort
       const waiter: Waiter = { above: since, resolve: done }
       // On time-out, look at the head once for all waiters before giving up: a missed hint costs one read, not one per watcher.
       const timer = setTimeout(() => void this.#probe().then(() => done(this.#loaded > since ? 'ready' : 'timeout')), timeoutMs)

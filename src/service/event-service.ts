@@ -3,6 +3,7 @@ import { hashEvent } from '../domain/event-hash.js'
 import { type DockEvent, GENESIS_HASH, SYSTEM_ACTOR } from '../domain/types.js'
 import { type EventFilter, eventMatches } from './event-filter.js'
 import { yieldToEventLoop } from './event-loop.js'
+import type { WaitHandle } from './change-hub.js'
 import type { ServiceCore } from './service-core.js'
 import type { AuditReport, Caller, EventPage } from './service-types.js'
 
@@ -58,18 +59,16 @@ export class EventService {
     // Watch loops call this at every wake: resolve the workspace from the id cache, not the store.
     const w = { id: await this.#core.workspaceId(caller, ws) }
     const waitMs = opts.waitMs ?? 0
-    const local = new AbortController()
+    const wait: WaitHandle = { cancel: () => undefined }
     let suspended = false
     const stopWatching =
       waitMs > 0
         ? this.#core.hub.watchSuspension(caller.principal.id, () => {
             suspended = true
-            local.abort()
+            wait.cancel()
           })
         : () => undefined
-    const onAbort = (): void => local.abort()
-    if (opts.signal?.aborted === true) local.abort()
-    else opts.signal?.addEventListener('abort', onAbort, { once: true })
+    const aborted = (): boolean => suspended || opts.signal?.aborted === true
     try {
       const deadline = this.#core.now() + waitMs
       let since = opts.since
@@ -79,7 +78,7 @@ export class EventService {
         const pageSize = Math.max(opts.limit, 200)
         for (let pages = 0; ; pages++) {
           if (pages > 0) await yieldToEventLoop()
-          if (local.signal.aborted) break
+          if (aborted()) break
           const page = await this.#core.hub.eventsAfter(w.id, since, pageSize, { fresh })
           for (const e of page) {
             since = e.revision
@@ -103,14 +102,13 @@ export class EventService {
         if (suspended) throw new DockError('principal_suspended', `principal ${caller.principal.name} was suspended while it waited`)
         const revision = Math.max(since, this.#core.hub.knownRevision(w.id) ?? (await this.#core.storage.read((tx) => tx.getWorkspace(w.id)))?.revision ?? since)
         const left = deadline - this.#core.now()
-        if (items.length > 0 || left <= 0 || local.signal.aborted) {
+        if (items.length > 0 || left <= 0 || aborted()) {
           return { items, revision, nextSince: items.length === opts.limit ? items[items.length - 1]!.revision : Math.max(since, opts.since) }
         }
-        await this.#core.hub.waitForRevision(w.id, since, left, local.signal)
+        await this.#core.hub.waitForRevision(w.id, since, left, opts.signal, wait)
       }
     } finally {
       stopWatching()
-      opts.signal?.removeEventListener('abort', onAbort)
     }
   }
 

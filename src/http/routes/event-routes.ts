@@ -11,6 +11,8 @@ import type { StreamRegistry } from '../stream-registry.js'
 
 /** Comment lines keep proxies and load balancers from closing an idle stream. */
 const HEARTBEAT_MS = 10_000
+/** Events per SSE write; also what a catch-up reads between two yields to the event loop. */
+const SSE_PAGE = 500
 
 export function registerEventRoutes(router: Router, service: DockService, streams: StreamRegistry): void {
   router.add({
@@ -130,7 +132,7 @@ async function streamEvents(opts: {
   try {
     while (!abort.signal.aborted) {
       // Only the first page asks the log; after that the hub's tail serves this stream like every other watcher.
-      const page = await service.events.listEvents(caller, opts.ws, { since, limit: 500, filter: opts.filter, waitMs: HEARTBEAT_MS, signal: abort.signal, fresh: first })
+      const page = await service.events.listEvents(caller, opts.ws, { since, limit: SSE_PAGE, filter: opts.filter, waitMs: HEARTBEAT_MS, signal: abort.signal, fresh: first })
       first = false
       if (suspended) throw new DockError('principal_suspended', 'the principal was suspended')
       if (abort.signal.aborted) break
@@ -151,7 +153,8 @@ async function streamEvents(opts: {
         abort.signal.addEventListener('abort', done, { once: true })
       })
       // A catch-up from far back is many full pages in a row: let other requests run between them.
-      if (page.items.length > 0) await yieldToEventLoop()
+      // (A short page means caught up: the next call waits anyway.)
+      if (page.items.length === SSE_PAGE) await yieldToEventLoop()
     }
     if (suspended) throw new DockError('principal_suspended', 'the principal was suspended')
   } catch (err) {
