@@ -12,7 +12,7 @@ import type { StreamRegistry } from '../stream-registry.js'
 /** Comment lines keep proxies and load balancers from closing an idle stream. */
 const HEARTBEAT_MS = 10_000
 /** Events per SSE write; also what a catch-up reads between two yields to the event loop. */
-const SSE_PAGE = 500
+const SSE_PAGE = 200
 
 export function registerEventRoutes(router: Router, service: DockService, streams: StreamRegistry): void {
   router.add({
