@@ -178,11 +178,16 @@ class WorkspaceTail {
     return this.#fetching !== null || (this.#loaded >= 0 && this.#hinted > this.#loaded)
   }
 
+  /**
+   * Resolves once the tail has read up to the newest hint known at the call. Only that far: under a
+   * steady stream of writes new hints keep coming, and following them would never end.
+   */
   async settle(): Promise<void> {
-    // A round may end with a newer hint still to read (it then starts another): follow until none is left.
-    while (this.#fetching !== null || (this.#loaded >= 0 && this.#hinted > this.#loaded)) {
+    const target = this.#hinted
+    while (this.#fetching !== null || (this.#loaded >= 0 && this.#loaded < target)) {
       const before = this.#loaded
       await this.#catchUp()
+      if (this.#loaded >= target) break
       if (this.#fetching === null && this.#loaded === before) break // the store failed; the next hint retries
     }
   }
@@ -262,27 +267,28 @@ class WorkspaceTail {
     // in #fetching for good, and every later hint would be ignored (watchers then wake only on
     // their timeout).
     if (this.#loaded >= 0 && this.#loaded >= this.#hinted) return Promise.resolve()
+    // One page per round: waiters are woken after each page, and a caller waiting for the tail to
+    // reach a revision is not held for as long as writes keep coming (on PostgreSQL hints arrive while a read runs).
     this.#fetching = (async () => {
       let failed = false
       try {
-        for (;;) {
-          if (this.#loaded < 0) {
-            // First use: start the tail at the current head instead of replaying history.
-            const head = await this.#storage.read((tx) => tx.getWorkspace(this.#workspaceId))
-            this.#loaded = head?.revision ?? 0
-            if (this.#loaded > this.#hinted) this.#hinted = this.#loaded
-          }
-          if (this.#loaded >= this.#hinted) break
+        if (this.#loaded < 0) {
+          // First use: start the tail at the current head instead of replaying history.
+          const head = await this.#storage.read((tx) => tx.getWorkspace(this.#workspaceId))
+          this.#loaded = head?.revision ?? 0
+          if (this.#loaded > this.#hinted) this.#hinted = this.#loaded
+        }
+        if (this.#loaded < this.#hinted) {
           const fresh = await this.#storage.read((tx) => tx.listEvents(this.#workspaceId, this.#loaded, PAGE))
           if (fresh.length === 0) {
             this.#hinted = this.#loaded
-            break
+          } else {
+            this.#events.push(...fresh)
+            this.#loaded = fresh[fresh.length - 1]!.revision
+            if (this.#events.length > TAIL_CAPACITY) this.#events.splice(0, this.#events.length - TAIL_CAPACITY)
+            // After #loaded moved: a wait ended by the suspension must not then miss the events that came with it.
+            for (const e of fresh) if (e.type === 'principal.suspended') this.#onSuspended(e.target.id)
           }
-          this.#events.push(...fresh)
-          this.#loaded = fresh[fresh.length - 1]!.revision
-          if (this.#events.length > TAIL_CAPACITY) this.#events.splice(0, this.#events.length - TAIL_CAPACITY)
-          // After #loaded moved: a wait ended by the suspension must not then miss the events that came with it.
-          for (const e of fresh) if (e.type === 'principal.suspended') this.#onSuspended(e.target.id)
         }
       } catch {
         failed = true
@@ -291,7 +297,7 @@ class WorkspaceTail {
         this.#fetching = null
       }
       for (const w of [...this.#waiters]) if (this.#loaded > w.above) w.resolve('ready')
-      // A hint may have arrived while we were reading.
+      // More to read (a long gap, or a hint that arrived while we were reading): another round.
       if (!failed && this.#loaded < this.#hinted) void this.#catchUp()
     })()
     return this.#fetching
