@@ -20,19 +20,16 @@ const values = z.record(z.string().max(64), z.unknown())
  * meant something else, so they are refused.
  */
 function queryInteger(min: number, max: number) {
+  // A JSON number is taken as is: the MCP tools reuse these shapes for their (JSON) arguments.
   return z
-    .string()
-    .regex(/^\d{1,16}$/, 'decimal digits only')
-    .transform(Number)
+    .union([z.number(), z.string().regex(/^\d{1,16}$/, 'decimal digits only').transform(Number)])
     .pipe(z.number().int().min(min).max(max))
 }
 
 /** Like queryInteger, with an optional decimal fraction (`wait=0.5`). */
 function queryDecimal(min: number, max: number) {
   return z
-    .string()
-    .regex(/^\d{1,16}(?:\.\d{1,6})?$/, 'decimal digits only')
-    .transform(Number)
+    .union([z.number(), z.string().regex(/^\d{1,16}(?:\.\d{1,6})?$/, 'decimal digits only').transform(Number)])
     .pipe(z.number().min(min).max(max))
 }
 
