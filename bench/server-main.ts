@@ -12,6 +12,8 @@ const server = await startDockServer({
   webRoot: null,
   operatorToken: process.env['DOCK_OPERATOR_TOKEN'],
   databaseUrl: process.env['DOCK_DATABASE_URL'],
+  // The watch scenario holds 1,000 streams with the operator's one key, far past the per-principal default.
+  maxStreamsPerPrincipal: Number(process.env['DOCK_MAX_STREAMS_PER_PRINCIPAL'] ?? 100_000),
 })
 process.stdout.write(`DOCK_LISTENING ${server.url}\n`)
 const stop = (): void => {

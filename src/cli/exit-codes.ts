@@ -54,6 +54,7 @@ const EXIT_BY_CODE: Record<ErrorCode | CliErrorCode, number> = {
   budget_exceeded: EXIT_LIMITED,
   quota_exceeded: EXIT_LIMITED,
   rate_limited: EXIT_LIMITED,
+  too_many_streams: EXIT_LIMITED,
   unavailable: EXIT_UNAVAILABLE,
   internal: EXIT_FAILURE,
 }

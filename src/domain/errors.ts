@@ -50,6 +50,8 @@ export type ErrorCode =
   | 'quota_exceeded'
   /** Too many requests of another kind than writes (reserved). */
   | 'rate_limited'
+  /** The principal already holds as many open streams (SSE watches and long-polls) as the server allows; close one first. */
+  | 'too_many_streams'
   /** The store could not finish the write (connection lost, transaction aborted); nothing was applied, retry. */
   | 'unavailable'
   /** Something broke inside Dock; the cause is logged, never sent. */
@@ -101,6 +103,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'already_exists',
   'invalid_signature',
   'rate_limited',
+  'too_many_streams',
   'unavailable',
   'internal',
 ]

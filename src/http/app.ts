@@ -12,10 +12,11 @@ import { sendProblem, toProblem } from './problem.js'
 import { Router } from './route.js'
 import { registerBackupRoutes } from './routes/backup-routes.js'
 import { registerDocRoutes } from './routes/doc-routes.js'
-import { registerEventRoutes, type StreamRegistry } from './routes/event-routes.js'
+import { registerEventRoutes } from './routes/event-routes.js'
 import { registerMcpRoute } from './routes/mcp-route.js'
 import { registerTableRoutes } from './routes/table-routes.js'
 import { registerWorkspaceRoutes } from './routes/workspace-routes.js'
+import { StreamRegistry } from './stream-registry.js'
 import { registerWebAssets } from './web-assets.js'
 
 export interface DockAppOptions {
@@ -33,12 +34,47 @@ export interface DockAppOptions {
    * store, so a taken port fails before a first start creates anything.
    */
   readonly server?: Server
+  /** Time a client has to send the request line and headers, in ms (default 10 s); then 408 and the socket is closed. */
+  readonly headersTimeoutMs?: number
+  /**
+   * Time a client has to send the whole request, headers and body, in ms (default 30 s); then 408.
+   * Streams and long-polls are not affected: the limit ends once the request has arrived.
+   */
+  readonly requestTimeoutMs?: number
+  /** Open SSE watches plus long-polls one principal may hold at once (default 64); more get 429 too_many_streams. */
+  readonly maxStreamsPerPrincipal?: number
 }
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+export const DEFAULT_MAX_STREAMS_PER_PRINCIPAL = 64
 
 export { DOCK_VERSION }
 
 /** Deepest nesting of arrays and objects a JSON request body may have. */
 export const MAX_JSON_DEPTH = 128
+
+/**
+ * The Node server options that bound how long a request may take to arrive. For a server created
+ * outside (serve.ts binds the port first) they must be given at creation: the check interval cannot
+ * change afterwards.
+ */
+export function httpServerTimeouts(options: { headersTimeoutMs?: number; requestTimeoutMs?: number }): {
+  headersTimeout: number
+  requestTimeout: number
+  connectionsCheckingInterval: number
+} {
+  const requestTimeout = positive(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 'requestTimeoutMs')
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeout = Math.min(positive(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, 'headersTimeoutMs'), requestTimeout)
+  // Node checks the two timeouts on this interval (30 s by default), which would let a slow client stay far past them.
+  return { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))) }
+}
+
+function positive(n: number, name: string): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${name} must be a whole number of at least 1 (got ${n})`)
+  return n
+}
 
 /** Iterative, so the check itself cannot overflow the stack. */
 function jsonDepthExceeds(value: unknown, max: number): boolean {
@@ -55,11 +91,25 @@ function jsonDepthExceeds(value: unknown, max: number): boolean {
 /** The HTTP edge: parses, authenticates and calls the service; it holds no rules of its own. */
 export async function createDockApp(options: DockAppOptions): Promise<FastifyInstance> {
   const { service } = options
+  const { headersTimeout, requestTimeout, connectionsCheckingInterval } = httpServerTimeouts(options)
+  if (options.server !== undefined) {
+    // An adopted server was made by the start-up module (with these options, see serve.ts); set them again in case it was not.
+    options.server.headersTimeout = headersTimeout
+    options.server.requestTimeout = requestTimeout
+  }
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Long-polls hold a request for up to 60 s; keep sockets open a little longer.
     keepAliveTimeout: 65_000,
+    // A client trickling its headers or body in would otherwise hold its socket for ever: Node answers 408
+    // and closes it once these run out. They cover the request's arrival only, not a stream's life.
+    requestTimeout,
+    http: {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval,
+    },
     requestIdHeader: false,
     routerOptions: { maxParamLength: 256 },
     ...(options.server === undefined ? {} : { serverFactory: adopt(options.server) }),
@@ -116,17 +166,11 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   app.setNotFoundHandler((_request, reply) => sendProblem(reply, toProblem(new DockError('not_found', 'no such route')).problem))
 
   const router = new Router(app, service)
-  const streams: StreamRegistry = { byPrincipal: new Map() }
-  const closeStreamsOf = (principalId: string): void => {
-    for (const controller of streams.byPrincipal.get(principalId) ?? []) controller.abort()
-  }
-  // Local suspensions close streams before the reply; those made on other nodes arrive through the log.
-  service.onSuspended(closeStreamsOf)
+  // Suspensions end streams through the change hub (each stream watches its principal there), on every node.
+  const streams = new StreamRegistry(positive(options.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL, 'maxStreamsPerPrincipal'))
 
   // Open streams would hold the server open on close; end them first.
-  app.addHook('preClose', async () => {
-    for (const set of streams.byPrincipal.values()) for (const controller of set) controller.abort()
-  })
+  app.addHook('preClose', async () => streams.abortAll())
 
   app.get('/v1/health', async () => ({ ...(await service.health()), version: DOCK_VERSION }))
   router.note({ method: 'GET', url: '/v1/health', summary: 'Liveness and storage readiness (no auth)', tag: 'meta', status: 200 })

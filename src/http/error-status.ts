@@ -25,6 +25,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   budget_exceeded: 429,
   quota_exceeded: 403,
   rate_limited: 429,
+  too_many_streams: 429,
   unavailable: 503,
   internal: 500,
 }
@@ -53,6 +54,7 @@ export const TITLE_BY_CODE: Record<ErrorCode, string> = {
   budget_exceeded: 'Budget exceeded',
   quota_exceeded: 'Quota exceeded',
   rate_limited: 'Rate limited',
+  too_many_streams: 'Too many open streams',
   unavailable: 'Store unavailable',
   internal: 'Internal error',
 }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 
 import { DockError } from '../domain/errors.js'
 import type { Caller, DockService } from '../service/dock-service.js'
+import type { PrincipalRecord } from '../storage/storage.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -43,8 +44,13 @@ export interface RouteInfo {
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: string
+    /** Set by the route's onRequest hook, before the body is read. */
+    dockPrincipal?: PrincipalRecord
   }
 }
+
+/** What a route without a body schema accepts: nothing, or an empty JSON object. */
+const NO_BODY = z.strictObject({})
 
 /**
  * Registers authenticated JSON routes: authenticates the bearer key, parses
@@ -75,9 +81,25 @@ export class Router {
     this.#app.route({
       method: spec.method,
       url: spec.url,
+      // The key is checked before the body is read: a client without a valid key cannot hold
+      // a connection (and a body buffer) open by trickling its body in.
+      onRequest: async (request, reply) => {
+        try {
+          request.dockPrincipal = await this.#principalOf(request)
+        } catch (err) {
+          // Refused with the body still arriving: close the connection after the reply
+          // instead of reading the rest of the body to keep the socket alive.
+          if (bodyFollows(request)) void reply.header('connection', 'close')
+          throw err
+        }
+      },
       handler: async (request, reply) => {
         const caller = await this.authenticate(request)
-        const body = spec.body ? parse(spec.body, request.body ?? {}, 'body') : (undefined as TBody)
+        // Strict everywhere: a route that takes no body refuses one, rather than acting on an array or stray fields.
+        // No body is an empty object; `null` is a body, and not an object.
+        const raw = request.body === undefined ? {} : request.body
+        if (spec.body === undefined) parse(NO_BODY, raw, 'body')
+        const body = spec.body ? parse(spec.body, raw, 'body') : (undefined as TBody)
         const query = spec.query ? parse(spec.query, request.query ?? {}, 'query') : (undefined as TQuery)
         const params = request.params as Record<string, string>
         const result = await spec.handler({ caller, params, body, query, request, reply })
@@ -93,10 +115,9 @@ export class Router {
     this.routes.push({ ...info, auth: info.auth ?? false })
   }
 
+  /** The caller of a request; reuses the principal the onRequest hook authenticated, if it ran. */
   async authenticate(request: FastifyRequest): Promise<Caller> {
-    const header = request.headers.authorization
-    const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
-    const principal = await this.#service.identity.authenticate(m?.[1])
+    const principal = request.dockPrincipal ?? (await this.#principalOf(request))
     const requestId = headerValue(request.headers['x-request-id'])
     const signature = headerValue(request.headers['x-dock-signature'])
     return {
@@ -106,6 +127,17 @@ export class Router {
       signedPayload: signature === null ? null : `${request.method} ${request.url}\n${request.rawBody ?? ''}`,
     }
   }
+
+  #principalOf(request: FastifyRequest): Promise<PrincipalRecord> {
+    const header = request.headers.authorization
+    const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
+    return this.#service.identity.authenticate(m?.[1])
+  }
+}
+
+function bodyFollows(request: FastifyRequest): boolean {
+  const length = request.headers['content-length']
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }
 
 function headerValue(v: string | string[] | undefined): string | null {

@@ -14,6 +14,25 @@ const leaseMs = z.number().int().min(1).max(24 * 60 * 60_000)
 const status = z.string().min(1).max(64)
 const values = z.record(z.string().max(64), z.unknown())
 
+/**
+ * A whole number in a query string: decimal digits only. `z.coerce` would read
+ * `0x10` as 16, `1e3` as 1000 and `''` or ` ` as 0; a client that sent those
+ * meant something else, so they are refused.
+ */
+function queryInteger(min: number, max: number) {
+  // A JSON number is taken as is: the MCP tools reuse these shapes for their (JSON) arguments.
+  return z
+    .union([z.number(), z.string().regex(/^\d{1,16}$/, 'decimal digits only').transform(Number)])
+    .pipe(z.number().int().min(min).max(max))
+}
+
+/** Like queryInteger, with an optional decimal fraction (`wait=0.5`). */
+function queryDecimal(min: number, max: number) {
+  return z
+    .union([z.number(), z.string().regex(/^\d{1,16}(?:\.\d{1,6})?$/, 'decimal digits only').transform(Number)])
+    .pipe(z.number().min(min).max(max))
+}
+
 export const workspaceCreateBody = z.strictObject({ name })
 
 export const principalCreateBody = z.strictObject({
@@ -97,7 +116,7 @@ export const rowsQuery = z.strictObject({
   status: z.string().max(1024).optional(),
   owner: z.string().max(128).optional(),
   ready: z.enum(['true', 'false']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: queryInteger(1, 500).default(100),
   cursor: z.string().max(256).optional(),
 })
 
@@ -128,9 +147,9 @@ export const lockBody = z.strictObject({ leaseMs: leaseMs.optional() })
 export const unlockBody = z.strictObject({ token: token.optional() })
 
 export const eventsQuery = z.strictObject({
-  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  wait: z.coerce.number().min(0).max(60).optional(),
+  since: queryInteger(0, Number.MAX_SAFE_INTEGER).default(0),
+  limit: queryInteger(1, 1000).default(100),
+  wait: queryDecimal(0, 60).optional(),
   table: z.string().max(1024).optional(),
   status: z.string().max(1024).optional(),
   doc: z.string().max(1024).optional(),

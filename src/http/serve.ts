@@ -19,7 +19,7 @@ import { sqliteFile, vacuumInto } from '../backup/sqlite-backup.js'
 import { allowedHostnames } from '../mcp/host-check.js'
 import { DockService } from '../service/dock-service.js'
 import type { Storage } from '../storage/storage.js'
-import { createDockApp } from './app.js'
+import { createDockApp, httpServerTimeouts } from './app.js'
 
 export interface OpenDockOptions {
   /** Directory of the embedded SQLite store (default `./dock-data`). */
@@ -52,6 +52,10 @@ export interface StartDockServerOptions extends OpenDockOptions {
   readonly logger?: boolean
   /** More hostnames `/mcp` answers to besides loopback and `host` (`*`: any; for a proxy that checks Host itself). */
   readonly allowedHosts?: readonly string[]
+  /** See DockAppOptions. */
+  readonly headersTimeoutMs?: number
+  readonly requestTimeoutMs?: number
+  readonly maxStreamsPerPrincipal?: number
 }
 
 export interface DockServer {
@@ -67,7 +71,7 @@ export interface DockServer {
 /** Binds the port, opens and bootstraps the store, then serves the API and the web UI on that port. */
 export async function startDockServer(options: StartDockServerOptions = {}): Promise<DockServer> {
   const host = options.host ?? '127.0.0.1'
-  const server = createServer(answerStarting)
+  const server = createServer(httpServerTimeouts(options), answerStarting)
   await listen(server, host, options.port ?? 4747)
   let dock: OpenedDock
   try {
@@ -85,6 +89,9 @@ export async function startDockServer(options: StartDockServerOptions = {}): Pro
       ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
       ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.maxStreamsPerPrincipal !== undefined ? { maxStreamsPerPrincipal: options.maxStreamsPerPrincipal } : {}),
     })
     await app.ready()
   } catch (err) {

@@ -96,17 +96,17 @@ export class DockService {
   }
 
   /**
-   * Hears every suspension: at once for those made on this node, and through
-   * the log for those made on other nodes sharing the store. Edges close the
-   * principal's open streams (a principal may be heard twice; closing is idempotent).
+   * Hears every suspension, whichever node made it: the change hub reads it
+   * from the log (suspend() on this node replies only once the hub has), so
+   * there is one channel for all of them.
    */
   onSuspended(listener: (principalId: string) => void): () => void {
-    const offLocal = this.identity.onSuspend(listener)
-    const offRemote = this.#core.hub.onSuspended(listener)
-    return () => {
-      offLocal()
-      offRemote()
-    }
+    return this.#core.hub.onSuspended(listener)
+  }
+
+  /** Calls `fn` once if `principalId` is suspended while the watch is open (an SSE stream's life); returns the unwatch. */
+  watchSuspension(principalId: string, fn: () => void): () => void {
+    return this.#core.hub.watchSuspension(principalId, fn)
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,14 @@
+import { DockError } from '../domain/errors.js'
 import { hashEvent } from '../domain/event-hash.js'
 import { type DockEvent, GENESIS_HASH, SYSTEM_ACTOR } from '../domain/types.js'
 import { type EventFilter, eventMatches } from './event-filter.js'
+import { yieldToEventLoop } from './event-loop.js'
+import type { WaitHandle } from './change-hub.js'
 import type { ServiceCore } from './service-core.js'
 import type { AuditReport, Caller, EventPage } from './service-types.js'
+
+/** Events the audit check reads per page. */
+const AUDIT_PAGE = 2000
 
 /** The log as a feed (filters, long-poll) and as an audit trail (hash chain verification). */
 export class EventService {
@@ -26,46 +32,83 @@ export class EventService {
 
   /**
    * Events after `since` that match `filter`. With `waitMs`, holds the call
-   * until a matching event exists or the time is up (long-poll).
+   * until a matching event exists or the time is up (long-poll). A wait ends
+   * with `principal_suspended` when the caller is suspended meanwhile, on any
+   * node: what others write after a suspension is not the suspended one's to see.
+   *
+   * Reads go page by page and yield to the event loop between pages, so a scan
+   * of a long log never holds other requests up for more than one page.
    */
   async listEvents(
     caller: Caller,
     ws: string,
-    opts: { since: number; limit: number; filter: EventFilter; waitMs?: number; signal?: AbortSignal },
+    opts: {
+      since: number
+      limit: number
+      filter: EventFilter
+      waitMs?: number
+      signal?: AbortSignal
+      /**
+       * Ask the log, not only the change hub's tail, on the first look (default true). Watch loops
+       * that call again right after a page pass false: they are served from the tail like any
+       * woken watcher, so a write costs one read per node whatever the number of watchers.
+       */
+      fresh?: boolean
+    },
   ): Promise<EventPage> {
     // Watch loops call this at every wake: resolve the workspace from the id cache, not the store.
     const w = { id: await this.#core.workspaceId(caller, ws) }
-    const deadline = this.#core.now() + (opts.waitMs ?? 0)
-    let since = opts.since
-    for (;;) {
-      const items: DockEvent[] = []
-      const pageSize = Math.max(opts.limit, 200)
+    const waitMs = opts.waitMs ?? 0
+    const wait: WaitHandle = { cancel: () => undefined }
+    let suspended = false
+    const stopWatching =
+      waitMs > 0
+        ? this.#core.hub.watchSuspension(caller.principal.id, () => {
+            suspended = true
+            wait.cancel()
+          })
+        : () => undefined
+    const aborted = (): boolean => suspended || opts.signal?.aborted === true
+    try {
+      const deadline = this.#core.now() + waitMs
+      let since = opts.since
+      let fresh = opts.fresh ?? true
       for (;;) {
-        const page = await this.#core.hub.eventsAfter(w.id, since, pageSize)
-        for (const e of page) {
-          since = e.revision
-          if (eventMatches(e, opts.filter)) {
-            items.push(e)
-            if (items.length === opts.limit) break
+        const items: DockEvent[] = []
+        const pageSize = Math.max(opts.limit, 200)
+        for (let pages = 0; ; pages++) {
+          if (pages > 0) await yieldToEventLoop()
+          if (aborted()) break
+          const page = await this.#core.hub.eventsAfter(w.id, since, pageSize, { fresh })
+          for (const e of page) {
+            since = e.revision
+            if (eventMatches(e, opts.filter)) {
+              items.push(e)
+              if (items.length === opts.limit) break
+            }
+          }
+          // A short page is the end of what is known; a wake-up brings the rest, so do not probe the log again.
+          if (items.length === opts.limit || page.length < pageSize) break
+          // A full page and more behind it: a scan through history, where the store's indexes find
+          // the matches without reading every event in between (watchers at the head stay on the tail).
+          if (storeCanFilter(opts.filter)) {
+            const rest = await this.#matchesFromStore(w.id, since, opts.limit - items.length, opts.filter)
+            items.push(...rest.items)
+            since = rest.scanned
+            break
           }
         }
-        // A short page is the end of what is known; a wake-up brings the rest, so do not probe the log again.
-        if (items.length === opts.limit || page.length < pageSize) break
-        // A full page and more behind it: a scan through history, where the store's indexes find
-        // the matches without reading every event in between (watchers at the head stay on the tail).
-        if (storeCanFilter(opts.filter)) {
-          const rest = await this.#matchesFromStore(w.id, since, opts.limit - items.length, opts.filter)
-          items.push(...rest.items)
-          since = rest.scanned
-          break
+        fresh = false
+        if (suspended) throw new DockError('principal_suspended', `principal ${caller.principal.name} was suspended while it waited`)
+        const revision = Math.max(since, this.#core.hub.knownRevision(w.id) ?? (await this.#core.storage.read((tx) => tx.getWorkspace(w.id)))?.revision ?? since)
+        const left = deadline - this.#core.now()
+        if (items.length > 0 || left <= 0 || aborted()) {
+          return { items, revision, nextSince: items.length === opts.limit ? items[items.length - 1]!.revision : Math.max(since, opts.since) }
         }
+        await this.#core.hub.waitForRevision(w.id, since, left, opts.signal, wait)
       }
-      const revision = Math.max(since, this.#core.hub.knownRevision(w.id) ?? (await this.#core.storage.read((tx) => tx.getWorkspace(w.id)))?.revision ?? since)
-      const left = deadline - this.#core.now()
-      if (items.length > 0 || left <= 0 || opts.signal?.aborted === true) {
-        return { items, revision, nextSince: items.length === opts.limit ? items[items.length - 1]!.revision : Math.max(since, opts.since) }
-      }
-      await this.#core.hub.waitForRevision(w.id, since, left, opts.signal)
+    } finally {
+      stopWatching()
     }
   }
 
@@ -79,37 +122,40 @@ export class EventService {
     })
   }
 
-  /** Re-hashes the log from the first event and reports the first link that does not hold. */
+  /**
+   * Re-hashes the log from the first event and reports the first link that does not hold.
+   * Checks the log up to the head read first, page by page in separate reads with a yield
+   * between them: the log is append-only, so pages read later still belong to that head,
+   * and a long chain does not hold every other request up while it is checked.
+   */
   async verifyAudit(caller: Caller, ws: string): Promise<AuditReport> {
-    const w = await this.#core.readWorkspace(caller, ws)
-    return this.#core.storage.read(async (tx) => {
-      const head = await tx.getWorkspace(w.id)
-      const headRevision = head?.revision ?? 0
-      let prevHash = GENESIS_HASH
-      let expected = 1
-      let checked = 0
-      for (;;) {
-        const page = await tx.listEvents(w.id, expected - 1, 2000)
-        for (const e of page) {
-          const fail = (reason: string): AuditReport => ({ ok: false, checked, headRevision, firstBreak: { revision: e.revision, reason } })
-          if (e.revision !== expected) return { ok: false, checked, headRevision, firstBreak: { revision: expected, reason: 'revision missing from the log' } }
-          if (e.prevHash !== prevHash) return fail('prevHash does not match the previous event')
-          const { hash, ...body } = e
-          if (hashEvent(body) !== hash) return fail('event content does not match its hash')
-          prevHash = hash
-          expected++
-          checked++
-        }
-        if (page.length < 2000) break
+    const head = await this.#core.readWorkspace(caller, ws)
+    const headRevision = head.revision
+    let prevHash = GENESIS_HASH
+    let expected = 1
+    let checked = 0
+    while (expected <= headRevision) {
+      if (checked > 0) await yieldToEventLoop()
+      const page = await this.#core.storage.read((tx) => tx.listEvents(head.id, expected - 1, Math.min(AUDIT_PAGE, headRevision - expected + 1)))
+      for (const e of page) {
+        const fail = (reason: string): AuditReport => ({ ok: false, checked, headRevision, firstBreak: { revision: e.revision, reason } })
+        if (e.revision !== expected) return { ok: false, checked, headRevision, firstBreak: { revision: expected, reason: 'revision missing from the log' } }
+        if (e.prevHash !== prevHash) return fail('prevHash does not match the previous event')
+        const { hash, ...body } = e
+        if (hashEvent(body) !== hash) return fail('event content does not match its hash')
+        prevHash = hash
+        expected++
+        checked++
       }
-      if (checked !== headRevision) {
-        return { ok: false, checked, headRevision, firstBreak: { revision: checked + 1, reason: 'log ends before the workspace revision' } }
-      }
-      if (head !== null && head.headHash !== prevHash) {
-        return { ok: false, checked, headRevision, firstBreak: { revision: headRevision, reason: 'workspace head hash does not match the last event' } }
-      }
-      return { ok: true, checked, headRevision, firstBreak: null }
-    })
+      if (page.length === 0) break
+    }
+    if (checked !== headRevision) {
+      return { ok: false, checked, headRevision, firstBreak: { revision: checked + 1, reason: 'log ends before the workspace revision' } }
+    }
+    if (head.headHash !== prevHash) {
+      return { ok: false, checked, headRevision, firstBreak: { revision: headRevision, reason: 'workspace head hash does not match the last event' } }
+    }
+    return { ok: true, checked, headRevision, firstBreak: null }
   }
 }
 

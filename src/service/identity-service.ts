@@ -16,7 +16,6 @@ import { WriteScope } from './write-scope.js'
 export class IdentityService {
   readonly #core: ServiceCore
   readonly #rows: RowService
-  readonly #suspendListeners = new Set<(principalId: string) => void>()
 
   constructor(core: ServiceCore, rows: RowService) {
     this.#core = core
@@ -245,7 +244,9 @@ export class IdentityService {
       }
       return publicPrincipal(next)
     })
-    for (const l of this.#suspendListeners) l(result.id)
+    // Streams and waits close through the change hub, which reads the suspension from the log
+    // (so other nodes close theirs too); wait for this node's hub to have read it before replying.
+    await this.#core.hub.settle(caller.principal.workspaceId)
     return result
   }
 
@@ -273,10 +274,5 @@ export class IdentityService {
       })
       return publicWorkspace(scope.workspace)
     })
-  }
-  /** Called when a principal is suspended on this node, so edges can close its streams at once. */
-  onSuspend(listener: (principalId: string) => void): () => void {
-    this.#suspendListeners.add(listener)
-    return () => this.#suspendListeners.delete(listener)
   }
 }

@@ -4,16 +4,15 @@ import { DockError } from '../../domain/errors.js'
 import type { DockEvent } from '../../domain/types.js'
 import type { Caller, DockService } from '../../service/dock-service.js'
 import type { EventFilter } from '../../service/event-filter.js'
+import { yieldToEventLoop } from '../../service/event-loop.js'
 import { listParam, type Router } from '../route.js'
 import { eventsQuery, watchQuery } from '../schemas.js'
+import type { StreamRegistry } from '../stream-registry.js'
 
 /** Comment lines keep proxies and load balancers from closing an idle stream. */
 const HEARTBEAT_MS = 10_000
-
-export interface StreamRegistry {
-  /** Open SSE streams by principal id, so a suspension can close them at once. */
-  readonly byPrincipal: Map<string, Set<AbortController>>
-}
+/** Events per SSE write; also what a catch-up reads between two yields to the event loop. */
+const SSE_PAGE = 200
 
 export function registerEventRoutes(router: Router, service: DockService, streams: StreamRegistry): void {
   router.add({
@@ -24,15 +23,20 @@ export function registerEventRoutes(router: Router, service: DockService, stream
     query: eventsQuery,
     handler: async ({ caller, params, query, request }) => {
       const filter = await service.events.resolveFilter(caller, params['ws']!, filterOf(query))
+      const waitMs = (query.wait ?? 0) * 1000
+      // A long-poll holds a socket like a stream does, so it counts against the same cap.
+      const slot = waitMs > 0 ? streams.open(caller.principal.id) : null
       const abort = new AbortController()
-      request.raw.once('close', () => abort.abort())
-      return service.events.listEvents(caller, params['ws']!, {
-        since: query.since,
-        limit: query.limit,
-        filter,
-        waitMs: (query.wait ?? 0) * 1000,
-        signal: abort.signal,
-      })
+      const onClose = (): void => abort.abort()
+      request.raw.once('close', onClose)
+      slot?.signal.addEventListener('abort', onClose, { once: true })
+      try {
+        // Suspension ends the wait inside the service (principal_suspended), whichever node suspended.
+        return await service.events.listEvents(caller, params['ws']!, { since: query.since, limit: query.limit, filter, waitMs, signal: abort.signal })
+      } finally {
+        request.raw.off('close', onClose)
+        slot?.release()
+      }
     },
   })
   router.add({
@@ -100,15 +104,17 @@ async function streamEvents(opts: {
   onClose: (fn: () => void) => void
 }): Promise<void> {
   const { service, streams, caller, reply } = opts
-  const abort = new AbortController()
-  const principalId = caller.principal.id
-  let mine = streams.byPrincipal.get(principalId)
-  if (mine === undefined) {
-    mine = new Set()
-    streams.byPrincipal.set(principalId, mine)
-  }
-  mine.add(abort)
-  opts.onClose(() => abort.abort())
+  // Taken before the reply is hijacked, so a refusal is an ordinary 429 problem.
+  const slot = streams.open(caller.principal.id)
+  const abort = { signal: slot.signal }
+  let suspended = false
+  // The hub reads suspensions from the log, so a suspension on any node ends this stream at once,
+  // even mid catch-up when the loop is not waiting.
+  const stopWatching = service.watchSuspension(caller.principal.id, () => {
+    suspended = true
+    slot.abort()
+  })
+  opts.onClose(() => slot.abort())
 
   reply.hijack()
   const res = reply.raw
@@ -122,9 +128,13 @@ async function streamEvents(opts: {
   res.write(`retry: 1000\n: connected at revision ${opts.since}\n\n`)
 
   let since = opts.since
+  let first = true
   try {
     while (!abort.signal.aborted) {
-      const page = await service.events.listEvents(caller, opts.ws, { since, limit: 500, filter: opts.filter, waitMs: HEARTBEAT_MS, signal: abort.signal })
+      // Only the first page asks the log; after that the hub's tail serves this stream like every other watcher.
+      const page = await service.events.listEvents(caller, opts.ws, { since, limit: SSE_PAGE, filter: opts.filter, waitMs: HEARTBEAT_MS, signal: abort.signal, fresh: first })
+      first = false
+      if (suspended) throw new DockError('principal_suspended', 'the principal was suspended')
       if (abort.signal.aborted) break
       // Suspensions close streams through the change hub as soon as the log has them (any node);
       // re-checking on quiet heartbeats is the safety net, so busy streams pay no read per wake.
@@ -142,13 +152,17 @@ async function streamEvents(opts: {
         res.once('drain', done)
         abort.signal.addEventListener('abort', done, { once: true })
       })
+      // A catch-up from far back is many full pages in a row: let other requests run between them.
+      // (A short page means caught up: the next call waits anyway.)
+      if (page.items.length === SSE_PAGE) await yieldToEventLoop()
     }
+    if (suspended) throw new DockError('principal_suspended', 'the principal was suspended')
   } catch (err) {
     const code = err instanceof DockError ? err.code : 'internal'
     if (!res.writableEnded) res.write(`event: error\ndata: ${JSON.stringify({ code })}\n\n`)
   } finally {
-    mine.delete(abort)
-    if (mine.size === 0) streams.byPrincipal.delete(principalId)
+    stopWatching()
+    slot.release()
     if (!res.writableEnded) res.end()
   }
 }
