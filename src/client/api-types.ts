@@ -218,6 +218,8 @@ export interface EventFilters {
   readonly actor?: OneOrMany
   /** Event types (`row.claimed`), or a family (`row.*`). */
   readonly type?: EventType | (string & {}) | readonly (EventType | (string & {}))[]
+  /** Row ids: only events whose target is one of these rows (a row's own timeline). */
+  readonly row?: OneOrMany
 }
 
 export interface EventsQuery extends EventFilters {
@@ -245,6 +247,18 @@ export interface AuditReport {
   readonly checked: number
   readonly headRevision: number
   readonly firstBreak: { readonly revision: number; readonly reason: string } | null
+}
+
+export type { AgentStats, RowNote, RowNotePage, StatsRowRef, TableStats, WorkspaceStats } from '../service/service-types.js'
+
+export interface NotesQuery {
+  /** Notes after this revision (default 0). */
+  readonly since?: number
+  readonly limit?: number
+}
+
+export interface RequeueInput {
+  readonly expectedVersion?: number
 }
 
 /** A problem body as parsed, before the client trusts any field. */
