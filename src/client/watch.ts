@@ -17,6 +17,19 @@ export interface WatchOptions extends EventFilters {
   readonly retryMaxMs?: number
   /** Told of every disconnect before the watch reconnects from `since`. */
   readonly onReconnect?: (info: WatchReconnect) => void
+  /**
+   * Told each time a connection is accepted (the first and every reconnect),
+   * before its events: a UI marks itself live here and, after a reconnect,
+   * re-reads whatever it could not load while the server was away.
+   */
+  readonly onConnect?: (info: WatchConnected) => void
+}
+
+export interface WatchConnected {
+  /** The revision this connection resumes after. */
+  readonly since: number | undefined
+  /** 1 for the first connection, then one more per reconnect. */
+  readonly connection: number
 }
 
 export interface WatchReconnect {
@@ -54,6 +67,7 @@ export async function* watchEvents(
   let last = options.since
   let attempt = 0
   let serverRetry: number | undefined
+  let connections = 0
 
   try {
     while (!inner.signal.aborted) {
@@ -62,6 +76,8 @@ export async function* watchEvents(
       try {
         const response = await connect(last, inner.signal)
         if (!response.body) throw new Error('watch reply has no body')
+        connections += 1
+        options.onConnect?.({ since: last, connection: connections })
         reader = response.body.getReader()
         const decoder = new TextDecoder()
         const parser = new SseParser()

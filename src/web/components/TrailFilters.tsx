@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import type { EventType, Table } from '../../domain/types.js'
-import type { DocSummary, EventFilters } from '../api/dock.js'
+import type { DocSummary } from '../../client/api-types.js'
+import type { EventFilters } from '../lib/eventFilter.js'
 import { useWorkspace } from '../hooks/useWorkspace.js'
 
 const TYPES: readonly EventType[] = [

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { DockEvent } from '../../domain/types.js'
-import { describeError } from '../api/client.js'
-import type { DocSummary, EventFilters } from '../api/dock.js'
+import type { DocSummary } from '../../client/api-types.js'
+import { describeError } from '../lib/dock.js'
 import { useFeed, useWorkspace } from '../hooks/useWorkspace.js'
-import { matchesFilters } from '../lib/eventFilter.js'
+import { matchesFilters, type EventFilters } from '../lib/eventFilter.js'
 import { TrailFilters } from '../components/TrailFilters.js'
 import { EventList } from '../components/EventList.js'
 import { TimeTravel, type TravelRequest } from '../components/TimeTravel.js'
@@ -18,7 +18,7 @@ const ENOUGH = 100
  * appends matching live events from the feed.
  */
 export function TrailView() {
-  const { api, workspace } = useWorkspace()
+  const { api, workspace, epoch } = useWorkspace()
   const [filters, setFilters] = useState<EventFilters>({})
   const [events, setEvents] = useState<readonly DockEvent[]>([])
   const [lo, setLo] = useState<number | null>(null)
@@ -31,9 +31,9 @@ export function TrailView() {
   const headAtOpen = useRef(workspace.revision)
 
   useEffect(() => {
-    api.tables().then(setTables, () => undefined)
-    api.docs().then(setDocs, () => undefined)
-  }, [api])
+    api.listTables().then(setTables, () => undefined)
+    api.listDocs().then(setDocs, () => undefined)
+  }, [api, epoch])
 
   const loadOlder = useCallback(async (from: number, f: EventFilters, gen: number) => {
     setLoading(true)
@@ -43,7 +43,7 @@ export function TrailView() {
       const found: DockEvent[] = []
       while (hi > 0 && found.length < ENOUGH) {
         const since = Math.max(0, hi - WINDOW)
-        const page = await api.events(since, WINDOW, f)
+        const page = await api.events({ since, limit: WINDOW, ...f })
         if (gen !== generation.current) return
         for (const e of page.items) if (e.revision <= hi) found.push(e)
         hi = since
@@ -82,12 +82,12 @@ export function TrailView() {
       <p className="small">
         <button type="button" className="link-button" onClick={() => document.getElementById('time-travel-heading')?.focus()}>Jump to time travel</button>
       </p>
-      <EventList events={events} onTimeTravel={(table, revision) => setTravel({ table, revision })} />
+      <EventList events={events} docs={docs} onTimeTravel={(table, revision) => setTravel({ table, revision })} />
       <div className="load-more">
         {loading && <p className="loading" role="status">Loading events…</p>}
         {!loading && lo !== null && lo > 0 && (
           <button type="button" onClick={() => void loadOlder(lo, filters, generation.current)}>
-            Load older events (before rev {lo + 1})
+            Next 100 older events (before rev {lo + 1})
           </button>
         )}
         {!loading && lo === 0 && <p className="muted small">Start of the log. {events.length} event{events.length === 1 ? '' : 's'} shown.</p>}
