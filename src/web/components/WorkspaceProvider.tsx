@@ -59,7 +59,8 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
         try {
           fn(e)
         } catch (err) {
-          console.error(err)
+          // One view's bug must not starve the others of events; the browser still reports it.
+          reportError(err)
         }
       }
     }

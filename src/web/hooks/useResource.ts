@@ -32,7 +32,6 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
       (err: unknown) => { if (!ac.signal.aborted && !isAbort(err)) setState((s) => ({ data: s.data, error: describeError(err), loading: false })) },
     )
     return () => ac.abort()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, epoch, tick])
 
   const reload = useCallback(() => setTick((t) => t + 1), [])
