@@ -440,7 +440,7 @@ export class DockClient {
    * }
    */
   watch(options: WatchOptions = {}): AsyncGenerator<DockEvent, void, undefined> {
-    const { since: _since, signal: _signal, retryMinMs: _min, retryMaxMs: _max, onReconnect: _on, onConnect: _connected, ...filters } = options
+    const { since: _since, signal: _signal, retryMinMs: _min, retryMaxMs: _max, onReconnect: _on, onConnect: _connected, idleTimeoutMs: _idle, ...filters } = options
     const path = `${this.#ws()}/watch`
     const connect = async (since: number | undefined, signal: AbortSignal): Promise<Response> => {
       const headers: Record<string, string> = { accept: 'text/event-stream' }

@@ -70,6 +70,8 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
           since: me.workspace.revision,
           signal: ac.signal,
           retryMaxMs: 3000,
+          // Three missed heartbeats: the connection is dead even if TCP has not said so.
+          idleTimeoutMs: 35_000,
           onConnect: ({ connection }) => {
             setFeedStatus('live')
             // Back after a drop: views re-read what they may have failed to load meanwhile.

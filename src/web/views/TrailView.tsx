@@ -66,8 +66,8 @@ export function TrailView() {
     setLo(null)
     headAtOpen.current = workspace.revision
     void loadOlder(workspace.revision, filters, gen)
-    // Reload only when the filters change (not on every revision); live events arrive through the feed.
-  }, [filters, loadOlder])
+    // Reload when the filters change or the feed comes back after a drop (not on every revision); live events arrive through the feed.
+  }, [filters, loadOlder, epoch])
 
   useFeed((e) => {
     if (e.revision <= headAtOpen.current || !matchesFilters(e, filters)) return
