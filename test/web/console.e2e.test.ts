@@ -211,6 +211,16 @@ describe('the console', () => {
     expect(await drawer.getByTestId('row-values').textContent()).toContain('5')
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true)
     await shot(page, 'drawer-live')
+
+    // The row's whole trail is a link: the trail filtered by row, in sentences.
+    await drawer.getByRole('link', { name: 'This row in the trail' }).click()
+    const own = (await ok(OP, 'GET', `${W}/events?row=${row.id}`)).items as { revision: number }[]
+    const list = page.getByTestId('event-list')
+    await list.locator(`li[data-revision="${own.at(-1)!.revision}"]`).waitFor()
+    expect(await list.locator('li.event').count()).toBe(own.length)
+    expect(await page.getByLabel('Row id').inputValue()).toBe(row.id)
+    await list.getByText(/rita\s+noted on/).waitFor()
+    await shot(page, 'trail-row')
   })
 
   it('a value edit that lost the race shows the current value and saves only the merge', async () => {

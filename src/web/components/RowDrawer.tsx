@@ -99,7 +99,7 @@ export function RowDrawer({ table, boardRow, rowId, allRows, closeHref }: Props)
           </section>
         </>
       )}
-      <p className="small"><a href={routeHref('trail')}>Whole trail</a> · <span className="mono muted">{rowId}</span> · {me.name}</p>
+      <p className="small"><a href={routeHref('trail', new URLSearchParams({ row: rowId }))}>This row in the trail</a> · <span className="mono muted">{rowId}</span> · {me.name}</p>
     </aside>
   )
 }

@@ -49,7 +49,7 @@ export function Shell() {
           {route.view === 'board' && <BoardView route={route} />}
           {route.view === 'inbox' && <InboxView inbox={inbox} />}
           {route.view === 'docs' && <DocsView docId={route.param} />}
-          {route.view === 'trail' && <TrailView />}
+          {route.view === 'trail' && <TrailView query={route.query} />}
           {route.view === 'swimlanes' && <SwimlanesView />}
           {route.view === 'agents' && <AgentsView />}
           {route.view === 'dead' && <DeadLetterView />}

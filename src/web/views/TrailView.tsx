@@ -17,9 +17,24 @@ const ENOUGH = 100
  * (`since = lo`) so the newest events come first whatever the log's length, and
  * appends matching live events from the feed.
  */
-export function TrailView() {
+/** Filters as the trail's URL query: a filtered trail is a link (the drawer links a row's whole trail). */
+function filtersFromQuery(q: URLSearchParams): EventFilters {
+  const out: Record<string, string> = {}
+  for (const k of ['table', 'doc', 'actor', 'type', 'status', 'row'] as const) {
+    const v = q.get(k)
+    if (v) out[k] = v
+  }
+  return out
+}
+
+export function TrailView({ query }: { readonly query: URLSearchParams }) {
   const { api, workspace, epoch } = useWorkspace()
-  const [filters, setFilters] = useState<EventFilters>({})
+  const [filters, setFiltersState] = useState<EventFilters>(() => filtersFromQuery(query))
+  const setFilters = useCallback((f: EventFilters) => {
+    setFiltersState(f)
+    const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''))
+    history.replaceState(null, '', `#/trail${q.toString() ? `?${q}` : ''}`)
+  }, [])
   const [events, setEvents] = useState<readonly DockEvent[]>([])
   const [lo, setLo] = useState<number | null>(null)
   const [loading, setLoading] = useState(false)
