@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react'
 import type { DockEvent, Row, Table } from '../../domain/types.js'
 import { rowHref } from '../hooks/useHashRoute.js'
 import { useResource } from '../hooks/useResource.js'
@@ -32,9 +33,14 @@ export function DeadLetterView() {
     return out
   }, [api])
   const reload = dead.reload
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
+  // One re-read per burst: each dead row costs a log query, so a busy crew must not trigger one per event.
   useFeed((e) => {
-    if (e.type === 'row.lease_expired' || e.type === 'row.requeued' || e.type === 'row.transitioned') reload()
+    if (e.type !== 'row.lease_expired' && e.type !== 'row.requeued' && e.type !== 'row.transitioned') return
+    if (timer.current) return
+    timer.current = setTimeout(() => { timer.current = null; reload() }, 500)
   })
+  useEffect(() => () => { if (timer.current) clearTimeout(timer.current) }, [])
   const items = dead.data ?? []
   return (
     <div className="dead-view">
