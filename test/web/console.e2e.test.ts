@@ -190,6 +190,14 @@ describe('the console', () => {
     const made = rows.find((r) => r.values.title === 'Made in the console')
     expect(made).toMatchObject({ status: 'todo', createdBy: expect.any(String), values: { area: 'ui', estimate: 3, urgent: true } })
     expect(page.url()).toContain(`#/board/tasks/${made.id}`)
+
+    // A human works it like an agent: claim (a lease), then release with the claim's fencing token.
+    await drawer.getByRole('button', { name: 'Claim' }).click()
+    await drawer.getByTestId('drawer-owner').filter({ hasText: 'operator' }).waitFor()
+    expect(await ok(OP, 'GET', `${T}/rows/${made.id}`)).toMatchObject({ status: 'in_progress', owner: expect.any(String) })
+    await drawer.getByRole('button', { name: 'Release' }).click()
+    await drawer.getByTestId('drawer-status').filter({ hasText: 'todo' }).waitFor()
+    expect(await ok(OP, 'GET', `${T}/rows/${made.id}`)).toMatchObject({ status: 'todo', owner: null })
   })
 
   it('a note added in the UI shows over the API; the drawer follows the row live', async () => {

@@ -159,8 +159,29 @@ function RowMoves({ row, table }: { readonly row: Row; readonly table: Table }) 
       setBusy(null)
     }
   }
+  const claim = table.workflow.claim
+  const writer = me.roles.includes('member') || me.roles.includes('operator')
+  const canClaim = writer && claim !== null && claim.from.includes(row.status) && row.owner === null
+  const mine = row.owner === me.id
+  async function claimOrRelease() {
+    setBusy(mine ? 'release' : 'claim')
+    setError(null)
+    try {
+      // A human works a row the way an agent does: a lease, and the fencing token on every write under it.
+      if (mine) await api.release(table.name, row.id, { fencingToken: row.fencingToken })
+      else await api.claim(table.name, row.id)
+      announce(mine ? 'Released' : 'Claimed')
+    } catch (err) {
+      setError(describeError(err))
+    } finally {
+      setBusy(null)
+    }
+  }
   return (
     <section className="drawer-section moves" aria-label="Moves">
+      {(canClaim || mine) && (
+        <p><button type="button" disabled={busy !== null} onClick={() => void claimOrRelease()}>{mine ? 'Release' : 'Claim'}</button></p>
+      )}
       {options.length === 0 ? <p className="muted small">No moves from {row.status} are open to you.</p> : (
         <ul className="move-list">
           {options.map((o) => (
