@@ -1,4 +1,5 @@
 /** What the signed-in principal may do to a row, predicted from the contract the server enforces. */
+import { isWriter } from '../../domain/roles.js'
 import type { Principal, Row, Table, Transition } from '../../domain/types.js'
 
 export interface MoveOption {
@@ -27,7 +28,8 @@ export function moveOptions(table: Table, row: Row, me: Principal, now: number):
 
 function admits(t: Transition, row: Row, me: Principal, now: number): boolean {
   return t.by.some((who) => {
-    if (who === 'any') return true
+    // `any` means any worker (src/domain/roles.ts): a reviewer-only principal is not admitted by it.
+    if (who === 'any') return isWriter(me.roles)
     if (who === 'owner') return row.owner === me.id && row.leaseExpiresAt !== null && Date.parse(row.leaseExpiresAt) > now
     return (me.roles as readonly string[]).includes(who)
   })
