@@ -56,11 +56,20 @@ export function TrailView({ query }: { readonly query: URLSearchParams }) {
     try {
       let hi = from
       const found: DockEvent[] = []
+      // Backwards in windows of revisions, keeping the newest ENOUGH: a page is 100 events, never a whole window.
       while (hi > 0 && found.length < ENOUGH) {
         const since = Math.max(0, hi - WINDOW)
         const page = await api.events({ since, limit: WINDOW, ...f })
         if (gen !== generation.current) return
-        for (const e of page.items) if (e.revision <= hi) found.push(e)
+        const inWindow = page.items.filter((e) => e.revision <= hi)
+        const need = ENOUGH - found.length
+        if (inWindow.length > need) {
+          const kept = inWindow.slice(-need)
+          found.push(...kept)
+          hi = kept[0]!.revision - 1
+          break
+        }
+        found.push(...inWindow)
         hi = since
       }
       setEvents((prev) => {
