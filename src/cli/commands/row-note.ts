@@ -11,7 +11,7 @@ export function registerRowNoteCommands(group: Command, io: CliIo): void {
     .description('add an attributed note to a row (a send-back reason, a question, a hand-off remark)')
     .action(async (table: string, id: string, words: string[], _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       const note = await dock.addNote(table, id, words.join(' '))
       await emit(io, options, note, (n) => `noted on ${n.table}/${n.rowId} at rev ${n.revision}\n`)
     })
@@ -20,7 +20,7 @@ export function registerRowNoteCommands(group: Command, io: CliIo): void {
     .description("a row's notes, oldest first")
     .action(async (table: string, id: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const dock = connect(options)
+      const dock = await connect(options)
       const page = await dock.notes(table, id, { limit: 500 })
       await emit(io, options, page, async (p) => {
         if (p.items.length === 0) return '(no notes)\n'
