@@ -50,6 +50,7 @@ export interface FilterOptions {
   doc?: string[]
   actor?: string[]
   type?: string[]
+  row?: string[]
 }
 
 export function filtersFrom(opts: FilterOptions): EventFilters {
@@ -59,5 +60,6 @@ export function filtersFrom(opts: FilterOptions): EventFilters {
     ...(opts.doc === undefined ? {} : { doc: opts.doc }),
     ...(opts.actor === undefined ? {} : { actor: opts.actor }),
     ...(opts.type === undefined ? {} : { type: opts.type as EventFilters['type'] & string[] }),
+    ...(opts.row === undefined ? {} : { row: opts.row }),
   }
 }

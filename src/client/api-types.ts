@@ -218,6 +218,8 @@ export interface EventFilters {
   readonly actor?: OneOrMany
   /** Event types (`row.claimed`), or a family (`row.*`). */
   readonly type?: EventType | (string & {}) | readonly (EventType | (string & {}))[]
+  /** Row ids: only events whose target is one of these rows (a row's own timeline). */
+  readonly row?: OneOrMany
 }
 
 export interface EventsQuery extends EventFilters {
@@ -245,6 +247,78 @@ export interface AuditReport {
   readonly checked: number
   readonly headRevision: number
   readonly firstBreak: { readonly revision: number; readonly reason: string } | null
+}
+
+/** A note on a row, as read back from its `row.note_added` event. */
+export interface RowNote {
+  readonly revision: number
+  readonly ts: string
+  /** Principal id of the author. */
+  readonly actor: string
+  readonly table: string
+  readonly rowId: string
+  readonly text: string
+}
+
+export interface RowNotePage {
+  readonly items: RowNote[]
+  /** Pass as `since` for the notes after this page. */
+  readonly nextSince: number
+}
+
+/** A row as the stats name it. */
+export interface StatsRowRef {
+  readonly table: string
+  readonly id: string
+  readonly title: string
+  readonly status: string
+  readonly updatedAt: string
+  /** Time since the row last changed (ms). */
+  readonly ageMs: number
+}
+
+export interface TableStats {
+  readonly table: string
+  readonly byStatus: Readonly<Record<string, number>>
+  /** Statuses a `not:author` gate leads out of: where rows wait for review. */
+  readonly reviewStatuses: readonly string[]
+  readonly deadLetterStatus: string | null
+}
+
+export interface AgentStats {
+  readonly id: string
+  readonly name: string
+  readonly kind: 'human' | 'agent'
+  /** `stuck`: holds a claim and wrote nothing (heartbeats count) for 5 minutes. */
+  readonly state: 'working' | 'stuck' | 'idle' | 'suspended'
+  readonly openClaims: number
+  readonly lastActiveAt: string | null
+  /** Rows it authored that reached a done status within the last hour of the window. */
+  readonly doneLastHour: number
+  /** Its leases that ran out within the window. */
+  readonly leaseExpiries: number
+}
+
+/** GET /workspaces/:ws/stats: current state plus a bounded recent window of the log. */
+export interface WorkspaceStats {
+  readonly revision: number
+  readonly generatedAt: string
+  readonly window: { readonly fromRevision: number; readonly toRevision: number; readonly events: number; readonly since: string | null }
+  readonly tables: readonly TableStats[]
+  readonly review: { readonly waiting: number; readonly oldestAgeMs: number | null; readonly rows: readonly StatsRowRef[] }
+  readonly leasesExpiringSoon: { readonly soonMs: number; readonly rows: readonly (StatsRowRef & { readonly owner: string; readonly expiresAt: string })[] }
+  readonly deadLetters: { readonly total: number; readonly rows: readonly StatsRowRef[] }
+  readonly agents: readonly AgentStats[]
+}
+
+export interface NotesQuery {
+  /** Notes after this revision (default 0). */
+  readonly since?: number
+  readonly limit?: number
+}
+
+export interface RequeueInput {
+  readonly expectedVersion?: number
 }
 
 /** A problem body as parsed, before the client trusts any field. */

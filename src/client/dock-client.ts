@@ -24,6 +24,11 @@ import type {
   Health,
   HeartbeatInput,
   ListRowsQuery,
+  NotesQuery,
+  RequeueInput,
+  RowNote,
+  RowNotePage,
+  WorkspaceStats,
   LockDocInput,
   Me,
   Page,
@@ -284,6 +289,21 @@ export class DockClient {
     return this.#call('POST', `${this.#row(table, id)}/transition`, { ...opts, body: input })
   }
 
+  /** A row's notes, oldest first. */
+  notes(table: string, id: string, query: NotesQuery = {}, opts?: RequestOptions): Promise<RowNotePage> {
+    return this.#call('GET', `${this.#row(table, id)}/notes`, { ...opts, query: { since: query.since, limit: query.limit } })
+  }
+
+  /** Adds an attributed note to a row (logged as `row.note_added`; the row's version does not move). */
+  addNote(table: string, id: string, text: string, opts?: RequestOptions): Promise<RowNote> {
+    return this.#call('POST', `${this.#row(table, id)}/notes`, { ...opts, body: { text } })
+  }
+
+  /** Operator: a dead-letter row back to its claimable status, attempts reset. */
+  requeue(table: string, id: string, input: RequeueInput = {}, opts?: RequestOptions): Promise<Row> {
+    return this.#call('POST', `${this.#row(table, id)}/requeue`, { ...opts, body: input })
+  }
+
   // ── docs ───────────────────────────────────────────────────────────────
 
   createDoc(input: CreateDocInput, opts?: RequestOptions): Promise<Doc> {
@@ -420,7 +440,7 @@ export class DockClient {
    * }
    */
   watch(options: WatchOptions = {}): AsyncGenerator<DockEvent, void, undefined> {
-    const { since: _since, signal: _signal, retryMinMs: _min, retryMaxMs: _max, onReconnect: _on, ...filters } = options
+    const { since: _since, signal: _signal, retryMinMs: _min, retryMaxMs: _max, onReconnect: _on, onConnect: _connected, idleTimeoutMs: _idle, ...filters } = options
     const path = `${this.#ws()}/watch`
     const connect = async (since: number | undefined, signal: AbortSignal): Promise<Response> => {
       const headers: Record<string, string> = { accept: 'text/event-stream' }
@@ -454,6 +474,19 @@ export class DockClient {
     if (!response.ok) throw await this.#error(response, 'GET', path)
     if (!response.body) throw new DockApiError({ code: 'internal', status: response.status, message: 'the backup reply has no body', method: 'GET', path })
     return response.body
+  }
+
+  /** Crew health: review backlog, leases about to expire, stuck or idle principals, dead letters, done per hour. */
+  stats(opts?: RequestOptions): Promise<WorkspaceStats> {
+    return this.#call('GET', `${this.#ws()}/stats`, opts)
+  }
+
+  /** The stats in Prometheus text format (GET /metrics, outside /v1); needs an operator key. */
+  async metrics(opts?: RequestOptions): Promise<string> {
+    const headers = this.#headers({ accept: 'text/plain' })
+    const response = await this.#fetch(`${this.baseUrl}/metrics`, { method: 'GET', headers, signal: opts?.signal })
+    if (!response.ok) throw await this.#error(response, 'GET', '/metrics')
+    return response.text()
   }
 
   /** Re-checks the hash chain end to end; reports the first break. */
@@ -550,8 +583,8 @@ function enc(segment: string): string {
 }
 
 function filterQuery(filters: EventFilters): Query {
-  const { table, status, doc, actor, type } = filters
-  return { table, status, doc, actor, type }
+  const { table, status, doc, actor, type, row } = filters
+  return { table, status, doc, actor, type, row }
 }
 
 /** JSON.stringify drops undefined members anyway; this keeps `null` (which clears) distinct. */

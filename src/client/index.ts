@@ -20,7 +20,7 @@ export { MergeConflictError, isMergeConflictError } from './merge-conflict-error
 export { mergeText } from './text-merge.js'
 export type { TextMergeConflict, TextMergeResult } from './text-merge.js'
 export { watchEvents } from './watch.js'
-export type { WatchConnect, WatchOptions, WatchReconnect } from './watch.js'
+export type { WatchConnect, WatchConnected, WatchOptions, WatchReconnect } from './watch.js'
 export { SseParser } from './sse-parser.js'
 export { planWorker, runWorker, WorkerConfigError } from './worker.js'
 export type {
@@ -54,6 +54,14 @@ export type {
   Health,
   HeartbeatInput,
   ListRowsQuery,
+  NotesQuery,
+  RequeueInput,
+  RowNote,
+  RowNotePage,
+  WorkspaceStats,
+  AgentStats,
+  StatsRowRef,
+  TableStats,
   LockDocInput,
   Me,
   OpenClaim,

@@ -17,6 +17,25 @@ export interface WatchOptions extends EventFilters {
   readonly retryMaxMs?: number
   /** Told of every disconnect before the watch reconnects from `since`. */
   readonly onReconnect?: (info: WatchReconnect) => void
+  /**
+   * Told each time a connection is accepted (the first and every reconnect),
+   * before its events: a UI marks itself live here and, after a reconnect,
+   * re-reads whatever it could not load while the server was away.
+   */
+  readonly onConnect?: (info: WatchConnected) => void
+  /**
+   * Reconnect when nothing at all (not even a heartbeat) arrived for this
+   * long. Dock pings every 10 s, so a silent connection is a dead one that
+   * TCP has not noticed (a sleeping laptop, a dropped NAT entry). Default: off.
+   */
+  readonly idleTimeoutMs?: number
+}
+
+export interface WatchConnected {
+  /** The revision this connection resumes after. */
+  readonly since: number | undefined
+  /** 1 for the first connection, then one more per reconnect. */
+  readonly connection: number
 }
 
 export interface WatchReconnect {
@@ -54,20 +73,35 @@ export async function* watchEvents(
   let last = options.since
   let attempt = 0
   let serverRetry: number | undefined
+  let connections = 0
 
   try {
     while (!inner.signal.aborted) {
       let error: unknown = new Error('watch stream ended')
       let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+      // One controller per connection, so an idle timeout drops this connection and not the watch.
+      const attemptAc = new AbortController()
+      const onInnerAbort = (): void => attemptAc.abort()
+      inner.signal.addEventListener('abort', onInnerAbort, { once: true })
+      let idle: ReturnType<typeof setTimeout> | undefined
+      const arm = (): void => {
+        if (options.idleTimeoutMs === undefined) return
+        if (idle !== undefined) clearTimeout(idle)
+        idle = setTimeout(() => attemptAc.abort(new Error(`no data for ${options.idleTimeoutMs} ms`)), options.idleTimeoutMs)
+      }
       try {
-        const response = await connect(last, inner.signal)
+        arm()
+        const response = await connect(last, attemptAc.signal)
         if (!response.body) throw new Error('watch reply has no body')
+        connections += 1
+        options.onConnect?.({ since: last, connection: connections })
         reader = response.body.getReader()
         const decoder = new TextDecoder()
         const parser = new SseParser()
         for (;;) {
           const { done, value } = await reader.read()
           if (done) break
+          arm()
           for (const message of parser.push(decoder.decode(value, { stream: true }))) {
             if (message.retry !== undefined) serverRetry = message.retry
             if (message.data === '') continue
@@ -84,6 +118,8 @@ export async function* watchEvents(
         if (isDockApiError(err) && !isRetryable(err.status)) throw err
         error = err
       } finally {
+        if (idle !== undefined) clearTimeout(idle)
+        inner.signal.removeEventListener('abort', onInnerAbort)
         // Cancelling an unfinished body frees the connection; ignore a reader
         // that is already errored.
         reader?.cancel().catch(() => undefined)

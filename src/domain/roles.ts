@@ -30,6 +30,13 @@ export const PERMISSIONS = {
   /** Heartbeat and release of one's own claim. */
   'row.lease': ['operator', 'member'],
   'row.transition': ['operator', 'member', 'reviewer'],
+  /**
+   * A note on a row is a remark, not a change to the work (the row's version does
+   * not move): reviewers need it to say why they send work back.
+   */
+  'row.note': ['operator', 'member', 'reviewer'],
+  /** A dead-letter row back to its claimable status, attempts reset. */
+  'row.requeue': ['operator'],
   // Docs: the same split as rows.
   'doc.create': ['operator', 'member'],
   /** Whole-doc replace and section writes. */
@@ -39,6 +46,8 @@ export const PERMISSIONS = {
   // A backup holds every workspace of the store: operators only, and the service
   // further limits it to the operators of the store's own workspace, `default`.
   'store.backup': ['operator'],
+  /** GET /metrics: the crew's figures for a scraper, names included. */
+  'metrics.read': ['operator'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Operation = keyof typeof PERMISSIONS

@@ -200,6 +200,10 @@ export type EventType =
   | 'row.released'
   | 'row.transitioned'
   | 'row.lease_expired'
+  /** A note on a row (after: {text}); advances the workspace revision, not the row's version. */
+  | 'row.note_added'
+  /** An operator sent a dead-letter row back to its claimable status, attempts reset. */
+  | 'row.requeued'
   | 'doc.created'
   | 'doc.replaced'
   | 'doc.section_written'

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 
+import compress from '@fastify/compress'
 import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify'
 
 import { DockError } from '../domain/errors.js'
@@ -11,6 +12,7 @@ import { buildOpenApi } from './openapi.js'
 import { sendProblem, toProblem } from './problem.js'
 import { Router } from './route.js'
 import { registerBackupRoutes } from './routes/backup-routes.js'
+import { registerConsoleRoutes } from './routes/console-routes.js'
 import { registerDocRoutes } from './routes/doc-routes.js'
 import { registerEventRoutes } from './routes/event-routes.js'
 import { registerMcpRoute } from './routes/mcp-route.js'
@@ -165,6 +167,10 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   })
   app.setNotFoundHandler((_request, reply) => sendProblem(reply, toProblem(new DockError('not_found', 'no such route')).problem))
 
+  // gzip/brotli for JSON and the UI's assets when the client asks; SSE is written to the raw socket
+  // (hijacked) so it is never buffered by the compressor. Small replies are not worth the CPU.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] })
+
   const router = new Router(app, service)
   // Suspensions end streams through the change hub (each stream watches its principal there), on every node.
   const streams = new StreamRegistry(positive(options.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL, 'maxStreamsPerPrincipal'))
@@ -181,6 +187,7 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   registerDocRoutes(router, service)
   registerEventRoutes(router, service, streams)
   registerBackupRoutes(router, service)
+  registerConsoleRoutes(router, service)
   // MCP tools call the /v1 routes in-process, so agents over MCP get the same auth, checks and attribution.
   registerMcpRoute(app, { inject: app, ...(options.mcpAllowedHosts !== undefined ? { allowedHosts: options.mcpAllowedHosts } : {}) })
   router.note({ method: 'POST', url: '/mcp', summary: 'MCP over Streamable HTTP (bearer key per agent)', tag: 'mcp', status: 200, auth: true })

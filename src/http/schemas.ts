@@ -155,6 +155,8 @@ export const eventsQuery = z.strictObject({
   doc: z.string().max(1024).optional(),
   actor: z.string().max(1024).optional(),
   type: z.string().max(1024).optional(),
+  /** Row ids: events targeting these rows (a row's timeline). */
+  row: z.string().max(1024).optional(),
 })
 
 export const watchQuery = eventsQuery.omit({ wait: true, limit: true })

@@ -27,6 +27,7 @@ import { registerLockDocTools } from './tools/lock-doc.js'
 import { registerQueryRowsTool } from './tools/query-rows.js'
 import { registerReadDocTool } from './tools/read-doc.js'
 import { registerReleaseTool } from './tools/release.js'
+import { registerRowNotesTool } from './tools/row-notes.js'
 import { registerReplaceDocTool } from './tools/replace-doc.js'
 import { registerTransitionTool } from './tools/transition.js'
 import { registerUpdateRowTool } from './tools/update-row.js'
@@ -82,6 +83,7 @@ export function createDockMcpServer(client: DockClient, options: DockMcpServerOp
   registerLockDocTools(server, ctx)
   registerWaitForEventsTool(server, ctx)
   registerHistoryTool(server, ctx)
+  registerRowNotesTool(server, ctx)
   registerResources(server, ctx)
   registerPrompts(server)
   const subscriptions = options.subscriptions === true ? registerResourceSubscriptions(server, ctx) : null

@@ -10,4 +10,5 @@ export const eventFilterShape = {
   status: oneOrMany.optional().describe('Only row events whose status after the change is one of these.'),
   actor: oneOrMany.optional().describe('Only events by this principal (name or id, or several).'),
   type: oneOrMany.optional().describe('Only these event types, e.g. "row.claimed" or "doc.*".'),
+  row: oneOrMany.optional().describe("Only events of this row id (or these): a row's own timeline."),
 }

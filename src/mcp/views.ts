@@ -221,7 +221,11 @@ async function changes(e: DockEvent, legend: Legend, book: NameBook): Promise<Re
     case 'row.released':
     case 'row.transitioned':
     case 'row.lease_expired':
+    case 'row.requeued':
       return rowChanges(before, after, e.target.table, legend, book)
+    case 'row.note_added':
+      // A note changes no value: its text is the whole of it.
+      return { note: after?.['text'] }
     case 'doc.created':
       return { sections: ((after?.['sections'] as Section[] | undefined) ?? []).map((s) => s.key) }
     case 'doc.replaced':

@@ -4,12 +4,14 @@ import { authorize } from './access.js'
 import { DocService } from './doc-service.js'
 import { EventService } from './event-service.js'
 import { IdentityService } from './identity-service.js'
+import { NoteService } from './note-service.js'
 import { RowService } from './row-service.js'
 import { ServiceCore } from './service-core.js'
 import type { Caller } from './service-types.js'
+import { StatsService } from './stats-service.js'
 import { TableService } from './table-service.js'
 
-export type { AuditReport, Caller, ClaimResult, EventPage, Precondition, PrincipalView } from './service-types.js'
+export type { AuditReport, Caller, ClaimResult, EventPage, Precondition, PrincipalView, RowNote, RowNotePage, WorkspaceStats } from './service-types.js'
 export { publicPrincipal } from './records.js'
 
 export interface DockServiceOptions {
@@ -54,6 +56,10 @@ export class DockService {
   readonly rows: RowService
   readonly docs: DocService
   readonly events: EventService
+  /** Notes on rows (stored as `row.note_added` events). */
+  readonly notes: NoteService
+  /** Crew health and the /metrics figures. */
+  readonly stats: StatsService
   readonly #core: ServiceCore
   readonly #snapshot: StoreSnapshot | undefined
 
@@ -65,6 +71,8 @@ export class DockService {
     this.tables = new TableService(this.#core)
     this.docs = new DocService(this.#core)
     this.events = new EventService(this.#core)
+    this.notes = new NoteService(this.#core, this.events)
+    this.stats = new StatsService(this.#core)
   }
 
   now(): number {

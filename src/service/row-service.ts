@@ -396,6 +396,39 @@ export class RowService {
   }
 
   /**
+   * Operator: sends a dead-letter row back to its claimable status with its
+   * attempts reset, so workers may take it again; logged as `row.requeued`.
+   */
+  async requeue(caller: Caller, ws: string, tableName: string, id: string, input: Precondition = {}): Promise<Row> {
+    authorize(caller, 'row.requeue')
+    return this.#core.write(caller, ws, {}, async (scope) => {
+      const table = await findTable(scope.tx, scope.workspace.id, tableName)
+      const rule = claimRule(table)
+      const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
+      checkPrecondition(row.version, input, row, `row ${row.id}`)
+      if (row.status !== rule.deadLetter) {
+        throw new DockError('transition_not_allowed', `row ${row.id} is ${row.status}, not in the dead-letter status ${rule.deadLetter}`, {
+          details: { current: row },
+        })
+      }
+      const to = rule.from[0] ?? table.workflow.initial
+      const next: Row = {
+        ...row,
+        status: to,
+        values: { ...row.values, [table.workflow.statusColumn]: to },
+        owner: null,
+        leaseExpiresAt: null,
+        claimedFrom: null,
+        attempts: 0,
+        ...bump(row, scope, caller),
+      }
+      await scope.tx.updateRow(next)
+      await scope.emit('row.requeued', rowTarget(next), row, next)
+      return next
+    })
+  }
+
+  /**
    * Ends the expired leases of one workspace, each in its own small transaction:
    * a lease that cannot be ended (a store error, a broken record) is reported in
    * `failures` and never stops the others.

@@ -141,6 +141,16 @@ describe('route × role', () => {
       },
       expect: { operator: 409, member: 409, reviewer: 200, 'reviewer+member': 200 },
     },
+    // Notes are remarks, not work: reviewers need them for their send-backs.
+    'GET /v1/workspaces/{ws}/tables/{table}/rows/{id}/notes': { setup: async () => ({ path: `${T}/rows/${await newRow()}/notes` }), expect: all(200) },
+    'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/notes': { setup: async () => ({ path: `${T}/rows/${await newRow()}/notes`, body: { text: 'why' } }), expect: all(201) },
+    // The role is checked before the row's state: a live row gets the operator a 409, everyone else a 403.
+    'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/requeue': {
+      setup: async () => ({ path: `${T}/rows/${await newRow()}/requeue`, body: {} }),
+      expect: { operator: 409, member: 403, reviewer: 403, 'reviewer+member': 403 },
+    },
+    'GET /v1/workspaces/{ws}/stats': { setup: async () => ({ path: `${W}/stats` }), expect: all(200) },
+    'GET /metrics': { setup: async () => ({ path: '/metrics' }), expect: operatorOnly(200) },
     'POST /v1/workspaces/{ws}/docs': { setup: async () => ({ path: `${W}/docs`, body: { title: next('doc'), content: '# x\n' } }), expect: writers(201) },
     'GET /v1/workspaces/{ws}/docs': { setup: async () => ({ path: `${W}/docs` }), expect: all(200) },
     'GET /v1/workspaces/{ws}/docs/{doc}': { setup: async () => ({ path: `${W}/docs/${(await newDoc()).id}` }), expect: all(200) },
@@ -230,11 +240,11 @@ describe('route × role', () => {
     })
   }
 
-  it('the matrix is data: every operation lists roles, and reviewers write nothing but transitions', () => {
+  it('the matrix is data: every operation lists roles, and reviewers write nothing but transitions and notes', () => {
     for (const [op, roles] of Object.entries(PERMISSIONS)) {
       expect(roles.length, op).toBeGreaterThan(0)
       const reviewerMay = (roles as readonly string[]).includes('reviewer')
-      expect(reviewerMay, op).toBe(op === 'read' || op === 'row.transition')
+      expect(reviewerMay, op).toBe(op === 'read' || op === 'row.transition' || op === 'row.note')
     }
   })
 })

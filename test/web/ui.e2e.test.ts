@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDockServer } from '../../src/http/serve.js'
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-const ARTIFACTS = join(ROOT, 'test-artifacts')
+const ARTIFACTS = join(ROOT, 'test/web/artifacts')
 const OP = 'op-secret'
 const TABLE = 'tasks'
 
@@ -134,8 +134,11 @@ describe('web UI', () => {
 
     await page.getByLabel('Principal key').fill(OP)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('heading', { name: 'Board', level: 1 }).waitFor()
+    // Crew health is the home view; the board is one link away.
+    await page.getByRole('heading', { name: 'Crew health', level: 1 }).waitFor()
     expect(await page.evaluate(() => localStorage.getItem('dock.key'))).toBe(OP)
+    await page.getByRole('link', { name: 'Board', exact: true }).click()
+    await page.getByRole('heading', { name: 'Board', level: 1 }).waitFor()
     await page.locator('[data-testid="feed-status"][data-status="live"]').waitFor()
   })
 
@@ -162,7 +165,7 @@ describe('web UI', () => {
   })
 
   it('suspends the agent from the UI after confirmation; its next API call gets 403 principal_suspended', async () => {
-    await page.getByRole('link', { name: 'Agents' }).click()
+    await page.getByRole('link', { name: 'Agents', exact: true }).click()
     const agentCard = page.locator('article[data-principal="agent-1"]')
     await agentCard.waitFor()
     expect(await agentCard.getByTestId('principal-status').textContent()).toBe('active')
@@ -208,7 +211,7 @@ describe('web UI', () => {
       await p2.locator('[data-testid="feed-status"][data-status="live"]').waitFor()
       expect(await p2.locator('.whoami').textContent()).toContain('agent-2')
       // Agents (non-operators) see no kill switch.
-      await p2.getByRole('link', { name: 'Agents' }).click()
+      await p2.getByRole('link', { name: 'Agents', exact: true }).click()
       await p2.locator('article[data-principal="agent-2"]').waitFor()
       expect(await p2.getByRole('button', { name: /^Suspend/ }).count()).toBe(0)
       expect(await p2.getByRole('button', { name: 'Freeze workspace' }).count()).toBe(0)
@@ -257,11 +260,11 @@ describe('web UI', () => {
       expect(info.outline, `focus ring on ${info.tag} ${info.text}`).not.toBe('none')
       labels.push(info.text)
     }
-    expect(labels).toEqual(expect.arrayContaining(['Sign out', 'Board', 'Docs', 'Trail', 'Swimlanes', 'Agents']))
+    expect(labels).toEqual(expect.arrayContaining(['Sign out', 'Health', 'Board', 'Docs', 'Trail', 'Swimlanes', 'Agents', 'Dead letter']))
   })
 
   it('renders docs with per-section attribution and escaped raw HTML', async () => {
-    await page.getByRole('link', { name: 'Docs' }).click()
+    await page.getByRole('link', { name: 'Docs', exact: true }).click()
     const goals = page.locator('section[data-section="goals"]')
     await goals.waitFor()
     expect(await goals.locator('.markdown li').count()).toBe(2)
@@ -285,7 +288,7 @@ describe('web UI', () => {
   })
 
   it('shows the trail, the swimlanes and a table as of an earlier revision', async () => {
-    await page.getByRole('link', { name: 'Trail' }).click()
+    await page.getByRole('link', { name: 'Trail', exact: true }).click()
     await page.locator('[data-testid="event-list"] li[data-type="row.claimed"]').first().waitFor()
     await page.getByLabel('Type', { exact: true }).selectOption('row.transitioned')
     await page.locator('[data-testid="event-list"] li[data-type="row.transitioned"]').first().waitFor()
@@ -333,7 +336,7 @@ describe('web UI', () => {
 
   it('at 390 px wide the board is usable with no horizontal overflow of the page', async () => {
     await page.setViewportSize({ width: 390, height: 844 })
-    await page.getByRole('link', { name: 'Board' }).click()
+    await page.getByRole('link', { name: 'Board', exact: true }).click()
     const ship = card('todo', 'Ship the release')
     await ship.waitFor()
     const overflow = await page.evaluate(() => ({
@@ -347,10 +350,11 @@ describe('web UI', () => {
       expect(box!.x).toBeGreaterThanOrEqual(0)
       expect(box!.x + box!.width).toBeLessThanOrEqual(390)
     }
-    // The card's details open by keyboard.
-    await ship.locator('summary').focus()
+    // The card's title is a link: Enter opens the row's drawer, which fits the narrow screen too.
+    await ship.getByRole('link', { name: 'Ship the release' }).focus()
     await page.keyboard.press('Enter')
-    expect(await ship.locator('details').getAttribute('open')).not.toBeNull()
+    await page.getByRole('complementary', { name: 'Ship the release' }).waitFor()
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0)
     await page.screenshot({ path: join(ARTIFACTS, 'board-390.png'), fullPage: true })
 
     const views = [
@@ -360,7 +364,7 @@ describe('web UI', () => {
       ['Swimlanes', 'swimlanes', '[data-testid="swimlanes-svg"] rect.bar'],
     ] as const
     for (const [link, name, ready] of views) {
-      await page.getByRole('link', { name: link }).click()
+      await page.getByRole('link', { name: link, exact: true }).click()
       await page.locator(ready).first().waitFor()
       const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
       expect(wide, `${name} overflows at 390 px`).toBe(0)
@@ -368,7 +372,7 @@ describe('web UI', () => {
     }
     await page.setViewportSize({ width: 1280, height: 900 })
     await page.emulateMedia({ colorScheme: 'dark' })
-    await page.getByRole('link', { name: 'Board' }).click()
+    await page.getByRole('link', { name: 'Board', exact: true }).click()
     await card('in_progress', 'Fix the build').waitFor()
     await page.screenshot({ path: join(ARTIFACTS, 'board-dark-1280.png'), fullPage: true })
     await page.emulateMedia({ colorScheme: 'light' })

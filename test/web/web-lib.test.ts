@@ -1,7 +1,9 @@
 /** Unit tests for the web UI's pure logic: SSE parsing, time travel, swimlanes, markdown escaping. */
 import { describe, expect, it } from 'vitest'
 import type { DockEvent, Row } from '../../src/domain/types.js'
-import { SseParser } from '../../src/web/lib/sse.js'
+import type { Principal, Table } from '../../src/domain/types.js'
+import { moveOptions, reviewMoves } from '../../src/web/lib/workflow.js'
+import { deadLetterReason, sentenceOf, valueChanges } from '../../src/web/lib/sentences.js'
 import { applyRowEvent, rowsAsOf } from '../../src/web/lib/replay.js'
 import { claimIntervals } from '../../src/web/lib/swimlanes.js'
 import { renderMarkdown, safeUrl } from '../../src/web/lib/markdown.js'
@@ -25,25 +27,57 @@ function ev(revision: number, type: DockEvent['type'], after: unknown, over: Par
   }
 }
 
-describe('SseParser', () => {
-  it('parses events split across chunks, with CRLF, comments and multi-line data', () => {
-    const p = new SseParser()
-    const out = [
-      ...p.push(': ping\n\nid: 4\nevent: row.claimed\nda'),
-      ...p.push('ta: {"a":1}\r\n\r'),
-      ...p.push('\nid: 5\ndata: line1\ndata: line2\n'),
-      ...p.push('\n'),
-    ]
-    expect(out).toEqual([
-      { id: '4', event: 'row.claimed', data: '{"a":1}' },
-      { id: '5', event: 'message', data: 'line1\nline2' },
-    ])
+describe('workflow: moves and review gates as the UI predicts them', () => {
+  const table = {
+    name: 't', workflow: {
+      statusColumn: 'status', statuses: ['todo', 'in_progress', 'ready_for_review', 'done'], initial: 'todo', done: ['done'], claim: null,
+      transitions: [
+        { from: 'in_progress', to: 'ready_for_review', by: ['owner'] },
+        { from: 'ready_for_review', to: 'done', by: ['reviewer'], require: ['not:author'] },
+        { from: 'ready_for_review', to: 'todo', by: ['reviewer'], require: ['not:author'] },
+      ],
+    },
+  } as unknown as Table
+  const reviewer = { id: 'rv', roles: ['reviewer'] } as unknown as Principal
+  const author = { id: 'p', roles: ['reviewer', 'member'] } as unknown as Principal
+
+  it('offers one move per target, with the gate\'s refusal for the author', () => {
+    const r = row('a', { status: 'ready_for_review', author: 'p' })
+    expect(moveOptions(table, r, reviewer, 0)).toEqual([{ to: 'done', refusal: null }, { to: 'todo', refusal: null }])
+    expect(moveOptions(table, r, author, 0).map((o) => o.refusal)).toEqual(['the author cannot approve its own work', 'the author cannot approve its own work'])
   })
 
-  it('keeps the last id across messages and ignores blocks without data', () => {
-    const p = new SseParser()
-    expect(p.push('id: 9\n\n')).toEqual([])
-    expect(p.push('data:x\n\n')).toEqual([{ id: '9', event: 'message', data: 'x' }])
+  it('lets only the live owner take owner moves', () => {
+    const mine = row('b', { status: 'in_progress', owner: 'rv', leaseExpiresAt: new Date(10_000).toISOString() })
+    expect(moveOptions(table, mine, reviewer, 5_000).map((o) => o.to)).toEqual(['ready_for_review'])
+    expect(moveOptions(table, mine, reviewer, 20_000)).toEqual([])
+  })
+
+  it('splits a review status into approve (to done) and send back', () => {
+    expect(reviewMoves(table, reviewer, 'ready_for_review')).toEqual({ approve: 'done', sendBack: 'todo' })
+    expect(reviewMoves(table, { id: 'm', roles: ['member'] } as unknown as Principal, 'ready_for_review')).toEqual({ approve: null, sendBack: null })
+  })
+})
+
+describe('sentences and diffs', () => {
+  it('says what happened with names, and diffs values', () => {
+    const before = row('a', { values: { title: 'Spec', area: 'x' } })
+    const after = row('a', { values: { title: 'Spec', area: 'y' }, version: 2 })
+    const e = ev(5, 'row.updated', after, { actor: 'u1', before })
+    expect(sentenceOf(e, (id) => (id === 'u1' ? 'ada' : id))).toMatchObject({ actor: 'ada', verb: 'edited', object: '“Spec”' })
+    expect(valueChanges(e)).toEqual([{ key: 'area', before: 'x', after: 'y' }])
+  })
+
+  it('explains a dead letter from the row\'s lease expiries', () => {
+    const exp = (rev: number, owner: string) => ev(rev, 'row.lease_expired', row('a'), { before: row('a', { owner }) })
+    expect(deadLetterReason([exp(1, 'w4'), exp(2, 'w4'), exp(3, 'w4')], (id) => (id === 'w4' ? 'worker-4' : id))).toBe('lease expired 3× under worker-4')
+    expect(deadLetterReason([], (id) => id)).toBe('moved here by a transition')
+  })
+
+  it('leaves rows alone on notes when rebuilding a past table', () => {
+    const created = ev(1, 'row.created', row('a', { values: { title: 'x' } }))
+    const note = ev(2, 'row.note_added', { text: 'hi' }, { target: { kind: 'row', id: 'a', table: 't', status: 'todo' } })
+    expect(rowsAsOf([created, note], 't', 2).map((r) => r.values['title'])).toEqual(['x'])
   })
 })
 

@@ -10,4 +10,5 @@ export function addEventFilterOptions(command: Command): Command {
     .option('--doc <list>', 'only events of these docs', collectList)
     .option('--actor <list>', 'only events by these principals', collectList)
     .option('--type <list>', 'only these event types (row.claimed, doc.*, …)', collectList)
+    .option('--row <list>', "only events of these rows (a row's own timeline)", collectList)
 }

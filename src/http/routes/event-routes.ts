@@ -83,13 +83,14 @@ function sseFrame(e: DockEvent): string {
   return frame
 }
 
-function filterOf(q: { table?: string | undefined; status?: string | undefined; doc?: string | undefined; actor?: string | undefined; type?: string | undefined }): EventFilter {
+function filterOf(q: { table?: string | undefined; status?: string | undefined; doc?: string | undefined; actor?: string | undefined; type?: string | undefined; row?: string | undefined }): EventFilter {
   return {
     tables: listParam(q.table),
     statuses: listParam(q.status),
     docs: listParam(q.doc),
     actors: listParam(q.actor),
     types: listParam(q.type),
+    rows: listParam(q.row),
   }
 }
 

@@ -1,5 +1,5 @@
 import { useCallback, useId } from 'react'
-import type { PrincipalView } from '../api/dock.js'
+import type { PrincipalView } from '../../client/api-types.js'
 import { useConfirmedAction } from '../hooks/useConfirmedAction.js'
 import { useWorkspace } from '../hooks/useWorkspace.js'
 import { ConfirmDialog } from './ConfirmDialog.js'
@@ -21,7 +21,7 @@ export function AgentCard({ principal: p }: { readonly principal: PrincipalView 
   return (
     <article className={`agent-card${suspended ? ' agent-suspended' : ''}`} aria-labelledby={titleId} data-principal={p.name}>
       <header>
-        <h2 id={titleId}>{p.name}</h2>
+        <h3 id={titleId}>{p.name}</h3>
         <span className={`badge status-${p.status}`} data-testid="principal-status">{p.status}</span>
       </header>
       <dl className="agent-facts">

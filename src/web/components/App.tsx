@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
-import { ApiError, apiRequest, describeError } from '../api/client.js'
-import type { Me } from '../api/dock.js'
+import type { Me } from '../../client/api-types.js'
+import { isDockApiError } from '../../client/dock-api-error.js'
+import { createClient, describeError } from '../lib/dock.js'
 import { loadKey, saveKey } from '../lib/storedKey.js'
 import { LiveAnnouncer, useAnnouncer } from './LiveAnnouncer.js'
 import { SignIn } from './SignIn.js'
@@ -18,12 +19,12 @@ export function App() {
 
   const check = useCallback(async (key: string): Promise<{ error: string | null; refused: boolean }> => {
     try {
-      const me = await apiRequest<Me>(key, '/me')
+      const me: Me = await createClient(key).me()
       saveKey(key)
       setSession({ state: 'in', key, me })
       return { error: null, refused: false }
     } catch (err) {
-      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+      if (isDockApiError(err) && (err.status === 401 || err.status === 403)) {
         return { error: err.code === 'principal_suspended' ? 'This principal is suspended.' : 'That key was not accepted.', refused: true }
       }
       return { error: `Could not reach Dock: ${describeError(err)}`, refused: false }

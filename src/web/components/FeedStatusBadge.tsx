@@ -1,4 +1,4 @@
-import type { FeedStatus } from '../lib/watch.js'
+import type { FeedStatus } from '../lib/dock.js'
 
 const LABELS: Record<FeedStatus, string> = {
   connecting: 'Connecting…',

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { DockEvent, Section } from '../../domain/types.js'
-import { describeError } from '../api/client.js'
+import { describeError } from '../lib/dock.js'
 import { useWorkspace } from '../hooks/useWorkspace.js'
 import { formatTime } from '../lib/time.js'
 

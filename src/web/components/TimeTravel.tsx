@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react'
 import type { DockEvent, Table } from '../../domain/types.js'
-import { describeError } from '../api/client.js'
+import { describeError } from '../lib/dock.js'
 import { useWorkspace } from '../hooks/useWorkspace.js'
 import { rowsAsOf } from '../lib/replay.js'
 import { Board } from './Board.js'
@@ -42,11 +42,11 @@ export function TimeTravel({ tables, request }: { readonly tables: readonly Tabl
     setError(null)
     try {
       const through = workspace.revision
-      const table = await api.table(name)
+      const table = await api.getTable(name)
       const events: DockEvent[] = []
       let since = 0
       for (;;) {
-        const page = await api.events(since, PAGE, { table: name, type: 'row.*' })
+        const page = await api.events({ since, limit: PAGE, table: name, type: 'row.*' })
         events.push(...page.items)
         if (page.items.length < PAGE) break
         since = page.items[page.items.length - 1]!.revision

@@ -1,10 +1,12 @@
 import { useId } from 'react'
 import type { EventType, Table } from '../../domain/types.js'
-import type { DocSummary, EventFilters } from '../api/dock.js'
+import type { DocSummary } from '../../client/api-types.js'
+import type { EventFilters } from '../lib/eventFilter.js'
 import { useWorkspace } from '../hooks/useWorkspace.js'
 
 const TYPES: readonly EventType[] = [
   'row.created', 'row.updated', 'row.claimed', 'row.heartbeat', 'row.released', 'row.transitioned', 'row.lease_expired',
+  'row.note_added', 'row.requeued',
   'doc.created', 'doc.replaced', 'doc.section_written', 'doc.locked', 'doc.unlocked',
   'table.created', 'table.schema_published',
   'principal.created', 'principal.updated', 'principal.suspended', 'principal.resumed',
@@ -59,7 +61,11 @@ export function TrailFilters({ value, onChange, tables, docs }: Props) {
           </optgroup>
         </select>
       </span>
-      {(value.actor || value.table || value.doc || value.type) && (
+      <span className="field">
+        <label htmlFor={`${id}-row`}>Row id</label>
+        <input id={`${id}-row`} type="text" value={value.row ?? ''} onChange={(e) => set('row', e.target.value.trim())} placeholder="one row's timeline" />
+      </span>
+      {(value.actor || value.table || value.doc || value.type || value.row) && (
         <button type="button" onClick={() => onChange({})}>Clear filters</button>
       )}
     </form>

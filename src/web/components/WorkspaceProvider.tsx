@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import type { Me, PrincipalView } from '../../client/api-types.js'
+import { isDockApiError } from '../../client/dock-api-error.js'
 import type { DockEvent, Workspace } from '../../domain/types.js'
-import { createApi, type Me, type PrincipalView } from '../api/dock.js'
-import { watchWorkspace, type FeedStatus } from '../lib/watch.js'
+import { createClient, listAllPrincipals, type FeedStatus } from '../lib/dock.js'
 import { WorkspaceContext, type WorkspaceState } from '../hooks/useWorkspace.js'
 
 interface Props {
@@ -12,19 +13,24 @@ interface Props {
   readonly children: ReactNode
 }
 
-/** Holds the signed-in session: the API, the live workspace, principals, and the one change feed. */
+/**
+ * Holds the signed-in session: the SDK client, the live workspace, principals,
+ * and the one change feed (the SDK's watch(): resumes after drops without gaps
+ * or repeats).
+ */
 export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }: Props) {
-  const api = useMemo(() => createApi(signKey, me.workspace.id), [signKey, me.workspace.id])
+  const api = useMemo(() => createClient(signKey, me.workspace.id), [signKey, me.workspace.id])
   const [workspace, setWorkspace] = useState<Workspace>(me.workspace)
   const [principals, setPrincipals] = useState<readonly PrincipalView[]>([])
   const [feedStatus, setFeedStatus] = useState<FeedStatus>('connecting')
   const [feedProblem, setFeedProblem] = useState<string | null>(null)
+  const [epoch, setEpoch] = useState(0)
   const listeners = useRef(new Set<(e: DockEvent) => void>())
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
 
   const refreshPrincipals = useCallback(async () => {
     try {
-      setPrincipals(await api.principals())
+      setPrincipals(await listAllPrincipals(api))
     } catch {
       /* keep the last list; the feed status tells the user if the server is gone */
     }
@@ -40,43 +46,57 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
 
   useEffect(() => {
     void refreshPrincipals()
-    const stop = watchWorkspace({
-      key: signKey,
-      workspace: me.workspace.id,
-      since: me.workspace.revision,
-      onStatus: (s) => setFeedStatus(s),
-      onFatal: (_status, code) => {
+    const ac = new AbortController()
+    const deliver = (e: DockEvent): void => {
+      setWorkspace((w) => {
+        let next = e.revision > w.revision ? { ...w, revision: e.revision } : w
+        if (e.type === 'workspace.frozen' || e.type === 'workspace.unfrozen') next = { ...next, frozen: e.type === 'workspace.frozen' }
+        return next
+      })
+      // Open claims and budget use live on the principals list.
+      if (e.type.startsWith('principal.') || (e.type.startsWith('row.') && e.type !== 'row.note_added')) scheduleRefresh()
+      for (const fn of listeners.current) {
+        try {
+          fn(e)
+        } catch (err) {
+          // One view's bug must not starve the others of events; the browser still reports it.
+          reportError(err)
+        }
+      }
+    }
+    void (async () => {
+      try {
+        for await (const e of api.watch({
+          since: me.workspace.revision,
+          signal: ac.signal,
+          retryMaxMs: 3000,
+          // Three missed heartbeats: the connection is dead even if TCP has not said so.
+          idleTimeoutMs: 35_000,
+          onConnect: ({ connection }) => {
+            setFeedStatus('live')
+            // Back after a drop: views re-read what they may have failed to load meanwhile.
+            if (connection > 1) {
+              setEpoch((n) => n + 1)
+              void refreshPrincipals()
+            }
+          },
+          onReconnect: () => setFeedStatus('reconnecting'),
+        })) deliver(e)
+        if (!ac.signal.aborted) setFeedStatus('stopped')
+      } catch (err) {
+        if (ac.signal.aborted) return
+        const code = isDockApiError(err) ? err.code : 'internal'
+        setFeedStatus('stopped')
         setFeedProblem(code)
         announce(`Live updates stopped: ${code}`)
-      },
-      onEvent: (e) => {
-        setWorkspace((w) => {
-          let next = e.revision > w.revision ? { ...w, revision: e.revision } : w
-          if (e.type === 'workspace.frozen' || e.type === 'workspace.unfrozen') {
-            const after = e.after as Partial<Workspace> | null
-            next = { ...next, frozen: typeof after?.frozen === 'boolean' ? after.frozen : e.type === 'workspace.frozen' }
-          }
-          return next
-        })
-        // Open claims and budget use live on the principals list.
-        if (e.type.startsWith('principal.') || e.type.startsWith('row.')) {
-          scheduleRefresh()
-        }
-        for (const fn of listeners.current) {
-          try {
-            fn(e)
-          } catch (err) {
-            console.error(err)
-          }
-        }
-      },
-    })
+      }
+    })()
     return () => {
-      stop()
+      ac.abort()
       if (refreshTimer.current) clearTimeout(refreshTimer.current)
       refreshTimer.current = null
     }
-  }, [signKey, me.workspace.id, me.workspace.revision, refreshPrincipals, scheduleRefresh, announce])
+  }, [api, me.workspace.revision, refreshPrincipals, scheduleRefresh, announce])
 
   const subscribe = useCallback((fn: (e: DockEvent) => void) => {
     listeners.current.add(fn)
@@ -103,13 +123,14 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
     principals,
     feedStatus,
     feedProblem,
+    epoch,
     nameOf,
     subscribe,
     refreshPrincipals,
     setWorkspace,
     announce,
     signOut: onSignOut,
-  }), [signKey, me.principal, api, workspace, principals, feedStatus, feedProblem, nameOf, subscribe, refreshPrincipals, announce, onSignOut])
+  }), [signKey, me.principal, api, workspace, principals, feedStatus, feedProblem, epoch, nameOf, subscribe, refreshPrincipals, announce, onSignOut])
 
   return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>
 }

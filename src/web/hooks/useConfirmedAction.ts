@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react'
-import { describeError } from '../api/client.js'
+import { describeError } from '../lib/dock.js'
 
 /** State for "ask, then do": open the dialog, run the action on confirm, keep errors in the dialog. */
 export function useConfirmedAction(action: () => Promise<unknown>, onDone?: () => void) {

@@ -1,18 +1,25 @@
 import { createContext, useContext, useEffect, useRef } from 'react'
+import type { DockClient } from '../../client/dock-client.js'
+import type { PrincipalView } from '../../client/api-types.js'
 import type { DockEvent, Principal, Workspace } from '../../domain/types.js'
-import type { DockApi, PrincipalView } from '../api/dock.js'
-import type { FeedStatus } from '../lib/watch.js'
+import type { FeedStatus } from '../lib/dock.js'
 
 export interface WorkspaceState {
   readonly key: string
   readonly me: Principal
   readonly isOperator: boolean
-  readonly api: DockApi
+  /** The SDK client, with the signed-in principal's key: every read and write goes through it. */
+  readonly api: DockClient
   readonly workspace: Workspace
   readonly principals: readonly PrincipalView[]
   readonly feedStatus: FeedStatus
   /** Why the server refused the change feed for good (e.g. `principal_suspended`), or null. */
   readonly feedProblem: string | null
+  /**
+   * Bumped each time the feed reconnects after a drop: views put it in their
+   * load effects so whatever failed while the server was away is read again.
+   */
+  readonly epoch: number
   /** Principal id → name (falls back to the id). */
   readonly nameOf: (id: string | null | undefined) => string
   readonly subscribe: (fn: (e: DockEvent) => void) => () => void

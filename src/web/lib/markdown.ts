@@ -11,6 +11,8 @@ export function escapeHtml(s: string): string {
 export function safeUrl(href: string): string | null {
   const trimmed = href.trim()
   // Relative URLs and fragments are fine; absolute ones must use a safe scheme.
+  // Browsers ignore control characters and spaces inside a scheme (`java\0script:`), so they are stripped before the check.
+  // eslint-disable-next-line no-control-regex
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed.replace(/[\u0000-\u0020]/g, ''))
   if (!scheme) return trimmed
   return ['http', 'https', 'mailto'].includes(scheme[1]!.toLowerCase()) ? trimmed : null

@@ -16,6 +16,8 @@ export function rowsAsOf(events: readonly DockEvent[], table: string, revision: 
     const after = e.after as Row | null | undefined
     const prev = latest.get(e.target.id)
     if (prev && prev.revision > e.revision) continue
+    // Notes carry `{text}`, not a row: they leave the row as it was.
+    if (e.type === 'row.note_added') continue
     if (after && typeof after === 'object') latest.set(e.target.id, { revision: e.revision, row: after })
     else latest.delete(e.target.id)
   }

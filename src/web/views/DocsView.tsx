@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { Doc, DockEvent } from '../../domain/types.js'
-import { describeError } from '../api/client.js'
-import type { DocSummary } from '../api/dock.js'
+import type { DocSummary } from '../../client/api-types.js'
+import { describeError } from '../lib/dock.js'
 import { routeHref } from '../hooks/useHashRoute.js'
 import { useFeed, useWorkspace } from '../hooks/useWorkspace.js'
 import { DocArticle } from '../components/DocArticle.js'
@@ -13,7 +13,7 @@ function docIdOf(e: DockEvent): string | null {
 
 /** Docs list and the open doc, re-read whenever the feed reports a write to it. */
 export function DocsView({ docId }: { readonly docId: string | null }) {
-  const { api, announce, nameOf } = useWorkspace()
+  const { api, announce, nameOf, epoch } = useWorkspace()
   const [docs, setDocs] = useState<readonly DocSummary[] | null>(null)
   const [doc, setDoc] = useState<Doc | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -21,25 +21,26 @@ export function DocsView({ docId }: { readonly docId: string | null }) {
 
   useEffect(() => {
     let cancelled = false
-    api.docs().then((d) => { if (!cancelled) setDocs(d) }, (err) => { if (!cancelled) setError(describeError(err)) })
+    setError(null)
+    api.listDocs().then((d) => { if (!cancelled) setDocs(d) }, (err) => { if (!cancelled) setError(describeError(err)) })
     return () => { cancelled = true }
-  }, [api])
+  }, [api, epoch])
 
   useEffect(() => {
     if (!selected) return
     let cancelled = false
-    setDoc(null)
-    api.doc(selected).then((d) => { if (!cancelled) setDoc(d) }, (err) => { if (!cancelled) setError(describeError(err)) })
+    setDoc((d) => (d && d.id === selected ? d : null))
+    api.getDoc(selected).then((d) => { if (!cancelled) setDoc(d) }, (err) => { if (!cancelled) setError(describeError(err)) })
     return () => { cancelled = true }
-  }, [api, selected])
+  }, [api, selected, epoch])
 
   useFeed((e) => {
     const id = docIdOf(e)
     if (!id) return
     // Versions in the list move with every write, so re-read the (body-less) list too.
-    void api.docs().then(setDocs, () => undefined)
+    void api.listDocs().then(setDocs, () => undefined)
     if (doc && (id === doc.id || id === doc.title)) {
-      void api.doc(doc.id).then((d) => {
+      void api.getDoc(doc.id).then((d) => {
         setDoc(d)
         const what = e.target.section ? `Section ${e.target.section}` : d.title
         announce(`${what} updated by ${nameOf(e.actor)}`)

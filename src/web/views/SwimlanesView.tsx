@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState } from 'react'
 import type { DockEvent } from '../../domain/types.js'
-import { describeError } from '../api/client.js'
+import { describeError } from '../lib/dock.js'
 import { useFeed, useWorkspace } from '../hooks/useWorkspace.js'
 import { useNow } from '../hooks/useNow.js'
 import { CLAIM_EVENT_TYPES, claimIntervals } from '../lib/swimlanes.js'
@@ -18,7 +18,7 @@ const RANGES = [
 
 /** Per-agent timeline of claims, drawn from the log's claim events. */
 export function SwimlanesView() {
-  const { api, nameOf } = useWorkspace()
+  const { api, nameOf, epoch } = useWorkspace()
   const id = useId()
   const [events, setEvents] = useState<readonly DockEvent[]>([])
   const [loaded, setLoaded] = useState(false)
@@ -33,7 +33,7 @@ export function SwimlanesView() {
         const all: DockEvent[] = []
         let since = 0
         for (let i = 0; i < MAX_PAGES; i++) {
-          const page = await api.events(since, PAGE, { type: CLAIM_EVENT_TYPES.join(',') })
+          const page = await api.events({ since, limit: PAGE, type: [...CLAIM_EVENT_TYPES] })
           if (cancelled) return
           all.push(...page.items)
           if (page.items.length < PAGE) break
@@ -49,7 +49,7 @@ export function SwimlanesView() {
       }
     })()
     return () => { cancelled = true }
-  }, [api])
+  }, [api, epoch])
 
   useFeed((e) => {
     if (!(CLAIM_EVENT_TYPES as readonly string[]).includes(e.type)) return

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { DockEvent } from '../../domain/types.js'
-import { describeError } from '../api/client.js'
-import type { DocSummary, EventFilters } from '../api/dock.js'
+import type { DocSummary } from '../../client/api-types.js'
+import { describeError } from '../lib/dock.js'
 import { useFeed, useWorkspace } from '../hooks/useWorkspace.js'
-import { matchesFilters } from '../lib/eventFilter.js'
+import { matchesFilters, type EventFilters } from '../lib/eventFilter.js'
 import { TrailFilters } from '../components/TrailFilters.js'
 import { EventList } from '../components/EventList.js'
 import { TimeTravel, type TravelRequest } from '../components/TimeTravel.js'
@@ -17,9 +17,24 @@ const ENOUGH = 100
  * (`since = lo`) so the newest events come first whatever the log's length, and
  * appends matching live events from the feed.
  */
-export function TrailView() {
-  const { api, workspace } = useWorkspace()
-  const [filters, setFilters] = useState<EventFilters>({})
+/** Filters as the trail's URL query: a filtered trail is a link (the drawer links a row's whole trail). */
+function filtersFromQuery(q: URLSearchParams): EventFilters {
+  const out: Record<string, string> = {}
+  for (const k of ['table', 'doc', 'actor', 'type', 'status', 'row'] as const) {
+    const v = q.get(k)
+    if (v) out[k] = v
+  }
+  return out
+}
+
+export function TrailView({ query }: { readonly query: URLSearchParams }) {
+  const { api, workspace, epoch } = useWorkspace()
+  const [filters, setFiltersState] = useState<EventFilters>(() => filtersFromQuery(query))
+  const setFilters = useCallback((f: EventFilters) => {
+    setFiltersState(f)
+    const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''))
+    history.replaceState(null, '', `#/trail${q.toString() ? `?${q}` : ''}`)
+  }, [])
   const [events, setEvents] = useState<readonly DockEvent[]>([])
   const [lo, setLo] = useState<number | null>(null)
   const [loading, setLoading] = useState(false)
@@ -31,9 +46,9 @@ export function TrailView() {
   const headAtOpen = useRef(workspace.revision)
 
   useEffect(() => {
-    api.tables().then(setTables, () => undefined)
-    api.docs().then(setDocs, () => undefined)
-  }, [api])
+    api.listTables().then(setTables, () => undefined)
+    api.listDocs().then(setDocs, () => undefined)
+  }, [api, epoch])
 
   const loadOlder = useCallback(async (from: number, f: EventFilters, gen: number) => {
     setLoading(true)
@@ -41,11 +56,20 @@ export function TrailView() {
     try {
       let hi = from
       const found: DockEvent[] = []
+      // Backwards in windows of revisions, keeping the newest ENOUGH: a page is 100 events, never a whole window.
       while (hi > 0 && found.length < ENOUGH) {
         const since = Math.max(0, hi - WINDOW)
-        const page = await api.events(since, WINDOW, f)
+        const page = await api.events({ since, limit: WINDOW, ...f })
         if (gen !== generation.current) return
-        for (const e of page.items) if (e.revision <= hi) found.push(e)
+        const inWindow = page.items.filter((e) => e.revision <= hi)
+        const need = ENOUGH - found.length
+        if (inWindow.length > need) {
+          const kept = inWindow.slice(-need)
+          found.push(...kept)
+          hi = kept[0]!.revision - 1
+          break
+        }
+        found.push(...inWindow)
         hi = since
       }
       setEvents((prev) => {
@@ -66,8 +90,8 @@ export function TrailView() {
     setLo(null)
     headAtOpen.current = workspace.revision
     void loadOlder(workspace.revision, filters, gen)
-    // Reload only when the filters change (not on every revision); live events arrive through the feed.
-  }, [filters, loadOlder])
+    // Reload when the filters change or the feed comes back after a drop (not on every revision); live events arrive through the feed.
+  }, [filters, loadOlder, epoch])
 
   useFeed((e) => {
     if (e.revision <= headAtOpen.current || !matchesFilters(e, filters)) return
@@ -82,12 +106,12 @@ export function TrailView() {
       <p className="small">
         <button type="button" className="link-button" onClick={() => document.getElementById('time-travel-heading')?.focus()}>Jump to time travel</button>
       </p>
-      <EventList events={events} onTimeTravel={(table, revision) => setTravel({ table, revision })} />
+      <EventList events={events} docs={docs} onTimeTravel={(table, revision) => setTravel({ table, revision })} />
       <div className="load-more">
         {loading && <p className="loading" role="status">Loading events…</p>}
         {!loading && lo !== null && lo > 0 && (
           <button type="button" onClick={() => void loadOlder(lo, filters, generation.current)}>
-            Load older events (before rev {lo + 1})
+            Next 100 older events (before rev {lo + 1})
           </button>
         )}
         {!loading && lo === 0 && <p className="muted small">Start of the log. {events.length} event{events.length === 1 ? '' : 's'} shown.</p>}
