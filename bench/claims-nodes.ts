@@ -46,7 +46,7 @@ async function serveNode(options: { databaseUrl?: string; dataDir?: string }): P
   const server = await startDockServer({ ...options, host: '127.0.0.1', port: 0, operatorToken: OPERATOR, webRoot: null, logger: false })
   process.stdout.write(`READY ${server.url}\n`)
   const stop = (): void => {
-    server.close().finally(() => process.exit(0))
+    void server.close().finally(() => process.exit(0))
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)

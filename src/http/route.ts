@@ -3,7 +3,9 @@ import { z } from 'zod'
 
 import { DockError } from '../domain/errors.js'
 import type { Caller, DockService } from '../service/dock-service.js'
-import type { PrincipalRecord } from '../storage/storage.js'
+
+/** The authenticated principal as the service hands it to edges (the edge never names storage types). */
+type PrincipalRecord = Caller['principal']
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 

@@ -2,7 +2,7 @@ import { MAX_LEASE_MS } from '../domain/contract.js'
 import { DockError } from '../domain/errors.js'
 import type { Row, Table } from '../domain/types.js'
 import type { Caller } from './service-types.js'
-import { WriteScope } from './write-scope.js'
+import { type WriteScope } from './write-scope.js'
 
 export function claimRule(table: Table): NonNullable<Table['workflow']['claim']> {
   if (table.workflow.claim === null) throw new DockError('invalid_input', `table ${table.name} has no claim rule`)

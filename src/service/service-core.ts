@@ -84,13 +84,16 @@ export class ServiceCore {
     if (sig === null || caller.signedPayload === undefined || caller.signedPayload === null) {
       throw new DockError('invalid_signature', 'this principal signs its writes: send X-Dock-Signature')
     }
-    let ok = false
-    try {
-      ok = verifySignature(null, Buffer.from(caller.signedPayload), toPublicKey(key), Buffer.from(sig, 'base64'))
-    } catch {
-      ok = false
-    }
-    if (!ok) throw new DockError('invalid_signature', 'X-Dock-Signature does not verify against the principal key')
+    if (!signatureVerifies(caller.signedPayload, key, sig)) throw new DockError('invalid_signature', 'X-Dock-Signature does not verify against the principal key')
     return sig
+  }
+}
+
+/** A malformed key or signature is a failed verification, not a server error. */
+function signatureVerifies(payload: string | Uint8Array, key: string, sig: string): boolean {
+  try {
+    return verifySignature(null, Buffer.from(payload), toPublicKey(key), Buffer.from(sig, 'base64'))
+  } catch {
+    return false
   }
 }

@@ -12,7 +12,7 @@ import {
   schemaPublishBody,
   tableCreateBody,
   transitionBody,
-  workflowSchema,
+  type workflowSchema,
 } from '../schemas.js'
 import type { FastifyReply } from 'fastify'
 import type { z } from 'zod'
