@@ -52,7 +52,8 @@ export function sqliteCasLoop(dir: string, durationMs: number): { throughput: Th
     const id = (n % 100) + 1
     const t0 = performance.now()
     const { version } = read.get(id) as { version: number }
-    if (tx(id, version, JSON.stringify({ title: `row ${id}`, n })) !== 1) throw new Error('CAS lost in a single-writer loop')
+    if (tx(id, version, JSON.stringify({ title: `row ${id}`, n })) !== 1)
+      throw new Error('CAS lost in a single-writer loop')
     latencies.push(performance.now() - t0)
     n++
   }
@@ -96,7 +97,9 @@ async function clients(url: string, n: number, schema: string): Promise<pg.Clien
  */
 export async function pgSkipLockedClaims(url: string, workers: number, durationMs: number): Promise<Throughput> {
   return withSchema(url, async (schema, admin) => {
-    await admin.query(`CREATE TABLE ${schema}.jobs (id bigserial PRIMARY KEY, status text NOT NULL, owner text, version int NOT NULL DEFAULT 1)`)
+    await admin.query(
+      `CREATE TABLE ${schema}.jobs (id bigserial PRIMARY KEY, status text NOT NULL, owner text, version int NOT NULL DEFAULT 1)`,
+    )
     await admin.query(`CREATE INDEX ON ${schema}.jobs (status, id)`)
     await admin.query(`INSERT INTO ${schema}.jobs (status) SELECT 'todo' FROM generate_series(1, 100000)`)
     await admin.query(`ANALYZE ${schema}.jobs`)
@@ -108,15 +111,23 @@ export async function pgSkipLockedClaims(url: string, workers: number, durationM
       cs.map(async (c, w) => {
         while (performance.now() < end) {
           await c.query('BEGIN')
-          const r = await c.query<{ id: string }>("SELECT id FROM jobs WHERE status = 'todo' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED")
+          const r = await c.query<{ id: string }>(
+            "SELECT id FROM jobs WHERE status = 'todo' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+          )
           const id = r.rows[0]?.id
           if (id === undefined) {
             await c.query('ROLLBACK')
             break
           }
-          await c.query("UPDATE jobs SET status = 'in_progress', owner = $1, version = version + 1 WHERE id = $2", [`w${w}`, id])
+          await c.query("UPDATE jobs SET status = 'in_progress', owner = $1, version = version + 1 WHERE id = $2", [
+            `w${w}`,
+            id,
+          ])
           await c.query('COMMIT')
-          const done = await c.query("UPDATE jobs SET status = 'done', version = version + 1 WHERE id = $1 AND owner = $2 AND status = 'in_progress'", [id, `w${w}`])
+          const done = await c.query(
+            "UPDATE jobs SET status = 'done', version = version + 1 WHERE id = $1 AND owner = $2 AND status = 'in_progress'",
+            [id, `w${w}`],
+          )
           if (done.rowCount !== 1) throw new Error('a claimed job was taken by another worker')
           pairs++
         }
@@ -142,7 +153,11 @@ export async function pgCasLoop(url: string, workers: number, durationMs: number
         const id = w + 1
         while (performance.now() < end) {
           const { rows } = await c.query<{ version: number }>('SELECT version FROM rows WHERE id = $1', [id])
-          const r = await c.query('UPDATE rows SET version = version + 1, data = $3 WHERE id = $1 AND version = $2', [id, rows[0]!.version, JSON.stringify({ n })])
+          const r = await c.query('UPDATE rows SET version = version + 1, data = $3 WHERE id = $1 AND version = $2', [
+            id,
+            rows[0]!.version,
+            JSON.stringify({ n }),
+          ])
           if (r.rowCount !== 1) throw new Error('CAS lost on an uncontended row')
           n++
         }

@@ -25,7 +25,10 @@ import pg from 'pg'
 const ROWS = Number(process.env['DOCK_BENCH_ROWS'] ?? 2_000)
 const CLAIMERS = Number(process.env['DOCK_BENCH_CLAIMERS'] ?? 32)
 const OPERATOR = 'bench-operator-token'
-const PG_URL = process.env['DOCK_BENCH_DATABASE_URL'] ?? process.env['DOCK_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/dock_test'
+const PG_URL =
+  process.env['DOCK_BENCH_DATABASE_URL'] ??
+  process.env['DOCK_TEST_DATABASE_URL'] ??
+  'postgres://postgres@127.0.0.1:5432/dock_test'
 
 interface Scenario {
   readonly name: string
@@ -43,7 +46,14 @@ const SCENARIOS: readonly Scenario[] = [
 
 async function serveNode(options: { databaseUrl?: string; dataDir?: string }): Promise<void> {
   const { startDockServer } = await import('../src/http/serve.js')
-  const server = await startDockServer({ ...options, host: '127.0.0.1', port: 0, operatorToken: OPERATOR, webRoot: null, logger: false })
+  const server = await startDockServer({
+    ...options,
+    host: '127.0.0.1',
+    port: 0,
+    operatorToken: OPERATOR,
+    webRoot: null,
+    logger: false,
+  })
   process.stdout.write(`READY ${server.url}\n`)
   const stop = (): void => {
     void server.close().finally(() => process.exit(0))
@@ -60,9 +70,13 @@ interface Node {
 }
 
 function startNode(options: { databaseUrl?: string; dataDir?: string }): Promise<Node> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', JSON.stringify(options)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! })
     lines.on('line', (line) => {
@@ -80,10 +94,19 @@ async function stopNode(node: Node): Promise<void> {
   await exited
 }
 
-async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await res.text()
@@ -152,12 +175,18 @@ async function run(scenario: Scenario): Promise<Result> {
     await inParallel(
       Array.from({ length: ROWS }, (_, i) => i),
       16,
-      async (i) => void (await call(nodes[i % nodes.length]!.url, OPERATOR, 'POST', '/workspaces/default/tables/jobs/rows', { values: { title: `job ${i}` } })),
+      async (i) =>
+        void (await call(nodes[i % nodes.length]!.url, OPERATOR, 'POST', '/workspaces/default/tables/jobs/rows', {
+          values: { title: `job ${i}` },
+        })),
     )
     const agents: { key: string; base: string }[] = []
     for (let i = 0; i < CLAIMERS; i++) {
       const base = nodes[i % nodes.length]!.url
-      const { body } = await call(base, OPERATOR, 'POST', '/workspaces/default/principals', { name: `agent-${i}`, kind: 'agent' })
+      const { body } = await call(base, OPERATOR, 'POST', '/workspaces/default/principals', {
+        name: `agent-${i}`,
+        kind: 'agent',
+      })
       agents.push({ key: body.key, base })
     }
 

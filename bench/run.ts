@@ -19,7 +19,14 @@ import { join } from 'node:path'
 
 import pg from 'pg'
 
-import { pgCasLoop, pgNotifyLatency, pgSkipLockedClaims, sqliteCasLoop, type Latency, type Throughput } from './baselines.js'
+import {
+  pgCasLoop,
+  pgNotifyLatency,
+  pgSkipLockedClaims,
+  sqliteCasLoop,
+  type Latency,
+  type Throughput,
+} from './baselines.js'
 import { claimComplete, createAgents, preconditionedUpdates, sectionWrites, watchLatency } from './scenarios.js'
 import { startDockProcess } from './support.js'
 
@@ -28,9 +35,16 @@ const growth = !process.argv.includes('--no-growth')
 const onlyGrowth = process.argv.includes('--only-growth')
 const DURATION_MS = quick ? 1_500 : 5_000
 /** Rows queued per claim run (more than the run can drain in its time on this kind of machine). */
-const CLAIM_ROWS: Record<string, number> = quick ? { SQLite: 300, PostgreSQL: 200 } : { SQLite: 5_000, PostgreSQL: 1_500 }
+const CLAIM_ROWS: Record<string, number> = quick
+  ? { SQLite: 300, PostgreSQL: 200 }
+  : { SQLite: 5_000, PostgreSQL: 1_500 }
 const AGENT_COUNTS = [1, 16, 64]
-const WATCH = quick ? [{ watchers: 100, writes: 10 }] : [{ watchers: 100, writes: 40 }, { watchers: 1000, writes: 25 }]
+const WATCH = quick
+  ? [{ watchers: 100, writes: 10 }]
+  : [
+      { watchers: 100, writes: 40 },
+      { watchers: 1000, writes: 25 },
+    ]
 const OP = `bench-operator-${randomBytes(6).toString('hex')}`
 const PG_URL = process.env['DOCK_BENCH_DATABASE_URL'] ?? process.env['DOCK_TEST_DATABASE_URL'] ?? ''
 
@@ -43,14 +57,19 @@ interface ResultRow {
 }
 
 const rows: ResultRow[] = []
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const ms = (n: number): string => (n < 10 ? n.toFixed(2) : n.toFixed(1))
 const log = (s: string): void => void process.stderr.write(`${s}\n`)
 
 function machine(): string[] {
   const cpu = (() => {
     try {
-      return /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown'
+      return (
+        /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ??
+        cpus()[0]?.model ??
+        'unknown'
+      )
     } catch {
       return cpus()[0]?.model ?? 'unknown'
     }
@@ -65,13 +84,22 @@ function machine(): string[] {
   return [
     `- CPU: ${cpu}`,
     `- nproc: ${sh('nproc')}`,
-    `- memory (free -h): ${sh("free -h | awk '/^Mem:/ {print $2 \" total, \" $7 \" available\"}'")} (${fmt(totalmem() / 2 ** 30, 1)} GiB)`,
-    `- Node.js ${process.version}; ${PG_URL === '' ? 'PostgreSQL: not measured (no DOCK_BENCH_DATABASE_URL)' : `PostgreSQL ${sh("psql \"$DOCK_PG\" -Atc 'show server_version' 2>/dev/null") || 'server'} on loopback`}`,
-    `- mode: ${quick ? 'quick' : 'full'}; ${DURATION_MS / 1000} s per throughput measurement; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews every figure, Dock's and the baseline's alike)`,
+    `- memory (free -h): ${sh('free -h | awk \'/^Mem:/ {print $2 " total, " $7 " available"}\'')} (${fmt(totalmem() / 2 ** 30, 1)} GiB)`,
+    `- Node.js ${process.version}; ${PG_URL === '' ? 'PostgreSQL: not measured (no DOCK_BENCH_DATABASE_URL)' : `PostgreSQL ${sh('psql "$DOCK_PG" -Atc \'show server_version\' 2>/dev/null') || 'server'} on loopback`}`,
+    `- mode: ${quick ? 'quick' : 'full'}; ${DURATION_MS / 1000} s per throughput measurement; load average at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (other work on the machine skews every figure, Dock's and the baseline's alike)`,
   ]
 }
 
-function throughputRow(name: string, storage: string, dock: Throughput, unit: string, base: Throughput, baseLabel: string): void {
+function throughputRow(
+  name: string,
+  storage: string,
+  dock: Throughput,
+  unit: string,
+  base: Throughput,
+  baseLabel: string,
+): void {
   rows.push({
     name,
     storage,
@@ -81,7 +109,13 @@ function throughputRow(name: string, storage: string, dock: Throughput, unit: st
   })
 }
 
-function latencyRow(name: string, storage: string, dock: Latency & { delivered: number; expected: number }, base: Latency, baseLabel: string): void {
+function latencyRow(
+  name: string,
+  storage: string,
+  dock: Latency & { delivered: number; expected: number },
+  base: Latency,
+  baseLabel: string,
+): void {
   rows.push({
     name,
     storage,
@@ -91,24 +125,49 @@ function latencyRow(name: string, storage: string, dock: Latency & { delivered: 
   })
 }
 
-async function dockSuite(storage: string, dock: { url: string }, base: { cas: Throughput; claims: Map<number, Throughput>; commit: Latency }, labels: { cas: string; claims: string; commit: string }): Promise<void> {
+async function dockSuite(
+  storage: string,
+  dock: { url: string },
+  base: { cas: Throughput; claims: Map<number, Throughput>; commit: Latency },
+  labels: { cas: string; claims: string; commit: string },
+): Promise<void> {
   const agents = await createAgents(dock.url, OP, Math.max(...AGENT_COUNTS), `agent-${storage.toLowerCase()}`)
   for (const n of AGENT_COUNTS) {
     log(`  ${storage}: claim+complete with ${n} agents`)
     const r = await claimComplete(dock.url, OP, agents.slice(0, n), CLAIM_ROWS[storage] ?? 500, DURATION_MS)
     const b = base.claims.get(n) ?? base.cas
-    throughputRow(`claim + complete, ${n} agent${n === 1 ? '' : 's'}`, storage, r, 'pairs', b, base.claims.has(n) ? labels.claims : labels.cas)
+    throughputRow(
+      `claim + complete, ${n} agent${n === 1 ? '' : 's'}`,
+      storage,
+      r,
+      'pairs',
+      b,
+      base.claims.has(n) ? labels.claims : labels.cas,
+    )
   }
   log(`  ${storage}: preconditioned updates`)
   const u = await preconditionedUpdates(dock.url, OP, agents.slice(0, 16), 4, DURATION_MS)
-  throughputRow(`preconditioned update (expectedVersion, retry on 409), 16 agents on 4 rows — ${fmt(u.conflicts)} conflicts retried`, storage, u, 'writes', base.cas, labels.cas)
+  throughputRow(
+    `preconditioned update (expectedVersion, retry on 409), 16 agents on 4 rows — ${fmt(u.conflicts)} conflicts retried`,
+    storage,
+    u,
+    'writes',
+    base.cas,
+    labels.cas,
+  )
   log(`  ${storage}: section writes`)
   const s = await sectionWrites(dock.url, OP, agents.slice(0, 16), DURATION_MS)
   throughputRow('section writes, 16 agents, one doc', storage, s, 'writes', base.cas, labels.cas)
   for (const w of WATCH) {
     log(`  ${storage}: watch latency with ${w.watchers} watchers`)
     const l = await watchLatency(dock.url, OP, w.watchers, w.writes)
-    latencyRow(`watch latency (write sent → SSE event), ${fmt(w.watchers)} watchers`, storage, l, base.commit, labels.commit)
+    latencyRow(
+      `watch latency (write sent → SSE event), ${fmt(w.watchers)} watchers`,
+      storage,
+      l,
+      base.commit,
+      labels.commit,
+    )
   }
 }
 
@@ -125,7 +184,11 @@ async function main(): Promise<void> {
         'SQLite',
         dockSqlite,
         { cas: sqlite.throughput, claims: new Map(), commit: sqlite.commit },
-        { cas: 'CAS tx/s (better-sqlite3, WAL, synchronous=FULL, 1 writer)', claims: '', commit: '(one raw CAS commit, fsynced)' },
+        {
+          cas: 'CAS tx/s (better-sqlite3, WAL, synchronous=FULL, 1 writer)',
+          claims: '',
+          commit: '(one raw CAS commit, fsynced)',
+        },
       )
     } finally {
       await dockSqlite.stop()
@@ -141,13 +204,21 @@ async function main(): Promise<void> {
       const url = new URL(PG_URL)
       url.searchParams.set('schema', schema)
       log('dock on PostgreSQL')
-      const dockPg = await startDockProcess(join(dir, 'unused'), { DOCK_OPERATOR_TOKEN: OP, DOCK_DATABASE_URL: url.toString() })
+      const dockPg = await startDockProcess(join(dir, 'unused'), {
+        DOCK_OPERATOR_TOKEN: OP,
+        DOCK_DATABASE_URL: url.toString(),
+      })
       try {
-        await dockSuite('PostgreSQL', dockPg, { cas, claims, commit: notify }, {
-          cas: 'CAS tx/s (pg, 16 connections, own rows)',
-          claims: 'pairs/s (pg, FOR UPDATE SKIP LOCKED, same number of connections)',
-          commit: '(bare UPDATE + pg_notify → LISTEN)',
-        })
+        await dockSuite(
+          'PostgreSQL',
+          dockPg,
+          { cas, claims, commit: notify },
+          {
+            cas: 'CAS tx/s (pg, 16 connections, own rows)',
+            claims: 'pairs/s (pg, FOR UPDATE SKIP LOCKED, same number of connections)',
+            commit: '(bare UPDATE + pg_notify → LISTEN)',
+          },
+        )
       } finally {
         await dockPg.stop()
         const admin = new pg.Client({ connectionString: PG_URL })

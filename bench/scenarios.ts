@@ -14,7 +14,11 @@ export interface Agent {
 export async function createAgents(base: string, opKey: string, n: number, prefix: string): Promise<Agent[]> {
   const agents: Agent[] = []
   for (let i = 0; i < n; i++) {
-    const r = await ok(base, opKey, 'POST', '/v1/workspaces/default/principals', { name: `${prefix}-${i}`, kind: 'agent', roles: ['member'] })
+    const r = await ok(base, opKey, 'POST', '/v1/workspaces/default/principals', {
+      name: `${prefix}-${i}`,
+      kind: 'agent',
+      roles: ['member'],
+    })
     agents.push({ id: r.principal.id, key: r.key })
   }
   return agents
@@ -24,13 +28,22 @@ export async function createAgents(base: string, opKey: string, n: number, prefi
  * `agents` workers drain a table: claim-next, then move the row to done with
  * the claim's fencing token. Stops when the table is empty or time is up.
  */
-export async function claimComplete(base: string, opKey: string, agents: readonly Agent[], rows: number, durationMs: number): Promise<Throughput> {
+export async function claimComplete(
+  base: string,
+  opKey: string,
+  agents: readonly Agent[],
+  rows: number,
+  durationMs: number,
+): Promise<Throughput> {
   const table = `jobs_${agents.length}_${Date.now()}`
   await ok(base, opKey, 'POST', '/v1/workspaces/default/tables', jobsTable(table))
   await inParallel(
     Array.from({ length: rows }, (_, i) => i),
     16,
-    async (i) => void (await ok(base, opKey, 'POST', `/v1/workspaces/default/tables/${table}/rows`, { values: { title: `job ${i}`, n: i } })),
+    async (i) =>
+      void (await ok(base, opKey, 'POST', `/v1/workspaces/default/tables/${table}/rows`, {
+        values: { title: `job ${i}`, n: i },
+      })),
   )
   let pairs = 0
   let empty = false
@@ -39,16 +52,24 @@ export async function claimComplete(base: string, opKey: string, agents: readonl
   await Promise.all(
     agents.map(async (agent) => {
       while (!empty && performance.now() < end) {
-        const claim = await call(base, agent.key, 'POST', `/v1/workspaces/default/tables/${table}/claim-next`, { leaseMs: 60_000 })
+        const claim = await call(base, agent.key, 'POST', `/v1/workspaces/default/tables/${table}/claim-next`, {
+          leaseMs: 60_000,
+        })
         if (claim.status === 204) {
           empty = true
           break
         }
         if (claim.status !== 200) throw new Error(`claim-next → ${claim.status} ${JSON.stringify(claim.body)}`)
-        const done = await call(base, agent.key, 'POST', `/v1/workspaces/default/tables/${table}/rows/${claim.body.row.id}/transition`, {
-          to: 'done',
-          fencingToken: claim.body.lease.token,
-        })
+        const done = await call(
+          base,
+          agent.key,
+          'POST',
+          `/v1/workspaces/default/tables/${table}/rows/${claim.body.row.id}/transition`,
+          {
+            to: 'done',
+            fencingToken: claim.body.lease.token,
+          },
+        )
         if (done.status !== 200) throw new Error(`transition → ${done.status} ${JSON.stringify(done.body)}`)
         pairs++
       }
@@ -86,7 +107,8 @@ export async function preconditionedUpdates(
     workflow: { statuses: ['open'] },
   })
   const ids: string[] = []
-  for (let i = 0; i < hotRows; i++) ids.push((await ok(base, opKey, 'POST', `/v1/workspaces/default/tables/${table}/rows`, { values: { n: 0 } })).id)
+  for (let i = 0; i < hotRows; i++)
+    ids.push((await ok(base, opKey, 'POST', `/v1/workspaces/default/tables/${table}/rows`, { values: { n: 0 } })).id)
   let updates = 0
   let conflicts = 0
   const start = performance.now()
@@ -106,7 +128,8 @@ export async function preconditionedUpdates(
             updates++
             break
           }
-          if (r.status !== 409 || r.body.code !== 'version_conflict') throw new Error(`PATCH → ${r.status} ${JSON.stringify(r.body)}`)
+          if (r.status !== 409 || r.body.code !== 'version_conflict')
+            throw new Error(`PATCH → ${r.status} ${JSON.stringify(r.body)}`)
           conflicts++
           row = r.body.details.current
         }
@@ -115,21 +138,33 @@ export async function preconditionedUpdates(
   )
   const seconds = (performance.now() - start) / 1000
   let total = 0
-  for (const id of ids) total += (await ok(base, opKey, 'GET', `/v1/workspaces/default/tables/${table}/rows/${id}`)).values.n
-  if (total !== updates) throw new Error(`lost updates: counters sum to ${total}, ${updates} increments were acknowledged`)
+  for (const id of ids)
+    total += (await ok(base, opKey, 'GET', `/v1/workspaces/default/tables/${table}/rows/${id}`)).values.n
+  if (total !== updates)
+    throw new Error(`lost updates: counters sum to ${total}, ${updates} increments were acknowledged`)
   return { writesPerSec: updates / seconds, opsPerSec: updates / seconds, ops: updates, seconds, conflicts }
 }
 
 /** Each agent rewrites its own section of one shared doc, with no precondition (scoped writes never conflict). */
-export async function sectionWrites(base: string, opKey: string, agents: readonly Agent[], durationMs: number): Promise<Throughput> {
-  const doc = await ok(base, opKey, 'POST', '/v1/workspaces/default/docs', { title: `bench-${Date.now()}`, content: '# Plan\n\nshared\n' })
+export async function sectionWrites(
+  base: string,
+  opKey: string,
+  agents: readonly Agent[],
+  durationMs: number,
+): Promise<Throughput> {
+  const doc = await ok(base, opKey, 'POST', '/v1/workspaces/default/docs', {
+    title: `bench-${Date.now()}`,
+    content: '# Plan\n\nshared\n',
+  })
   let writes = 0
   const start = performance.now()
   const end = start + durationMs
   await Promise.all(
     agents.map(async (agent, a) => {
       for (let i = 0; performance.now() < end; i++) {
-        const r = await call(base, agent.key, 'PUT', `/v1/workspaces/default/docs/${doc.id}/sections/lane-${a}`, { body: `agent ${a}, pass ${i}\n\n${'text '.repeat(40)}` })
+        const r = await call(base, agent.key, 'PUT', `/v1/workspaces/default/docs/${doc.id}/sections/lane-${a}`, {
+          body: `agent ${a}, pass ${i}\n\n${'text '.repeat(40)}`,
+        })
         if (r.status !== 200) throw new Error(`section PUT → ${r.status} ${JSON.stringify(r.body)}`)
         writes++
       }
@@ -147,9 +182,18 @@ export async function sectionWrites(base: string, opKey: string, agents: readonl
  * a time, and each stream's arrival time of each event is compared with the
  * moment its write was sent.
  */
-export async function watchLatency(base: string, opKey: string, watchers: number, writes: number): Promise<Latency & { delivered: number; expected: number }> {
+export async function watchLatency(
+  base: string,
+  opKey: string,
+  watchers: number,
+  writes: number,
+): Promise<Latency & { delivered: number; expected: number }> {
   const table = `feed_${watchers}_${Date.now()}`
-  await ok(base, opKey, 'POST', '/v1/workspaces/default/tables', { name: table, columns: [{ name: 'title', type: 'text' }], workflow: { statuses: ['open'] } })
+  await ok(base, opKey, 'POST', '/v1/workspaces/default/tables', {
+    name: table,
+    columns: [{ name: 'title', type: 'text' }],
+    workflow: { statuses: ['open'] },
+  })
   const since = (await ok(base, opKey, 'GET', '/v1/workspaces/default')).revision
   const abort = new AbortController()
   /** Arrival times per revision, over all streams. */
@@ -192,7 +236,9 @@ export async function watchLatency(base: string, opKey: string, watchers: number
   const sentAt = new Map<number, number>()
   for (let i = 0; i < writes; i++) {
     const t0 = performance.now()
-    const row = await ok(base, opKey, 'POST', `/v1/workspaces/default/tables/${table}/rows`, { values: { title: `w${i}` } })
+    const row = await ok(base, opKey, 'POST', `/v1/workspaces/default/tables/${table}/rows`, {
+      values: { title: `w${i}` },
+    })
     sentAt.set(row.revision, t0)
     // Wait (bounded) for every stream to get it, so writes do not pile up in one batch.
     const until = performance.now() + 10_000
@@ -204,5 +250,11 @@ export async function watchLatency(base: string, opKey: string, watchers: number
   const latencies: number[] = []
   for (const [rev, t0] of sentAt) for (const t of arrivals.get(rev) ?? []) latencies.push(t - t0)
   latencies.sort((a, b) => a - b)
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length, delivered: latencies.length, expected: watchers * writes }
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    samples: latencies.length,
+    delivered: latencies.length,
+    expected: watchers * writes,
+  }
 }

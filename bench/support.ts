@@ -22,7 +22,8 @@ export async function call(base: string, key: string, method: string, path: stri
 
 export async function ok(base: string, key: string, method: string, path: string, body?: unknown): Promise<any> {
   const r = await call(base, key, method, path, body)
-  if (r.status < 200 || r.status > 299) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`)
+  if (r.status < 200 || r.status > 299)
+    throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`)
   return r.body
 }
 
@@ -62,7 +63,11 @@ export async function startDockProcess(dataDir: string, env: Record<string, stri
 }
 
 /** Runs `fn` on `items` with at most `n` at a time. */
-export async function inParallel<T>(items: readonly T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  n: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0
   await Promise.all(
     Array.from({ length: Math.min(n, items.length) }, async () => {

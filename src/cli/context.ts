@@ -55,15 +55,27 @@ function nonEmpty(value: string | undefined): string | undefined {
  */
 export async function connect(options: GlobalOptions): Promise<DockClient> {
   if (options.token === undefined) {
-    throw new CliError('missing_token', 'no key: pass --token or set DOCK_TOKEN (the operator key is printed by `dock init` / first `dock serve`)')
+    throw new CliError(
+      'missing_token',
+      'no key: pass --token or set DOCK_TOKEN (the operator key is printed by `dock init` / first `dock serve`)',
+    )
   }
-  const client = new DockClient({ baseUrl: options.url, token: options.token, workspace: options.workspace ?? DEFAULT_WORKSPACE })
+  const client = new DockClient({
+    baseUrl: options.url,
+    token: options.token,
+    workspace: options.workspace ?? DEFAULT_WORKSPACE,
+  })
   if (options.workspace !== undefined) return client
   const me = await client.me()
   return client.withWorkspace(me.workspace.name)
 }
 
 /** Prints `value` as JSON under --json, else its human rendering (which may look up names first). */
-export async function emit<T>(io: CliIo, options: GlobalOptions, value: T, human: (value: T) => string | Promise<string>): Promise<void> {
+export async function emit<T>(
+  io: CliIo,
+  options: GlobalOptions,
+  value: T,
+  human: (value: T) => string | Promise<string>,
+): Promise<void> {
   io.stdout(options.json ? formatJson(value) : await human(value))
 }

@@ -21,7 +21,14 @@ export async function renderSections(doc: Doc, names: Names): Promise<string> {
     head +
     renderTable(
       ['key', 'heading', 'v', 'edited by', 'edited at', 'lane'],
-      doc.sections.map((s) => [s.key, `${'#'.repeat(s.level)} ${s.heading}`.trim(), s.version, names.principal(s.editedBy), s.editedAt, s.lane === null ? null : names.principal(s.lane)]),
+      doc.sections.map((s) => [
+        s.key,
+        `${'#'.repeat(s.level)} ${s.heading}`.trim(),
+        s.version,
+        names.principal(s.editedBy),
+        s.editedAt,
+        s.lane === null ? null : names.principal(s.lane),
+      ]),
     )
   )
 }

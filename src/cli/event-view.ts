@@ -12,7 +12,9 @@ export function renderEventLine(event: DockEvent, names: Names): string {
 export async function loadEventNames(events: readonly DockEvent[], names: Names): Promise<void> {
   await Promise.all([
     names.loadPrincipals(events.map((e) => e.actor)),
-    names.loadDocs(events.filter((e) => e.target.kind === 'doc' && titleOf(e) === undefined).map((e) => e.target.doc ?? e.target.id)),
+    names.loadDocs(
+      events.filter((e) => e.target.kind === 'doc' && titleOf(e) === undefined).map((e) => e.target.doc ?? e.target.id),
+    ),
   ])
 }
 

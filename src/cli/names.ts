@@ -60,7 +60,9 @@ class Lookup {
   }
 
   async load(ids: readonly (string | null | undefined)[]): Promise<void> {
-    const unknown = ids.filter((id): id is string => id !== null && id !== undefined && !this.#names.has(id) && !this.#missing.has(id))
+    const unknown = ids.filter(
+      (id): id is string => id !== null && id !== undefined && !this.#names.has(id) && !this.#missing.has(id),
+    )
     if (unknown.length === 0) return
     this.#pending ??= this.#refresh().finally(() => {
       this.#pending = undefined

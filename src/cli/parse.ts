@@ -3,7 +3,17 @@ import { readFileSync } from 'node:fs'
 import type { Column, ColumnType, Transition } from '../domain/types.js'
 import { CliError } from './cli-error.js'
 
-const COLUMN_TYPES: readonly ColumnType[] = ['text', 'number', 'integer', 'boolean', 'date', 'enum', 'principal', 'ref', 'json']
+const COLUMN_TYPES: readonly ColumnType[] = [
+  'text',
+  'number',
+  'integer',
+  'boolean',
+  'date',
+  'enum',
+  'principal',
+  'ref',
+  'json',
+]
 
 /** Reads a file, as a CliError when it cannot. `-` is standard input. */
 export function readTextFile(path: string): string {
@@ -55,7 +65,8 @@ export function collect(value: string, previous: string[] | undefined): string[]
  */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim())
-  if (match === null) throw new CliError('usage', `not a duration: ${text} (try 500ms, 30s, 5m, 2h; a bare number is seconds)`)
+  if (match === null)
+    throw new CliError('usage', `not a duration: ${text} (try 500ms, 30s, 5m, 2h; a bare number is seconds)`)
   const n = Number(match[1])
   const unit = match[2] ?? 's'
   const factor = unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1
@@ -75,7 +86,8 @@ export function parseInteger(text: string, what: string): number {
  */
 export function parseColumnSpec(spec: string): Column {
   const match = /^([A-Za-z_][\w-]*)(?::([a-z]+)(?:\(([^)]*)\))?)?(!)?(?:=(.*))?$/.exec(spec.trim())
-  if (match === null) throw new CliError('usage', `bad column spec: ${spec} (try name:type, title:text!, kind:enum(a|b))`)
+  if (match === null)
+    throw new CliError('usage', `bad column spec: ${spec} (try name:type, title:text!, kind:enum(a|b))`)
   const [, name = '', typeText = 'text', args, required, defaultText] = match
   if (!(COLUMN_TYPES as readonly string[]).includes(typeText)) {
     throw new CliError('usage', `unknown column type ${typeText} (one of ${COLUMN_TYPES.join(', ')})`)
@@ -99,7 +111,10 @@ export function parseColumnSpec(spec: string): Column {
 export function parseTransitionSpec(spec: string): Transition {
   const match = /^\s*(\S+?)\s*->\s*(\S+)(?:\s+by\s+(\S+))?(?:\s+require\s+(\S+))?\s*$/.exec(spec)
   if (match === null) {
-    throw new CliError('usage', `bad transition: ${spec} (try "in_progress->done by owner" or "a->b by reviewer require not:author")`)
+    throw new CliError(
+      'usage',
+      `bad transition: ${spec} (try "in_progress->done by owner" or "a->b by reviewer require not:author")`,
+    )
   }
   const [, from = '', to = '', by, require] = match
   return {
@@ -117,7 +132,8 @@ export function coerceValue(text: string, column: Column | undefined): unknown {
     case 'number':
     case 'integer': {
       const n = Number(text)
-      if (text.trim() === '' || Number.isNaN(n)) throw new CliError('usage', `${column.name} must be a number, not ${text}`)
+      if (text.trim() === '' || Number.isNaN(n))
+        throw new CliError('usage', `${column.name} must be a number, not ${text}`)
       return n
     }
     case 'boolean':
@@ -153,7 +169,8 @@ export function parseAssignments(assignments: readonly string[], columns: readon
 
 /** Text given once: inline (a flag) or from a file (`-` is standard input). */
 export function textFrom(file: string | undefined, inline: string | undefined, what: string): string {
-  if (file !== undefined && inline !== undefined) throw new CliError('usage', `give ${what} once: a file or the inline flag, not both`)
+  if (file !== undefined && inline !== undefined)
+    throw new CliError('usage', `give ${what} once: a file or the inline flag, not both`)
   if (inline !== undefined) return inline
   if (file !== undefined) return readTextFile(file)
   throw new CliError('usage', `${what} is missing: give a file, - for standard input, or the inline flag`)

@@ -11,7 +11,12 @@ export interface RowWriteOptions {
 }
 
 /** Values from `--values` JSON and `column=value` pairs, typed by the table's columns. */
-export async function readValues(dock: DockClient, tableName: string, assignments: readonly string[], json: string | undefined): Promise<Record<string, unknown>> {
+export async function readValues(
+  dock: DockClient,
+  tableName: string,
+  assignments: readonly string[],
+  json: string | undefined,
+): Promise<Record<string, unknown>> {
   const base = json === undefined ? {} : parseJsonObject(json, '--values')
   if (assignments.length === 0) return base
   // Typing `points=3` as a number needs the columns; an unknown table fails on the write anyway.
@@ -20,7 +25,11 @@ export async function readValues(dock: DockClient, tableName: string, assignment
 }
 
 /** Blockers, skills and priority from their flags. */
-export function rowExtras(opts: RowWriteOptions): { blockedBy?: string[]; requiredSkills?: string[]; priority?: number } {
+export function rowExtras(opts: RowWriteOptions): {
+  blockedBy?: string[]
+  requiredSkills?: string[]
+  priority?: number
+} {
   return {
     ...(opts.blockedBy === undefined ? {} : { blockedBy: opts.blockedBy }),
     ...(opts.skills === undefined ? {} : { requiredSkills: opts.skills }),

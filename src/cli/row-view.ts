@@ -7,9 +7,9 @@ export async function renderRows(rows: readonly Row[], table: Table | undefined,
   if (rows.length === 0) return '(no rows)\n'
   await names.loadPrincipals(rows.map((r) => r.owner))
   const statusColumn = table?.workflow.statusColumn ?? 'status'
-  const valueColumns = (table?.columns.map((c) => c.name) ?? [...new Set(rows.flatMap((r) => Object.keys(r.values)))]).filter(
-    (c) => c !== statusColumn,
-  )
+  const valueColumns = (
+    table?.columns.map((c) => c.name) ?? [...new Set(rows.flatMap((r) => Object.keys(r.values)))]
+  ).filter((c) => c !== statusColumn)
   const anyBlocked = rows.some((r) => r.blockedBy.length > 0)
   const anySkills = rows.some((r) => r.requiredSkills.length > 0)
   const anyPriority = rows.some((r) => r.priority !== 0)
@@ -46,7 +46,12 @@ export async function renderRow(row: Row, names: Names): Promise<string> {
     ['table', row.table],
     ['status', row.status],
     ...Object.entries(row.values).map(([k, v]) => [`  ${k}`, v] as const),
-    ['owner', row.owner === null ? null : `${names.principal(row.owner)} (lease ${formatUntil(row.leaseExpiresAt)}, token ${row.fencingToken})`],
+    [
+      'owner',
+      row.owner === null
+        ? null
+        : `${names.principal(row.owner)} (lease ${formatUntil(row.leaseExpiresAt)}, token ${row.fencingToken})`,
+    ],
     ['version', row.version],
     ['revision', row.revision],
     ['contract', `v${row.contractVersion}`],

@@ -18,7 +18,8 @@ export interface StoreOptions {
 export function storeOptions(flags: { data?: string; databaseUrl?: string }, io: CliIo): StoreOptions {
   const dataDir = path.resolve(flags.data ?? nonEmpty(io.env['DOCK_DATA_DIR']) ?? DEFAULT_DATA_DIR)
   // An explicit --data names a SQLite directory even when DOCK_DATABASE_URL is set in the environment.
-  const databaseUrl = flags.databaseUrl ?? (flags.data === undefined ? nonEmpty(io.env['DOCK_DATABASE_URL']) : undefined)
+  const databaseUrl =
+    flags.databaseUrl ?? (flags.data === undefined ? nonEmpty(io.env['DOCK_DATABASE_URL']) : undefined)
   const operatorToken = nonEmpty(io.env['DOCK_OPERATOR_TOKEN'])
   return {
     dataDir,
@@ -41,7 +42,8 @@ export function listenOptions(flags: { port?: string; host?: string }, io: CliIo
 export async function openExistingStore(store: StoreOptions): Promise<DockService> {
   if (store.databaseUrl === undefined) {
     const { hasSqliteStore } = await import('../backup/sqlite-backup.js')
-    if (!hasSqliteStore(store.dataDir)) throw new CliError('not_found', `no Dock store in ${store.dataDir} (--data / DOCK_DATA_DIR)`)
+    if (!hasSqliteStore(store.dataDir))
+      throw new CliError('not_found', `no Dock store in ${store.dataDir} (--data / DOCK_DATA_DIR)`)
   }
   const { openService } = await import('../http/serve.js')
   return openService(store)
@@ -51,7 +53,8 @@ export async function openExistingStore(store: StoreOptions): Promise<DockServic
 export function resetKeyCommand(store: StoreOptions): string {
   if (store.databaseUrl !== undefined) return 'dock operator reset-key --database-url "$DOCK_DATABASE_URL"'
   const relative = path.relative(process.cwd(), store.dataDir)
-  const shown = relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? store.dataDir : relative
+  const shown =
+    relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? store.dataDir : relative
   return `dock operator reset-key --data ${shellQuote(shown)}`
 }
 

@@ -13,7 +13,10 @@ export function describeTable(t: Table): string {
     w.claim === null
       ? 'claim: not claimable'
       : `claim: ${w.claim.from.join(',')} → ${w.claim.to}, lease ${w.claim.leaseMs / 1000}s, ${w.claim.maxAttempts} attempts, then ${w.claim.deadLetter}`,
-    ...w.transitions.map((tr) => `  ${tr.from} → ${tr.to} by ${tr.by.join('|')}${tr.require?.length ? ` require ${tr.require.join(',')}` : ''}`),
+    ...w.transitions.map(
+      (tr) =>
+        `  ${tr.from} → ${tr.to} by ${tr.by.join('|')}${tr.require?.length ? ` require ${tr.require.join(',')}` : ''}`,
+    ),
   ]
   return `${columns}${lines.join('\n')}\n`
 }

@@ -303,10 +303,22 @@ export interface AgentStats {
 export interface WorkspaceStats {
   readonly revision: number
   readonly generatedAt: string
-  readonly window: { readonly fromRevision: number; readonly toRevision: number; readonly events: number; readonly since: string | null }
+  readonly window: {
+    readonly fromRevision: number
+    readonly toRevision: number
+    readonly events: number
+    readonly since: string | null
+  }
   readonly tables: readonly TableStats[]
-  readonly review: { readonly waiting: number; readonly oldestAgeMs: number | null; readonly rows: readonly StatsRowRef[] }
-  readonly leasesExpiringSoon: { readonly soonMs: number; readonly rows: readonly (StatsRowRef & { readonly owner: string; readonly expiresAt: string })[] }
+  readonly review: {
+    readonly waiting: number
+    readonly oldestAgeMs: number | null
+    readonly rows: readonly StatsRowRef[]
+  }
+  readonly leasesExpiringSoon: {
+    readonly soonMs: number
+    readonly rows: readonly (StatsRowRef & { readonly owner: string; readonly expiresAt: string })[]
+  }
   readonly deadLetters: { readonly total: number; readonly rows: readonly StatsRowRef[] }
   readonly agents: readonly AgentStats[]
 }

@@ -61,7 +61,13 @@ export class DockApiError extends Error {
     return isDockApiError(value)
   }
 
-  toJSON(): { name: string; code: ErrorCode; status: number; message: string; details: Record<string, unknown> | undefined } {
+  toJSON(): {
+    name: string
+    code: ErrorCode
+    status: number
+    message: string
+    details: Record<string, unknown> | undefined
+  } {
     return { name: this.name, code: this.code, status: this.status, message: this.message, details: this.details }
   }
 }

@@ -254,7 +254,12 @@ export class DockClient {
     for (let attempt = 1; ; attempt++) {
       const values = fn(row.values, row)
       try {
-        return await this.patchRow(table, id, { values, expectedVersion: row.version, fencingToken: opts.fencingToken }, req)
+        return await this.patchRow(
+          table,
+          id,
+          { values, expectedVersion: row.version, fencingToken: opts.fencingToken },
+          req,
+        )
       } catch (err) {
         if (!isConflict(err) || attempt >= maxAttempts) throw err
         row = asRow(err.current) ?? (await this.getRow(table, id, req))
@@ -272,7 +277,10 @@ export class DockClient {
    * match, highest priority then oldest); null when nothing is eligible.
    */
   async claimNext(table: string, input: ClaimNextInput = {}, opts?: RequestOptions): Promise<Claim | null> {
-    const claim = await this.#call<Claim | undefined>('POST', `${this.#table(table)}/claim-next`, { ...opts, body: input })
+    const claim = await this.#call<Claim | undefined>('POST', `${this.#table(table)}/claim-next`, {
+      ...opts,
+      body: input,
+    })
     return claim ?? null
   }
 
@@ -291,7 +299,10 @@ export class DockClient {
 
   /** A row's notes, oldest first. */
   notes(table: string, id: string, query: NotesQuery = {}, opts?: RequestOptions): Promise<RowNotePage> {
-    return this.#call('GET', `${this.#row(table, id)}/notes`, { ...opts, query: { since: query.since, limit: query.limit } })
+    return this.#call('GET', `${this.#row(table, id)}/notes`, {
+      ...opts,
+      query: { since: query.since, limit: query.limit },
+    })
   }
 
   /** Adds an attributed note to a row (logged as `row.note_added`; the row's version does not move). */
@@ -359,7 +370,12 @@ export class DockClient {
       const body = fn(section?.body ?? '', section)
       try {
         // Version 0 means "no such section yet": two racing creators cannot both win.
-        return await this.writeSection(doc, key, { body, expectedVersion: section?.version ?? 0, ...lockTokenOf(opts) }, req)
+        return await this.writeSection(
+          doc,
+          key,
+          { body, expectedVersion: section?.version ?? 0, ...lockTokenOf(opts) },
+          req,
+        )
       } catch (err) {
         if (!isConflict(err) || attempt >= maxAttempts) throw err
         section = asSection(err.current, key) ?? (await this.#findSection(doc, key, req))
@@ -390,7 +406,12 @@ export class DockClient {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.writeSection(doc, key, { body: mine, heading: opts.heading, expectedVersion, ...lockTokenOf(opts) }, req)
+        return await this.writeSection(
+          doc,
+          key,
+          { body: mine, heading: opts.heading, expectedVersion, ...lockTokenOf(opts) },
+          req,
+        )
       } catch (err) {
         if (!isConflict(err) || attempt >= maxAttempts) throw err
         const current = asSection(err.current, key) ?? (await this.#findSection(doc, key, req))
@@ -426,7 +447,10 @@ export class DockClient {
   /** A page of the log after `since`; with `wait` it long-polls until a matching event exists. */
   events(query: EventsQuery = {}, opts?: RequestOptions): Promise<EventsPage> {
     const { since, limit, wait, ...filters } = query
-    return this.#call('GET', `${this.#ws()}/events`, { ...opts, query: { since, limit, wait, ...filterQuery(filters) } })
+    return this.#call('GET', `${this.#ws()}/events`, {
+      ...opts,
+      query: { since, limit, wait, ...filterQuery(filters) },
+    })
   }
 
   /**
@@ -440,7 +464,16 @@ export class DockClient {
    * }
    */
   watch(options: WatchOptions = {}): AsyncGenerator<DockEvent, void, undefined> {
-    const { since: _since, signal: _signal, retryMinMs: _min, retryMaxMs: _max, onReconnect: _on, onConnect: _connected, idleTimeoutMs: _idle, ...filters } = options
+    const {
+      since: _since,
+      signal: _signal,
+      retryMinMs: _min,
+      retryMaxMs: _max,
+      onReconnect: _on,
+      onConnect: _connected,
+      idleTimeoutMs: _idle,
+      ...filters
+    } = options
     const path = `${this.#ws()}/watch`
     const connect = async (since: number | undefined, signal: AbortSignal): Promise<Response> => {
       const headers: Record<string, string> = { accept: 'text/event-stream' }
@@ -470,9 +503,20 @@ export class DockClient {
    */
   async backup(opts?: RequestOptions): Promise<ReadableStream<Uint8Array>> {
     const path = '/backup'
-    const response = await this.#fetch(this.#url(path), { method: 'GET', headers: this.#headers({ accept: 'application/vnd.sqlite3' }), signal: opts?.signal })
+    const response = await this.#fetch(this.#url(path), {
+      method: 'GET',
+      headers: this.#headers({ accept: 'application/vnd.sqlite3' }),
+      signal: opts?.signal,
+    })
     if (!response.ok) throw await this.#error(response, 'GET', path)
-    if (!response.body) throw new DockApiError({ code: 'internal', status: response.status, message: 'the backup reply has no body', method: 'GET', path })
+    if (!response.body)
+      throw new DockApiError({
+        code: 'internal',
+        status: response.status,
+        message: 'the backup reply has no body',
+        method: 'GET',
+        path,
+      })
     return response.body
   }
 
@@ -599,7 +643,9 @@ function isConflict(err: unknown): err is DockApiError {
 
 function asRow(value: unknown): Row | undefined {
   const row = value as Row | undefined
-  return row && typeof row === 'object' && typeof row.version === 'number' && typeof row.values === 'object' ? row : undefined
+  return row && typeof row === 'object' && typeof row.version === 'number' && typeof row.values === 'object'
+    ? row
+    : undefined
 }
 
 /** `details.current` of a section conflict: the section, or the doc holding it. */

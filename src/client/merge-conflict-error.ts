@@ -33,5 +33,8 @@ export class MergeConflictError extends Error {
 export function isMergeConflictError(value: unknown): value is MergeConflictError {
   if (typeof value !== 'object' || value === null) return false
   const v = value as { [MERGE_CONFLICT_BRAND]?: unknown; name?: unknown }
-  return v[MERGE_CONFLICT_BRAND] === true || (v.name === 'MergeConflictError' && Array.isArray((v as { conflicts?: unknown }).conflicts))
+  return (
+    v[MERGE_CONFLICT_BRAND] === true ||
+    (v.name === 'MergeConflictError' && Array.isArray((v as { conflicts?: unknown }).conflicts))
+  )
 }

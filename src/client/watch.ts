@@ -87,7 +87,10 @@ export async function* watchEvents(
       const arm = (): void => {
         if (options.idleTimeoutMs === undefined) return
         if (idle !== undefined) clearTimeout(idle)
-        idle = setTimeout(() => attemptAc.abort(new Error(`no data for ${options.idleTimeoutMs} ms`)), options.idleTimeoutMs)
+        idle = setTimeout(
+          () => attemptAc.abort(new Error(`no data for ${options.idleTimeoutMs} ms`)),
+          options.idleTimeoutMs,
+        )
       }
       try {
         arm()

@@ -47,9 +47,11 @@ export function normalizeContract(
     need(deadLetter, 'workflow.claim.deadLetter')
     if (from.includes(to)) problems.push('workflow.claim.to must differ from every claim.from status')
     const leaseMs = c.leaseMs ?? DEFAULT_LEASE_MS
-    if (!Number.isInteger(leaseMs) || leaseMs < 1 || leaseMs > MAX_LEASE_MS) problems.push('workflow.claim.leaseMs out of range')
+    if (!Number.isInteger(leaseMs) || leaseMs < 1 || leaseMs > MAX_LEASE_MS)
+      problems.push('workflow.claim.leaseMs out of range')
     const maxAttempts = c.maxAttempts ?? 3
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) problems.push('workflow.claim.maxAttempts must be a positive integer')
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+      problems.push('workflow.claim.maxAttempts must be a positive integer')
     claim = { from, to, leaseMs, maxAttempts, deadLetter }
   }
 
@@ -74,7 +76,8 @@ export function normalizeContract(
     if (col.type === 'enum' && (col.values === undefined || col.values.length === 0)) {
       problems.push(`enum column "${col.name}" must list values`)
     }
-    if (col.type === 'ref' && (col.table === undefined || col.table === '')) problems.push(`ref column "${col.name}" must name a table`)
+    if (col.type === 'ref' && (col.table === undefined || col.table === ''))
+      problems.push(`ref column "${col.name}" must name a table`)
     if (col.default !== undefined) {
       const err = checkValue(col, col.default)
       if (err !== null) problems.push(`column "${col.name}" default: ${err}`)
@@ -106,7 +109,9 @@ export function checkValue(col: Column, value: unknown): string | null {
         ? null
         : 'must be an ISO-8601 date'
     case 'enum':
-      return typeof value === 'string' && (col.values ?? []).includes(value) ? null : `must be one of ${(col.values ?? []).join(', ')}`
+      return typeof value === 'string' && (col.values ?? []).includes(value)
+        ? null
+        : `must be one of ${(col.values ?? []).join(', ')}`
     case 'json':
       return null
   }

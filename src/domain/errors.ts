@@ -76,7 +76,11 @@ export class DockError extends Error {
 }
 
 export function isDockError(err: unknown): err is DockError {
-  return err instanceof Error && (err as { name?: string }).name === 'DockError' && typeof (err as DockError).code === 'string'
+  return (
+    err instanceof Error &&
+    (err as { name?: string }).name === 'DockError' &&
+    typeof (err as DockError).code === 'string'
+  )
 }
 
 export const ERROR_CODES: readonly ErrorCode[] = [

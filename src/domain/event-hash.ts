@@ -50,7 +50,9 @@ export function findProtoKey(value: unknown, path = '$', depth = 0): string | nu
 export function hashEvent(event: Omit<DockEvent, 'hash'>): string {
   const { workspaceId, revision, ts, actor, type, target, before, after, requestId, signature, prevHash } = event
   return createHash('sha256')
-    .update(canonicalJson({ workspaceId, revision, ts, actor, type, target, before, after, requestId, signature, prevHash }))
+    .update(
+      canonicalJson({ workspaceId, revision, ts, actor, type, target, before, after, requestId, signature, prevHash }),
+    )
     .digest('hex')
 }
 

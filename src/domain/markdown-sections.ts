@@ -30,13 +30,19 @@ export function checkSectionBody(body: string): void {
   for (const [i, line] of body.replace(/\r\n?/g, '\n').split('\n').entries()) {
     if (FENCE.test(line)) inFence = !inFence
     else if (!inFence && HEADING.test(line)) {
-      throw new DockError('invalid_input', `section body line ${i + 1} is a heading; write a new section for it instead`, {
-        details: { reason: 'heading_in_section_body', line: i + 1 },
-      })
+      throw new DockError(
+        'invalid_input',
+        `section body line ${i + 1} is a heading; write a new section for it instead`,
+        {
+          details: { reason: 'heading_in_section_body', line: i + 1 },
+        },
+      )
     }
   }
   if (inFence) {
-    throw new DockError('invalid_input', 'section body opens a code fence it does not close', { details: { reason: 'unclosed_code_fence' } })
+    throw new DockError('invalid_input', 'section body opens a code fence it does not close', {
+      details: { reason: 'unclosed_code_fence' },
+    })
   }
 }
 

@@ -14,13 +14,19 @@ export function hasLiveClaim(row: Row, now: number): boolean {
  */
 export function checkFencing(row: Row, caller: Principal, token: number | undefined, now: number): void {
   if (token !== undefined && token < row.fencingToken) {
-    throw new DockError('stale_fencing_token', `fencing token ${token} is older than the row's current token ${row.fencingToken}`, {
-      details: { current: row, currentToken: row.fencingToken },
-    })
+    throw new DockError(
+      'stale_fencing_token',
+      `fencing token ${token} is older than the row's current token ${row.fencingToken}`,
+      {
+        details: { current: row, currentToken: row.fencingToken },
+      },
+    )
   }
   if (row.owner !== caller.id) {
     if (token !== undefined && token === row.fencingToken && row.owner === null) {
-      throw new DockError('lease_expired', `the lease of token ${token} on row ${row.id} has ended`, { details: { current: row } })
+      throw new DockError('lease_expired', `the lease of token ${token} on row ${row.id} has ended`, {
+        details: { current: row },
+      })
     }
     if (row.owner !== null && hasLiveClaim(row, now)) {
       throw new DockError('already_claimed', `row ${row.id} is claimed by ${row.owner}`, { details: { current: row } })
@@ -36,7 +42,9 @@ export function checkFencing(row: Row, caller: Principal, token: number | undefi
     throw new DockError('invalid_input', `fencing token ${token} was never issued for row ${row.id}`)
   }
   if (!hasLiveClaim(row, now)) {
-    throw new DockError('lease_expired', `the lease on row ${row.id} expired at ${row.leaseExpiresAt}`, { details: { current: row } })
+    throw new DockError('lease_expired', `the lease on row ${row.id} expired at ${row.leaseExpiresAt}`, {
+      details: { current: row },
+    })
   }
 }
 
@@ -54,9 +62,13 @@ export function findTransition(table: Table, row: Row, to: string, caller: Princ
     if (why === null) return t
     reasons.push(why)
   }
-  throw new DockError('transition_not_allowed', `${caller.name} may not move row ${row.id} ${row.status} → ${to}: ${reasons.join('; ')}`, {
-    details: { current: row, from: row.status, to, reasons },
-  })
+  throw new DockError(
+    'transition_not_allowed',
+    `${caller.name} may not move row ${row.id} ${row.status} → ${to}: ${reasons.join('; ')}`,
+    {
+      details: { current: row, from: row.status, to, reasons },
+    },
+  )
 }
 
 function gateRefusal(t: Transition, row: Row, caller: Principal, now: number): string | null {

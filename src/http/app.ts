@@ -68,9 +68,16 @@ export function httpServerTimeouts(options: { headersTimeoutMs?: number; request
 } {
   const requestTimeout = positive(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 'requestTimeoutMs')
   // Node refuses a headers timeout longer than the request timeout.
-  const headersTimeout = Math.min(positive(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, 'headersTimeoutMs'), requestTimeout)
+  const headersTimeout = Math.min(
+    positive(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, 'headersTimeoutMs'),
+    requestTimeout,
+  )
   // Node checks the two timeouts on this interval (30 s by default), which would let a slow client stay far past them.
-  return { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))) }
+  return {
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))),
+  }
 }
 
 function positive(n: number, name: string): number {
@@ -85,7 +92,8 @@ function jsonDepthExceeds(value: unknown, max: number): boolean {
     const [v, depth] = stack.pop()!
     if (v === null || typeof v !== 'object') continue
     if (depth > max) return true
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
   }
   return false
 }
@@ -117,7 +125,10 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
     ...(options.server === undefined ? {} : { serverFactory: adopt(options.server) }),
     // A malformed percent-escape in the path never reaches a route: still a problem body, not Fastify's JSON.
     frameworkErrors: (_err, _request, reply) => {
-      void sendProblem(reply, toProblem(new DockError('invalid_input', 'the URL is not valid (malformed percent-encoding)')).problem)
+      void sendProblem(
+        reply,
+        toProblem(new DockError('invalid_input', 'the URL is not valid (malformed percent-encoding)')).problem,
+      )
     },
     // Requests Node's parser refuses (headers or URL too large, garbage) get a problem body too.
     clientErrorHandler: (err, socket) => {
@@ -129,9 +140,17 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
           : code === 'ERR_HTTP_REQUEST_TIMEOUT'
             ? [408, 'Request Timeout', 'the request took too long to arrive']
             : [400, 'Bad Request', 'the request is not valid HTTP']
-      const body = JSON.stringify({ type: 'https://dock.dev/errors/invalid_input', title: 'Invalid input', status, code: 'invalid_input', detail })
+      const body = JSON.stringify({
+        type: 'https://dock.dev/errors/invalid_input',
+        title: 'Invalid input',
+        status,
+        code: 'invalid_input',
+        detail,
+      })
       if (socket.writable) {
-        socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`)
+        socket.write(
+          `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`,
+        )
       }
       socket.destroy()
     },
@@ -151,11 +170,18 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
     }
     // Hashing and storing walk values recursively: a body nested thousands deep would blow the stack (a 500).
     if (jsonDepthExceeds(parsed, MAX_JSON_DEPTH)) {
-      return done(new DockError('invalid_input', `request body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
+      return done(
+        new DockError('invalid_input', `request body is nested deeper than ${MAX_JSON_DEPTH} levels`),
+        undefined,
+      )
     }
     // `__proto__` keys are refused everywhere: validators and spreads would drop or misapply them (src/domain/event-hash.ts).
     const proto = findProtoKey(parsed)
-    if (proto !== null) return done(new DockError('invalid_input', `request body has a __proto__ key at ${proto}`, { details: { path: proto } }), undefined)
+    if (proto !== null)
+      return done(
+        new DockError('invalid_input', `request body has a __proto__ key at ${proto}`, { details: { path: proto } }),
+        undefined,
+      )
     done(null, parsed)
   })
 
@@ -165,7 +191,9 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
     if (problem.status >= 500 && cause === null) request.log.error({ err }, 'server error')
     return sendProblem(reply, problem)
   })
-  app.setNotFoundHandler((_request, reply) => sendProblem(reply, toProblem(new DockError('not_found', 'no such route')).problem))
+  app.setNotFoundHandler((_request, reply) =>
+    sendProblem(reply, toProblem(new DockError('not_found', 'no such route')).problem),
+  )
 
   // gzip/brotli for JSON and the UI's assets when the client asks; SSE is written to the raw socket
   // (hijacked) so it is never buffered by the compressor. Small replies are not worth the CPU.
@@ -173,13 +201,21 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
 
   const router = new Router(app, service)
   // Suspensions end streams through the change hub (each stream watches its principal there), on every node.
-  const streams = new StreamRegistry(positive(options.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL, 'maxStreamsPerPrincipal'))
+  const streams = new StreamRegistry(
+    positive(options.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL, 'maxStreamsPerPrincipal'),
+  )
 
   // Open streams would hold the server open on close; end them first.
   app.addHook('preClose', async () => streams.abortAll())
 
   app.get('/v1/health', async () => ({ ...(await service.health()), version: DOCK_VERSION }))
-  router.note({ method: 'GET', url: '/v1/health', summary: 'Liveness and storage readiness (no auth)', tag: 'meta', status: 200 })
+  router.note({
+    method: 'GET',
+    url: '/v1/health',
+    summary: 'Liveness and storage readiness (no auth)',
+    tag: 'meta',
+    status: 200,
+  })
   router.note({ method: 'GET', url: '/v1/openapi.json', summary: 'This document (no auth)', tag: 'meta', status: 200 })
 
   registerWorkspaceRoutes(router, service)
@@ -189,13 +225,24 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
   registerBackupRoutes(router, service)
   registerConsoleRoutes(router, service)
   // MCP tools call the /v1 routes in-process, so agents over MCP get the same auth, checks and attribution.
-  registerMcpRoute(app, { inject: app, ...(options.mcpAllowedHosts !== undefined ? { allowedHosts: options.mcpAllowedHosts } : {}) })
-  router.note({ method: 'POST', url: '/mcp', summary: 'MCP over Streamable HTTP (bearer key per agent)', tag: 'mcp', status: 200, auth: true })
+  registerMcpRoute(app, {
+    inject: app,
+    ...(options.mcpAllowedHosts !== undefined ? { allowedHosts: options.mcpAllowedHosts } : {}),
+  })
+  router.note({
+    method: 'POST',
+    url: '/mcp',
+    summary: 'MCP over Streamable HTTP (bearer key per agent)',
+    tag: 'mcp',
+    status: 200,
+    auth: true,
+  })
 
   let openapi: Record<string, unknown> | null = null
   app.get('/v1/openapi.json', async () => (openapi ??= buildOpenApi(router.routes, DOCK_VERSION)))
 
-  const webRoot = options.webRoot === undefined ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : options.webRoot
+  const webRoot =
+    options.webRoot === undefined ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : options.webRoot
   if (webRoot !== null) registerWebAssets(app, webRoot)
 
   return app

@@ -8,7 +8,12 @@ export function buildOpenApi(routes: readonly RouteInfo[], version: string): Rec
   const paths: Record<string, Record<string, unknown>> = {}
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}')
-    const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }))
+    const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }))
     const query = r.query ? queryParams(r.query) : []
     const op: Record<string, unknown> = {
       summary: r.summary,
@@ -17,16 +22,24 @@ export function buildOpenApi(routes: readonly RouteInfo[], version: string): Rec
       parameters: [...params, ...query],
       responses: {
         [String(r.status)]: { description: 'Success' },
-        default: { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        default: {
+          description: 'Problem',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
       },
       ...(r.auth ? {} : { security: [] }),
     }
-    if (r.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } }
+    if (r.body)
+      op['requestBody'] = { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } }
     paths[path] = { ...(paths[path] ?? {}), [r.method.toLowerCase()]: op }
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Dock API', version, description: 'Coordination server for teams of AI agents. See docs/http-api.md.' },
+    info: {
+      title: 'Dock API',
+      version,
+      description: 'Coordination server for teams of AI agents. See docs/http-api.md.',
+    },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     components: {

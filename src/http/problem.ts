@@ -26,7 +26,8 @@ export function toProblem(err: unknown): { problem: Problem; cause: unknown | nu
     e = new DockError('internal', 'internal error')
     cause = err
   }
-  const status = e.code === 'invalid_input' && isFastifyError(err) && err.statusCode === 415 ? 415 : HTTP_STATUS_BY_CODE[e.code]
+  const status =
+    e.code === 'invalid_input' && isFastifyError(err) && err.statusCode === 415 ? 415 : HTTP_STATUS_BY_CODE[e.code]
   return {
     problem: {
       type: `https://dock.dev/errors/${e.code}`,
@@ -41,7 +42,8 @@ export function toProblem(err: unknown): { problem: Problem; cause: unknown | nu
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  const extra = problem.code === 'budget_exceeded' ? Math.ceil(Number(problem.details?.['retryAfterMs'] ?? 1000) / 1000) : null
+  const extra =
+    problem.code === 'budget_exceeded' ? Math.ceil(Number(problem.details?.['retryAfterMs'] ?? 1000) / 1000) : null
   if (extra !== null) void reply.header('retry-after', String(Math.max(1, extra)))
   return reply.status(problem.status).type('application/problem+json').send(problem)
 }

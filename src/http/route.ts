@@ -150,7 +150,9 @@ function headerValue(v: string | string[] | undefined): string | null {
 function parse<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
   const result = schema.safeParse(input)
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${where}${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`)
+    const problems = result.error.issues.map(
+      (i) => `${where}${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`,
+    )
     throw new DockError('invalid_input', problems.join('; '), { details: { problems } })
   }
   return result.data
@@ -167,5 +169,8 @@ export function parseIfMatch(request: FastifyRequest): number | undefined {
 
 export function listParam(v: string | undefined): string[] | undefined {
   if (v === undefined || v === '') return undefined
-  return v.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
 }

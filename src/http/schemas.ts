@@ -6,11 +6,19 @@ import { ROLES } from '../domain/types.js'
  * Request shapes, checked at the edge. The service receives parsed values and
  * checks meaning (statuses exist, rows exist …); these check form and bounds.
  */
-const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'letters, digits, _ . - only')
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'letters, digits, _ . - only')
 const id = z.string().min(1).max(128)
 const version = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 const token = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
-const leaseMs = z.number().int().min(1).max(24 * 60 * 60_000)
+const leaseMs = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60 * 60_000)
 const status = z.string().min(1).max(64)
 const values = z.record(z.string().max(64), z.unknown())
 
@@ -22,14 +30,26 @@ const values = z.record(z.string().max(64), z.unknown())
 function queryInteger(min: number, max: number) {
   // A JSON number is taken as is: the MCP tools reuse these shapes for their (JSON) arguments.
   return z
-    .union([z.number(), z.string().regex(/^\d{1,16}$/, 'decimal digits only').transform(Number)])
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,16}$/, 'decimal digits only')
+        .transform(Number),
+    ])
     .pipe(z.number().int().min(min).max(max))
 }
 
 /** Like queryInteger, with an optional decimal fraction (`wait=0.5`). */
 function queryDecimal(min: number, max: number) {
   return z
-    .union([z.number(), z.string().regex(/^\d{1,16}(?:\.\d{1,6})?$/, 'decimal digits only').transform(Number)])
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,16}(?:\.\d{1,6})?$/, 'decimal digits only')
+        .transform(Number),
+    ])
     .pipe(z.number().min(min).max(max))
 }
 
@@ -38,7 +58,10 @@ export const workspaceCreateBody = z.strictObject({ name })
 export const principalCreateBody = z.strictObject({
   name,
   kind: z.enum(['human', 'agent']).optional(),
-  roles: z.array(z.enum(ROLES as [string, ...string[]])).max(3).optional(),
+  roles: z
+    .array(z.enum(ROLES as [string, ...string[]]))
+    .max(3)
+    .optional(),
   skills: z.array(z.string().min(1).max(64)).max(64).optional(),
   budget: z.strictObject({ writesPerMinute: z.number().int().min(1).max(1_000_000).nullable() }).optional(),
   publicKey: z.string().min(1).max(4096).nullable().optional(),
@@ -57,7 +80,10 @@ const transitionSchema = z.strictObject({
   from: status,
   to: status,
   by: z.array(z.string().min(1).max(64)).min(1).max(16),
-  require: z.array(z.enum(['not:author', 'not:owner'])).max(2).optional(),
+  require: z
+    .array(z.enum(['not:author', 'not:owner']))
+    .max(2)
+    .optional(),
 })
 
 export const workflowSchema = z.strictObject({
@@ -133,11 +159,23 @@ export const transitionBody = z.strictObject({
 
 const content = z.string().max(1_000_000)
 export const docCreateBody = z.strictObject({ title: z.string().min(1).max(200), content: content.default('') })
-export const docReplaceBody = z.strictObject({ content, expectedVersion: version.optional(), lockToken: token.optional() })
-export const sectionKey = z.string().min(1).max(100).regex(/^[\p{L}\p{N}_][\p{L}\p{N}_-]*$/u, 'letters, digits, _ and - only')
+export const docReplaceBody = z.strictObject({
+  content,
+  expectedVersion: version.optional(),
+  lockToken: token.optional(),
+})
+export const sectionKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\p{L}\p{N}_][\p{L}\p{N}_-]*$/u, 'letters, digits, _ and - only')
 export const sectionWriteBody = z.strictObject({
   body: content,
-  heading: z.string().max(200).regex(/^[^\n\r]*$/, 'one line').optional(),
+  heading: z
+    .string()
+    .max(200)
+    .regex(/^[^\n\r]*$/, 'one line')
+    .optional(),
   expectedVersion: version.optional(),
   lane: id.nullable().optional(),
   /** The doc lock's token, when writing under the lock. */

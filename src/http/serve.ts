@@ -91,7 +91,9 @@ export async function startDockServer(options: StartDockServerOptions = {}): Pro
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-      ...(options.maxStreamsPerPrincipal !== undefined ? { maxStreamsPerPrincipal: options.maxStreamsPerPrincipal } : {}),
+      ...(options.maxStreamsPerPrincipal !== undefined
+        ? { maxStreamsPerPrincipal: options.maxStreamsPerPrincipal }
+        : {}),
     })
     await app.ready()
   } catch (err) {
@@ -131,8 +133,16 @@ function startLeaseSweeper(service: DockService, intervalMs: number, app: Fastif
       .sweepAllLeases()
       .then((r) => {
         // Each failed lease is logged; the others of the pass were ended regardless.
-        for (const f of r.failures) app.log.error({ err: f.error, workspaceId: f.workspaceId, rowId: f.rowId, table: f.table }, 'lease sweep: could not end a lease')
-        if (r.failures.length > 0) app.log.warn({ expired: r.expired, failed: r.failures.length, failedTotal: service.rows.sweepFailureCount }, 'lease sweep pass had failures')
+        for (const f of r.failures)
+          app.log.error(
+            { err: f.error, workspaceId: f.workspaceId, rowId: f.rowId, table: f.table },
+            'lease sweep: could not end a lease',
+          )
+        if (r.failures.length > 0)
+          app.log.warn(
+            { expired: r.expired, failed: r.failures.length, failedTotal: service.rows.sweepFailureCount },
+            'lease sweep pass had failures',
+          )
       })
       .catch((err: unknown) => app.log.error({ err }, 'lease sweep failed'))
       .finally(() => (sweeping = false))
@@ -179,7 +189,8 @@ function maxWorkspacesFromEnv(): number | undefined {
   const raw = process.env['DOCK_MAX_WORKSPACES_PER_OPERATOR']
   if (raw === undefined || raw === '') return undefined
   const n = Number(raw)
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error('DOCK_MAX_WORKSPACES_PER_OPERATOR must be a non-negative integer')
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new Error('DOCK_MAX_WORKSPACES_PER_OPERATOR must be a non-negative integer')
   return n
 }
 
@@ -201,8 +212,18 @@ function dataDirOf(options: OpenDockOptions): string {
 
 /** Until the app takes over, requests get a 503 problem rather than hanging on a port with no handler. */
 function answerStarting(_request: IncomingMessage, response: ServerResponse): void {
-  const body = JSON.stringify({ type: 'https://dock.dev/errors/unavailable', title: 'Unavailable', status: 503, code: 'unavailable', detail: 'the server is starting; retry' })
-  response.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1', 'content-length': Buffer.byteLength(body) })
+  const body = JSON.stringify({
+    type: 'https://dock.dev/errors/unavailable',
+    title: 'Unavailable',
+    status: 503,
+    code: 'unavailable',
+    detail: 'the server is starting; retry',
+  })
+  response.writeHead(503, {
+    'content-type': 'application/problem+json',
+    'retry-after': '1',
+    'content-length': Buffer.byteLength(body),
+  })
   response.end(body)
 }
 

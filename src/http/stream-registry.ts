@@ -26,9 +26,13 @@ export class StreamRegistry {
     let mine = this.#byPrincipal.get(principalId)
     if (mine === undefined) this.#byPrincipal.set(principalId, (mine = new Set()))
     if (mine.size >= this.#max) {
-      throw new DockError('too_many_streams', `this principal already holds ${mine.size} open streams (the most this server allows); close one first`, {
-        details: { open: mine.size, max: this.#max },
-      })
+      throw new DockError(
+        'too_many_streams',
+        `this principal already holds ${mine.size} open streams (the most this server allows); close one first`,
+        {
+          details: { open: mine.size, max: this.#max },
+        },
+      )
     }
     const set = mine
     const controller = new AbortController()

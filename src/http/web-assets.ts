@@ -66,11 +66,15 @@ export function registerWebAssets(app: FastifyInstance, root: string): boolean {
     const path = (request.params as { '*'?: string })['*'] ?? ''
     if (isApiPath(path)) return sendProblem(reply, toProblem(new DockError('not_found', 'no such route')).problem)
     const file = normalize(join(root, path))
-    if (!file.startsWith(root + sep) && file !== root) return sendProblem(reply, toProblem(new DockError('not_found', 'no such file')).problem)
+    if (!file.startsWith(root + sep) && file !== root)
+      return sendProblem(reply, toProblem(new DockError('not_found', 'no such file')).problem)
     const target = path !== '' && extname(file) !== '' && existsSync(file) ? file : index
     const type = TYPES[extname(target)] ?? 'application/octet-stream'
     // Hashed asset names never change content; index.html must always be fresh.
-    void reply.headers({ ...UI_HEADERS, 'cache-control': target === index ? 'no-cache' : 'public, max-age=31536000, immutable' })
+    void reply.headers({
+      ...UI_HEADERS,
+      'cache-control': target === index ? 'no-cache' : 'public, max-age=31536000, immutable',
+    })
     return reply.type(type).send(readFileSync(target))
   })
   return true

@@ -6,14 +6,21 @@ import type { Caller } from './service-types.js'
 export function authorize(caller: Caller, op: Operation): void {
   if (!mayPerform(caller.principal.roles, op)) {
     const needs: readonly string[] = PERMISSIONS[op]
-    throw new DockError('forbidden', `${op} needs one of roles ${needs.join(', ')}; ${caller.principal.name} has ${caller.principal.roles.join(', ') || 'none'}`, {
-      details: { operation: op, needs, roles: caller.principal.roles },
-    })
+    throw new DockError(
+      'forbidden',
+      `${op} needs one of roles ${needs.join(', ')}; ${caller.principal.name} has ${caller.principal.roles.join(', ') || 'none'}`,
+      {
+        details: { operation: op, needs, roles: caller.principal.roles },
+      },
+    )
   }
 }
 
 /** The principal a key or id resolved to, if it may still act: known and not suspended. */
-export function requireActive<TPrincipal extends { readonly name: string; readonly status: string }>(p: TPrincipal | null, missing: string): TPrincipal {
+export function requireActive<TPrincipal extends { readonly name: string; readonly status: string }>(
+  p: TPrincipal | null,
+  missing: string,
+): TPrincipal {
   if (p === null) throw new DockError('unauthorized', missing)
   if (p.status === 'suspended') throw new DockError('principal_suspended', `principal ${p.name} is suspended`)
   return p

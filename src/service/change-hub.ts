@@ -81,7 +81,8 @@ export class ChangeHub {
     mine.add(once)
     return () => {
       mine.delete(once)
-      if (mine.size === 0 && this.#suspensionWatches.get(principalId) === mine) this.#suspensionWatches.delete(principalId)
+      if (mine.size === 0 && this.#suspensionWatches.get(principalId) === mine)
+        this.#suspensionWatches.delete(principalId)
     }
   }
 
@@ -108,7 +109,12 @@ export class ChangeHub {
    * Events after `since`, at most `limit`, from the tail when it covers them,
    * else from the log. Returns [] when nothing newer is known.
    */
-  async eventsAfter(workspaceId: string, since: number, limit: number, options: EventsAfterOptions = {}): Promise<DockEvent[]> {
+  async eventsAfter(
+    workspaceId: string,
+    since: number,
+    limit: number,
+    options: EventsAfterOptions = {},
+  ): Promise<DockEvent[]> {
     const tail = this.#tail(workspaceId)
     // Caught up while a hint is being read: wait for that one shared read rather than making our own.
     if (tail.pending && tail.loaded !== null && since >= tail.loaded) await tail.settle()
@@ -122,7 +128,13 @@ export class ChangeHub {
   }
 
   /** Resolves when the workspace has a revision above `since`, or after `timeoutMs`, or on abort or `handle.cancel()`. */
-  waitForRevision(workspaceId: string, since: number, timeoutMs: number, signal?: AbortSignal, handle?: WaitHandle): Promise<WaitOutcome> {
+  waitForRevision(
+    workspaceId: string,
+    since: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    handle?: WaitHandle,
+  ): Promise<WaitOutcome> {
     return this.#tail(workspaceId).waitAbove(since, timeoutMs, signal, handle)
   }
 
@@ -236,7 +248,10 @@ class WorkspaceTail {
       if (handle !== undefined) handle.cancel = onAbort
       const waiter: Waiter = { above: since, resolve: done }
       // On time-out, look at the head once for all waiters before giving up: a missed hint costs one read, not one per watcher.
-      const timer = setTimeout(() => void this.#probe().then(() => done(this.#loaded > since ? 'ready' : 'timeout')), timeoutMs)
+      const timer = setTimeout(
+        () => void this.#probe().then(() => done(this.#loaded > since ? 'ready' : 'timeout')),
+        timeoutMs,
+      )
       signal?.addEventListener('abort', onAbort, { once: true })
       this.#waiters.add(waiter)
     })

@@ -13,7 +13,11 @@ export function clampLease(ms: number): number {
   return Math.min(Math.max(Math.trunc(ms), 1), MAX_LEASE_MS)
 }
 
-export function bump(row: Row, scope: WriteScope, caller: Caller | null): Pick<Row, 'version' | 'revision' | 'updatedAt' | 'updatedBy'> {
+export function bump(
+  row: Row,
+  scope: WriteScope,
+  caller: Caller | null,
+): Pick<Row, 'version' | 'revision' | 'updatedAt' | 'updatedBy'> {
   return {
     version: row.version + 1,
     revision: scope.nextRevision,

@@ -21,7 +21,8 @@ export class DocService {
   async createDoc(caller: Caller, ws: string, input: { title: string; content: string }): Promise<Doc> {
     authorize(caller, 'doc.create')
     return this.#core.write(caller, ws, {}, async (scope) => {
-      if ((await scope.tx.getDoc(scope.workspace.id, input.title)) !== null) throw new DockError('already_exists', `doc ${input.title} exists`)
+      if ((await scope.tx.getDoc(scope.workspace.id, input.title)) !== null)
+        throw new DockError('already_exists', `doc ${input.title} exists`)
       const revision = scope.nextRevision
       const sections: Section[] = parseSections(input.content).map((s) => ({
         ...s,
@@ -61,7 +62,12 @@ export class DocService {
   }
 
   /** Whole-doc replace: needs a precondition, keeps the version of every section whose text did not change. */
-  async replaceDoc(caller: Caller, ws: string, idOrTitle: string, input: { content: string; lockToken?: number | undefined } & Precondition): Promise<Doc> {
+  async replaceDoc(
+    caller: Caller,
+    ws: string,
+    idOrTitle: string,
+    input: { content: string; lockToken?: number | undefined } & Precondition,
+  ): Promise<Doc> {
     authorize(caller, 'doc.write')
     if (input.expectedVersion === undefined && input.ifMatch === undefined) {
       throw new DockError('precondition_required', 'replacing a whole doc needs expectedVersion or If-Match')
@@ -74,7 +80,8 @@ export class DocService {
       const revision = scope.nextRevision
       const sections: Section[] = parseSections(input.content).map((p) => {
         const prev = old.get(p.key)
-        if (prev !== undefined && prev.body === p.body && prev.heading === p.heading && prev.level === p.level) return prev
+        if (prev !== undefined && prev.body === p.body && prev.heading === p.heading && prev.level === p.level)
+          return prev
         return {
           ...p,
           version: (prev?.version ?? 0) + 1,
@@ -84,16 +91,29 @@ export class DocService {
           lane: prev?.lane ?? null,
         }
       })
-      const touched = new Set([...sections.filter((s) => s.revision === revision).map((s) => s.key), ...[...old.keys()].filter((k) => !sections.some((s) => s.key === k))])
+      const touched = new Set([
+        ...sections.filter((s) => s.revision === revision).map((s) => s.key),
+        ...[...old.keys()].filter((k) => !sections.some((s) => s.key === k)),
+      ])
       for (const key of touched) {
         const lane = old.get(key)?.lane ?? null
         if (lane !== null && lane !== caller.principal.id && !caller.principal.roles.includes('operator')) {
           throw new DockError('lane_owned', `section ${key} belongs to ${lane}`, { details: { section: key, lane } })
         }
       }
-      const next: Doc = { ...doc, sections, version: doc.version + 1, revision, updatedBy: caller.principal.id, updatedAt: scope.nowIso }
+      const next: Doc = {
+        ...doc,
+        sections,
+        version: doc.version + 1,
+        revision,
+        updatedBy: caller.principal.id,
+        updatedAt: scope.nowIso,
+      }
       await scope.tx.updateDoc(next)
-      await scope.emit('doc.replaced', { kind: 'doc', id: doc.id, doc: doc.id }, doc, { ...next, changedSections: [...touched] })
+      await scope.emit('doc.replaced', { kind: 'doc', id: doc.id, doc: doc.id }, doc, {
+        ...next,
+        changedSections: [...touched],
+      })
       return next
     })
   }
@@ -129,12 +149,16 @@ export class DocService {
       checkPrecondition(prev?.version ?? 0, input, prev, `section ${key}`)
       const isOperator = caller.principal.roles.includes('operator')
       if (prev?.lane && prev.lane !== caller.principal.id && !isOperator) {
-        throw new DockError('lane_owned', `section ${key} belongs to ${prev.lane}`, { details: { current: prev, lane: prev.lane } })
+        throw new DockError('lane_owned', `section ${key} belongs to ${prev.lane}`, {
+          details: { current: prev, lane: prev.lane },
+        })
       }
       let lane = prev?.lane ?? null
       if (input.lane !== undefined && input.lane !== lane) {
-        if (!isOperator && doc.createdBy !== caller.principal.id) throw new DockError('forbidden', 'only an operator or the doc creator assigns lanes')
-        if (input.lane !== null) await findPrincipal(scope.tx, scope.workspace.id, input.lane).then((p) => (lane = p.id))
+        if (!isOperator && doc.createdBy !== caller.principal.id)
+          throw new DockError('forbidden', 'only an operator or the doc creator assigns lanes')
+        if (input.lane !== null)
+          await findPrincipal(scope.tx, scope.workspace.id, input.lane).then((p) => (lane = p.id))
         else lane = null
       }
       const revision = scope.nextRevision
@@ -154,9 +178,19 @@ export class DocService {
         if (key === PREAMBLE_KEY) sections.unshift(section)
         else sections.push(section)
       } else sections[index] = section
-      const next: Doc = { ...doc, sections, version: doc.version + 1, revision, updatedBy: caller.principal.id, updatedAt: scope.nowIso }
+      const next: Doc = {
+        ...doc,
+        sections,
+        version: doc.version + 1,
+        revision,
+        updatedBy: caller.principal.id,
+        updatedAt: scope.nowIso,
+      }
       await scope.tx.updateDoc(next)
-      await scope.emit('doc.section_written', { kind: 'doc', id: doc.id, doc: doc.id, section: key }, prev, { ...section, docVersion: next.version })
+      await scope.emit('doc.section_written', { kind: 'doc', id: doc.id, doc: doc.id, section: key }, prev, {
+        ...section,
+        docVersion: next.version,
+      })
       return { section, doc: { id: doc.id, version: next.version, revision } }
     })
   }
@@ -167,12 +201,18 @@ export class DocService {
     const out: DockEvent[] = []
     let since = 0
     for (;;) {
-      const page = await this.#core.storage.read((tx) => tx.listEvents(doc.workspaceId, since, 1000, { docs: [doc.id] }))
+      const page = await this.#core.storage.read((tx) =>
+        tx.listEvents(doc.workspaceId, since, 1000, { docs: [doc.id] }),
+      )
       for (const e of page) {
         if (e.target.doc !== doc.id) continue
         if (e.type === 'doc.section_written' && e.target.section === key) out.push(e)
         if (e.type === 'doc.created' && (e.after as Doc).sections.some((s) => s.key === key)) out.push(e)
-        if (e.type === 'doc.replaced' && ((e.after as { changedSections?: string[] }).changedSections ?? []).includes(key)) out.push(e)
+        if (
+          e.type === 'doc.replaced' &&
+          ((e.after as { changedSections?: string[] }).changedSections ?? []).includes(key)
+        )
+          out.push(e)
       }
       if (page.length < 1000) return out
       since = page[page.length - 1]!.revision
@@ -188,14 +228,25 @@ export class DocService {
     return this.#core.write(caller, ws, {}, async (scope) => {
       const doc = await findDoc(scope.tx, scope.workspace.id, idOrTitle)
       if (doc.lock !== null && doc.lock.owner !== caller.principal.id && Date.parse(doc.lock.expiresAt) > scope.now) {
-        throw new DockError('doc_locked', `doc ${doc.title} is locked by ${doc.lock.owner} until ${doc.lock.expiresAt}`, { details: { lock: doc.lock } })
+        throw new DockError(
+          'doc_locked',
+          `doc ${doc.title} is locked by ${doc.lock.owner} until ${doc.lock.expiresAt}`,
+          { details: { lock: doc.lock } },
+        )
       }
       const lock: Lease = {
         owner: caller.principal.id,
         token: scope.nextRevision,
         expiresAt: new Date(scope.now + clampLease(leaseMs ?? DEFAULT_LEASE_MS)).toISOString(),
       }
-      const next: Doc = { ...doc, lock, version: doc.version + 1, revision: scope.nextRevision, updatedBy: caller.principal.id, updatedAt: scope.nowIso }
+      const next: Doc = {
+        ...doc,
+        lock,
+        version: doc.version + 1,
+        revision: scope.nextRevision,
+        updatedBy: caller.principal.id,
+        updatedAt: scope.nowIso,
+      }
       await scope.tx.updateDoc(next)
       await scope.emit('doc.locked', { kind: 'doc', id: doc.id, doc: doc.id }, doc.lock, lock)
       return { doc: next, lock }
@@ -218,15 +269,28 @@ export class DocService {
       const holder = doc.lock.owner === caller.principal.id
       if (live) {
         if (!holder) {
-          if (!isOperator) throw new DockError('doc_locked', `doc ${doc.title} is locked by ${doc.lock.owner}`, { details: { lock: doc.lock } })
+          if (!isOperator)
+            throw new DockError('doc_locked', `doc ${doc.title} is locked by ${doc.lock.owner}`, {
+              details: { lock: doc.lock },
+            })
         } else if (token !== doc.lock.token) {
           if (token !== undefined) throw lockEnded(doc, token)
-          if (!isOperator) throw new DockError('precondition_required', 'unlocking needs the token the lock returned', { details: { lock: doc.lock } })
+          if (!isOperator)
+            throw new DockError('precondition_required', 'unlocking needs the token the lock returned', {
+              details: { lock: doc.lock },
+            })
         }
       } else if (token !== undefined && (token !== doc.lock.token || !holder)) {
         throw lockEnded(doc, token)
       }
-      const next: Doc = { ...doc, lock: null, version: doc.version + 1, revision: scope.nextRevision, updatedBy: caller.principal.id, updatedAt: scope.nowIso }
+      const next: Doc = {
+        ...doc,
+        lock: null,
+        version: doc.version + 1,
+        revision: scope.nextRevision,
+        updatedBy: caller.principal.id,
+        updatedAt: scope.nowIso,
+      }
       await scope.tx.updateDoc(next)
       await scope.emit('doc.unlocked', { kind: 'doc', id: doc.id, doc: doc.id }, doc.lock, null)
       return next
@@ -235,5 +299,7 @@ export class DocService {
 }
 
 function lockEnded(doc: Doc, token: number): DockError {
-  return new DockError('lease_expired', `the lock of token ${token} on doc ${doc.title} has ended; lock again`, { details: { lock: doc.lock } })
+  return new DockError('lease_expired', `the lock of token ${token} on doc ${doc.title} has ended; lock again`, {
+    details: { lock: doc.lock },
+  })
 }

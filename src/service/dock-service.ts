@@ -11,7 +11,17 @@ import type { Caller } from './service-types.js'
 import { StatsService } from './stats-service.js'
 import { TableService } from './table-service.js'
 
-export type { AuditReport, Caller, ClaimResult, EventPage, Precondition, PrincipalView, RowNote, RowNotePage, WorkspaceStats } from './service-types.js'
+export type {
+  AuditReport,
+  Caller,
+  ClaimResult,
+  EventPage,
+  Precondition,
+  PrincipalView,
+  RowNote,
+  RowNotePage,
+  WorkspaceStats,
+} from './service-types.js'
 export { publicPrincipal } from './records.js'
 
 export interface DockServiceOptions {
@@ -64,7 +74,11 @@ export class DockService {
   readonly #snapshot: StoreSnapshot | undefined
 
   constructor(options: DockServiceOptions) {
-    this.#core = new ServiceCore({ storage: options.storage, now: options.now, maxWorkspacesPerOperator: options.maxWorkspacesPerOperator })
+    this.#core = new ServiceCore({
+      storage: options.storage,
+      now: options.now,
+      maxWorkspacesPerOperator: options.maxWorkspacesPerOperator,
+    })
     this.#snapshot = options.snapshot
     this.rows = new RowService(this.#core)
     this.identity = new IdentityService(this.#core, this.rows)
@@ -95,10 +109,16 @@ export class DockService {
     authorize(caller, 'store.backup')
     const own = await this.identity.getWorkspace(caller, caller.principal.workspaceId)
     if (own.name !== STORE_WORKSPACE) {
-      throw new DockError('forbidden', `a backup holds every workspace: only an operator of workspace "${STORE_WORKSPACE}" may take one`)
+      throw new DockError(
+        'forbidden',
+        `a backup holds every workspace: only an operator of workspace "${STORE_WORKSPACE}" may take one`,
+      )
     }
     if (this.#snapshot === undefined) {
-      throw new DockError('not_found', `this server cannot snapshot its ${this.#core.storage.kind} store; back PostgreSQL up with pg_dump`)
+      throw new DockError(
+        'not_found',
+        `this server cannot snapshot its ${this.#core.storage.kind} store; back PostgreSQL up with pg_dump`,
+      )
     }
     await this.#snapshot(file)
   }

@@ -18,6 +18,10 @@ export function eventMatches(e: DockEvent, f: EventFilter): boolean {
   if (f.docs !== undefined && (e.target.doc === undefined || !f.docs.includes(e.target.doc))) return false
   if (f.rows !== undefined && (e.target.kind !== 'row' || !f.rows.includes(e.target.id))) return false
   if (f.actors !== undefined && !f.actors.includes(e.actor)) return false
-  if (f.types !== undefined && !f.types.some((t) => (t.endsWith('.*') ? e.type.startsWith(t.slice(0, -1)) : e.type === t))) return false
+  if (
+    f.types !== undefined &&
+    !f.types.some((t) => (t.endsWith('.*') ? e.type.startsWith(t.slice(0, -1)) : e.type === t))
+  )
+    return false
   return true
 }

@@ -22,10 +22,20 @@ export class EventService {
   async resolveFilter(caller: Caller, ws: string, filter: EventFilter): Promise<EventFilter> {
     const w = await this.#core.readWorkspace(caller, ws)
     return this.#core.storage.read(async (tx) => {
-      const actors = filter.actors === undefined ? undefined : await Promise.all(
-        filter.actors.map(async (a) => (a === SYSTEM_ACTOR ? a : ((await tx.getPrincipal(w.id, a)) ?? (await tx.getPrincipalByName(w.id, a)))?.id ?? a)),
-      )
-      const docs = filter.docs === undefined ? undefined : await Promise.all(filter.docs.map(async (d) => (await tx.getDoc(w.id, d))?.id ?? d))
+      const actors =
+        filter.actors === undefined
+          ? undefined
+          : await Promise.all(
+              filter.actors.map(async (a) =>
+                a === SYSTEM_ACTOR
+                  ? a
+                  : (((await tx.getPrincipal(w.id, a)) ?? (await tx.getPrincipalByName(w.id, a)))?.id ?? a),
+              ),
+            )
+      const docs =
+        filter.docs === undefined
+          ? undefined
+          : await Promise.all(filter.docs.map(async (d) => (await tx.getDoc(w.id, d))?.id ?? d))
       return { ...filter, ...(actors ? { actors } : {}), ...(docs ? { docs } : {}) }
     })
   }
@@ -99,11 +109,21 @@ export class EventService {
           }
         }
         fresh = false
-        if (suspended) throw new DockError('principal_suspended', `principal ${caller.principal.name} was suspended while it waited`)
-        const revision = Math.max(since, this.#core.hub.knownRevision(w.id) ?? (await this.#core.storage.read((tx) => tx.getWorkspace(w.id)))?.revision ?? since)
+        if (suspended)
+          throw new DockError('principal_suspended', `principal ${caller.principal.name} was suspended while it waited`)
+        const revision = Math.max(
+          since,
+          this.#core.hub.knownRevision(w.id) ??
+            (await this.#core.storage.read((tx) => tx.getWorkspace(w.id)))?.revision ??
+            since,
+        )
         const left = deadline - this.#core.now()
         if (items.length > 0 || left <= 0 || aborted()) {
-          return { items, revision, nextSince: items.length === opts.limit ? items[items.length - 1]!.revision : Math.max(since, opts.since) }
+          return {
+            items,
+            revision,
+            nextSince: items.length === opts.limit ? items[items.length - 1]!.revision : Math.max(since, opts.since),
+          }
         }
         await this.#core.hub.waitForRevision(w.id, since, left, opts.signal, wait)
       }
@@ -113,7 +133,12 @@ export class EventService {
   }
 
   /** Matching events after `since`, and the revision up to which the log was looked at (the head, for a short page). */
-  async #matchesFromStore(workspaceId: string, since: number, limit: number, filter: EventFilter): Promise<{ items: DockEvent[]; scanned: number }> {
+  async #matchesFromStore(
+    workspaceId: string,
+    since: number,
+    limit: number,
+    filter: EventFilter,
+  ): Promise<{ items: DockEvent[]; scanned: number }> {
     return this.#core.storage.read(async (tx) => {
       const found = await tx.listEvents(workspaceId, since, limit, filter)
       const items = found.filter((e) => eventMatches(e, filter))
@@ -136,10 +161,23 @@ export class EventService {
     let checked = 0
     while (expected <= headRevision) {
       if (checked > 0) await yieldToEventLoop()
-      const page = await this.#core.storage.read((tx) => tx.listEvents(head.id, expected - 1, Math.min(AUDIT_PAGE, headRevision - expected + 1)))
+      const page = await this.#core.storage.read((tx) =>
+        tx.listEvents(head.id, expected - 1, Math.min(AUDIT_PAGE, headRevision - expected + 1)),
+      )
       for (const e of page) {
-        const fail = (reason: string): AuditReport => ({ ok: false, checked, headRevision, firstBreak: { revision: e.revision, reason } })
-        if (e.revision !== expected) return { ok: false, checked, headRevision, firstBreak: { revision: expected, reason: 'revision missing from the log' } }
+        const fail = (reason: string): AuditReport => ({
+          ok: false,
+          checked,
+          headRevision,
+          firstBreak: { revision: e.revision, reason },
+        })
+        if (e.revision !== expected)
+          return {
+            ok: false,
+            checked,
+            headRevision,
+            firstBreak: { revision: expected, reason: 'revision missing from the log' },
+          }
         if (e.prevHash !== prevHash) return fail('prevHash does not match the previous event')
         const { hash, ...body } = e
         if (hashEvent(body) !== hash) return fail('event content does not match its hash')
@@ -150,10 +188,20 @@ export class EventService {
       if (page.length === 0) break
     }
     if (checked !== headRevision) {
-      return { ok: false, checked, headRevision, firstBreak: { revision: checked + 1, reason: 'log ends before the workspace revision' } }
+      return {
+        ok: false,
+        checked,
+        headRevision,
+        firstBreak: { revision: checked + 1, reason: 'log ends before the workspace revision' },
+      }
     }
     if (head.headHash !== prevHash) {
-      return { ok: false, checked, headRevision, firstBreak: { revision: headRevision, reason: 'workspace head hash does not match the last event' } }
+      return {
+        ok: false,
+        checked,
+        headRevision,
+        firstBreak: { revision: headRevision, reason: 'workspace head hash does not match the last event' },
+      }
     }
     return { ok: true, checked, headRevision, firstBreak: null }
   }

@@ -1,7 +1,15 @@
 import { DockError } from '../domain/errors.js'
 import { hashKey } from '../domain/event-hash.js'
 import { newId, newKey } from '../domain/ids.js'
-import { type Budget, GENESIS_HASH, type Principal, type Role, type Row, SYSTEM_ACTOR, type Workspace } from '../domain/types.js'
+import {
+  type Budget,
+  GENESIS_HASH,
+  type Principal,
+  type Role,
+  type Row,
+  SYSTEM_ACTOR,
+  type Workspace,
+} from '../domain/types.js'
 import type { PrincipalRecord, WorkspaceRecord } from '../storage/storage.js'
 import { authorize, requireActive } from './access.js'
 import { findPrincipal } from './lookups.js'
@@ -30,7 +38,8 @@ export class IdentityService {
   async bootstrap(operatorToken?: string): Promise<{ created: boolean; operatorKey: string | null }> {
     const existing = await this.#core.storage.read((tx) => tx.listWorkspaces())
     if (existing.length > 0) {
-      if (operatorToken !== undefined && operatorToken !== '') await this.#ensureOperatorToken(existing[0]!, operatorToken)
+      if (operatorToken !== undefined && operatorToken !== '')
+        await this.#ensureOperatorToken(existing[0]!, operatorToken)
       return { created: false, operatorKey: null }
     }
     const key = operatorToken !== undefined && operatorToken !== '' ? operatorToken : newKey()
@@ -53,10 +62,23 @@ export class IdentityService {
       const current = await tx.getWorkspace(ws.id)
       // Several nodes may start together with the same token: only the first adds it.
       if (current === null || (await tx.getPrincipalByKeyHash(keyHash)) !== null) return
-      const scope = new WriteScope({ tx, workspace: current, actor: SYSTEM_ACTOR, requestId: null, signature: null, now: this.#core.now() })
+      const scope = new WriteScope({
+        tx,
+        workspace: current,
+        actor: SYSTEM_ACTOR,
+        requestId: null,
+        signature: null,
+        now: this.#core.now(),
+      })
       let name = 'operator'
       for (let n = 2; (await tx.getPrincipalByName(ws.id, name)) !== null; n++) name = `operator-${n}`
-      const p = this.#newPrincipal(ws.id, { name, kind: 'human', roles: ['operator'], skills: [] }, keyHash, null, scope.nowIso)
+      const p = this.#newPrincipal(
+        ws.id,
+        { name, kind: 'human', roles: ['operator'], skills: [] },
+        keyHash,
+        null,
+        scope.nowIso,
+      )
       await tx.insertPrincipal(p)
       await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
       await scope.flush()
@@ -69,7 +91,10 @@ export class IdentityService {
    * check: whoever can open the store can change it anyway. The log records it
    * as `principal.updated` by `system` (the key itself is never logged).
    */
-  async resetOperatorKey(ws: string, name: string): Promise<{ workspace: Workspace; principal: Principal; key: string }> {
+  async resetOperatorKey(
+    ws: string,
+    name: string,
+  ): Promise<{ workspace: Workspace; principal: Principal; key: string }> {
     const w = await this.#core.storage.read((tx) => tx.getWorkspace(ws))
     if (w === null) throw new DockError('not_found', `no workspace ${ws}`)
     const key = newKey()
@@ -78,11 +103,25 @@ export class IdentityService {
       if (current === null) throw new DockError('not_found', `no workspace ${ws}`)
       const p = await tx.getPrincipalByName(w.id, name)
       if (p === null) throw new DockError('not_found', `no principal ${name} in workspace ${current.name}`)
-      if (!p.roles.includes('operator')) throw new DockError('forbidden', `${name} is not an operator of ${current.name}; only operator keys are reset here`)
-      const scope = new WriteScope({ tx, workspace: current, actor: SYSTEM_ACTOR, requestId: 'dock operator reset-key', signature: null, now: this.#core.now() })
+      if (!p.roles.includes('operator'))
+        throw new DockError(
+          'forbidden',
+          `${name} is not an operator of ${current.name}; only operator keys are reset here`,
+        )
+      const scope = new WriteScope({
+        tx,
+        workspace: current,
+        actor: SYSTEM_ACTOR,
+        requestId: 'dock operator reset-key',
+        signature: null,
+        now: this.#core.now(),
+      })
       const next: PrincipalRecord = { ...p, keyHash: hashKey(key) }
       await tx.updatePrincipal(next)
-      await scope.emit('principal.updated', { kind: 'principal', id: p.id }, publicPrincipal(p), { ...publicPrincipal(next), keyResetAt: scope.nowIso })
+      await scope.emit('principal.updated', { kind: 'principal', id: p.id }, publicPrincipal(p), {
+        ...publicPrincipal(next),
+        keyResetAt: scope.nowIso,
+      })
       await scope.flush()
       return { workspace: publicWorkspace(scope.workspace), principal: publicPrincipal(next), key }
     })
@@ -95,7 +134,10 @@ export class IdentityService {
 
   /** Re-reads the caller: long-lived streams call this so a suspension ends them. */
   async authenticateAgain(caller: Caller): Promise<void> {
-    requireActive(await this.#core.storage.read((tx) => tx.getPrincipal(caller.principal.workspaceId, caller.principal.id)), 'unknown principal')
+    requireActive(
+      await this.#core.storage.read((tx) => tx.getPrincipal(caller.principal.workspaceId, caller.principal.id)),
+      'unknown principal',
+    )
   }
 
   async me(caller: Caller): Promise<{ principal: Principal; workspace: Workspace }> {
@@ -105,31 +147,64 @@ export class IdentityService {
     return { principal: publicPrincipal(caller.principal), workspace: publicWorkspace(ws) }
   }
 
-  async createWorkspace(caller: Caller, name: string): Promise<{ workspace: Workspace; operator: { principal: Principal; key: string } }> {
+  async createWorkspace(
+    caller: Caller,
+    name: string,
+  ): Promise<{ workspace: Workspace; operator: { principal: Principal; key: string } }> {
     authorize(caller, 'workspace.create')
     // A quota per operator: an operator key that leaks or loops must not fill the store with workspaces.
     // Checked before the write (workspace creation is rare, and a race overshoots by at most the racers).
-    const made = await this.#core.storage.read((tx) => tx.countWorkspacesCreatedBy(caller.principal.id, caller.principal.workspaceId))
+    const made = await this.#core.storage.read((tx) =>
+      tx.countWorkspacesCreatedBy(caller.principal.id, caller.principal.workspaceId),
+    )
     if (made >= this.#core.maxWorkspacesPerOperator) {
-      throw new DockError('quota_exceeded', `${caller.principal.name} has created ${made} workspaces, the most one operator may`, {
-        details: { limit: this.#core.maxWorkspacesPerOperator, created: made },
-      })
+      throw new DockError(
+        'quota_exceeded',
+        `${caller.principal.name} has created ${made} workspaces, the most one operator may`,
+        {
+          details: { limit: this.#core.maxWorkspacesPerOperator, created: made },
+        },
+      )
     }
     const key = newKey()
     const { workspace, principal } = await this.#createWorkspaceWithOperator(name, key, caller.principal.id)
     return { workspace, operator: { principal, key } }
   }
 
-  async #createWorkspaceWithOperator(name: string, key: string, createdBy: string | null): Promise<{ workspace: Workspace; principal: Principal }> {
+  async #createWorkspaceWithOperator(
+    name: string,
+    key: string,
+    createdBy: string | null,
+  ): Promise<{ workspace: Workspace; principal: Principal }> {
     const id = newId('w')
     return this.#core.storage.write(id, async (tx) => {
       if ((await tx.getWorkspace(name)) !== null) throw new DockError('already_exists', `workspace ${name} exists`)
       const now = this.#core.now()
-      const ws: WorkspaceRecord = { id, name, revision: 0, headHash: GENESIS_HASH, frozen: false, createdAt: new Date(now).toISOString() }
+      const ws: WorkspaceRecord = {
+        id,
+        name,
+        revision: 0,
+        headHash: GENESIS_HASH,
+        frozen: false,
+        createdAt: new Date(now).toISOString(),
+      }
       await tx.insertWorkspace(ws)
-      const scope = new WriteScope({ tx, workspace: ws, actor: createdBy ?? SYSTEM_ACTOR, requestId: null, signature: null, now })
+      const scope = new WriteScope({
+        tx,
+        workspace: ws,
+        actor: createdBy ?? SYSTEM_ACTOR,
+        requestId: null,
+        signature: null,
+        now,
+      })
       await scope.emit('workspace.created', { kind: 'workspace', id }, null, publicWorkspace(ws))
-      const p = this.#newPrincipal(id, { name: 'operator', kind: 'human', roles: ['operator'], skills: [] }, hashKey(key), createdBy, scope.nowIso)
+      const p = this.#newPrincipal(
+        id,
+        { name: 'operator', kind: 'human', roles: ['operator'], skills: [] },
+        hashKey(key),
+        createdBy,
+        scope.nowIso,
+      )
       await tx.insertPrincipal(p)
       await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
       await scope.flush()
@@ -153,7 +228,14 @@ export class IdentityService {
   async createPrincipal(
     caller: Caller,
     ws: string,
-    input: { name: string; kind?: 'human' | 'agent'; roles?: Role[]; skills?: string[]; budget?: Budget; publicKey?: string | null },
+    input: {
+      name: string
+      kind?: 'human' | 'agent'
+      roles?: Role[]
+      skills?: string[]
+      budget?: Budget
+      publicKey?: string | null
+    },
   ): Promise<{ principal: Principal; key: string }> {
     authorize(caller, 'principal.create')
     if (input.publicKey) checkPublicKey(input.publicKey)
@@ -164,7 +246,14 @@ export class IdentityService {
       }
       const p = this.#newPrincipal(
         scope.workspace.id,
-        { name: input.name, kind: input.kind ?? 'agent', roles: input.roles ?? ['member'], skills: input.skills ?? [], budget: input.budget, publicKey: input.publicKey ?? null },
+        {
+          name: input.name,
+          kind: input.kind ?? 'agent',
+          roles: input.roles ?? ['member'],
+          skills: input.skills ?? [],
+          budget: input.budget,
+          publicKey: input.publicKey ?? null,
+        },
         hashKey(key),
         caller.principal.id,
         scope.nowIso,
@@ -177,7 +266,14 @@ export class IdentityService {
 
   #newPrincipal(
     workspaceId: string,
-    input: { name: string; kind: 'human' | 'agent'; roles: Role[]; skills: string[]; budget?: Budget | undefined; publicKey?: string | null },
+    input: {
+      name: string
+      kind: 'human' | 'agent'
+      roles: Role[]
+      skills: string[]
+      budget?: Budget | undefined
+      publicKey?: string | null
+    },
     keyHash: string,
     createdBy: string | null,
     nowIso: string,
@@ -216,13 +312,18 @@ export class IdentityService {
     })
   }
 
-
   #principalView(p: PrincipalRecord, claims: readonly Row[]): PrincipalView {
     return {
       ...publicPrincipal(p),
       openClaims: claims
         .filter((r) => r.owner === p.id)
-        .map((r) => ({ table: r.table, id: r.id, status: r.status, leaseExpiresAt: r.leaseExpiresAt, fencingToken: r.fencingToken })),
+        .map((r) => ({
+          table: r.table,
+          id: r.id,
+          status: r.status,
+          leaseExpiresAt: r.leaseExpiresAt,
+          fencingToken: r.fencingToken,
+        })),
       budgetUsed: this.#core.budget.used(p.id, this.#core.now()),
     }
   }
@@ -236,7 +337,12 @@ export class IdentityService {
       if (p.status === 'suspended') return publicPrincipal(p)
       const next: PrincipalRecord = { ...p, status: 'suspended' }
       await scope.tx.updatePrincipal(next)
-      await scope.emit('principal.suspended', { kind: 'principal', id: p.id }, publicPrincipal(p), publicPrincipal(next))
+      await scope.emit(
+        'principal.suspended',
+        { kind: 'principal', id: p.id },
+        publicPrincipal(p),
+        publicPrincipal(next),
+      )
       for (const row of await this.#rows.openClaims(scope.tx, scope.workspace.id, p.id)) {
         const table = await scope.tx.getTable(scope.workspace.id, row.table)
         if (table === null) continue
@@ -268,10 +374,15 @@ export class IdentityService {
       if (scope.workspace.frozen === frozen) return publicWorkspace(scope.workspace)
       const before = publicWorkspace(scope.workspace)
       scope.setFrozen(frozen)
-      await scope.emit(frozen ? 'workspace.frozen' : 'workspace.unfrozen', { kind: 'workspace', id: scope.workspace.id }, before, {
-        ...before,
-        frozen,
-      })
+      await scope.emit(
+        frozen ? 'workspace.frozen' : 'workspace.unfrozen',
+        { kind: 'workspace', id: scope.workspace.id },
+        before,
+        {
+          ...before,
+          frozen,
+        },
+      )
       return publicWorkspace(scope.workspace)
     })
   }

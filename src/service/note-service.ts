@@ -29,7 +29,8 @@ export class NoteService {
     authorize(caller, 'row.note')
     const trimmed = text.trim()
     if (trimmed === '') throw new DockError('invalid_input', 'a note needs some text')
-    if (trimmed.length > MAX_NOTE_LENGTH) throw new DockError('invalid_input', `a note is at most ${MAX_NOTE_LENGTH} characters`)
+    if (trimmed.length > MAX_NOTE_LENGTH)
+      throw new DockError('invalid_input', `a note is at most ${MAX_NOTE_LENGTH} characters`)
     return this.#core.write(caller, ws, {}, async (scope) => {
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       const e = await scope.emit('row.note_added', rowTarget(row), null, { text: trimmed })
@@ -38,7 +39,13 @@ export class NoteService {
   }
 
   /** A row's notes, oldest first: the log's `row.note_added` events targeting it. */
-  async listNotes(caller: Caller, ws: string, tableName: string, id: string, opts: { since: number; limit: number }): Promise<RowNotePage> {
+  async listNotes(
+    caller: Caller,
+    ws: string,
+    tableName: string,
+    id: string,
+    opts: { since: number; limit: number },
+  ): Promise<RowNotePage> {
     const w = await this.#core.readWorkspace(caller, ws)
     await this.#core.storage.read((tx) => findRow(tx, w.id, tableName, id))
     const page = await this.#events.listEvents(caller, ws, {

@@ -8,10 +8,14 @@ import type { Caller, Precondition } from './service-types.js'
  */
 export function checkPrecondition(version: number, pre: Precondition, current: unknown, what: string): void {
   if (pre.ifMatch !== undefined && pre.ifMatch !== version) {
-    throw new DockError('precondition_failed', `${what} is at version ${version}, not ${pre.ifMatch}`, { details: { current, version } })
+    throw new DockError('precondition_failed', `${what} is at version ${version}, not ${pre.ifMatch}`, {
+      details: { current, version },
+    })
   }
   if (pre.expectedVersion !== undefined && pre.expectedVersion !== version) {
-    throw new DockError('version_conflict', `${what} is at version ${version}, not ${pre.expectedVersion}`, { details: { current, version } })
+    throw new DockError('version_conflict', `${what} is at version ${version}, not ${pre.expectedVersion}`, {
+      details: { current, version },
+    })
   }
 }
 
@@ -33,15 +37,21 @@ export function checkDocLock(doc: Doc, caller: Caller, lockToken: number | undef
   const lock = doc.lock
   const live = lock !== null && Date.parse(lock.expiresAt) > now
   if (live && lock.owner !== caller.principal.id) {
-    throw new DockError('doc_locked', `doc ${doc.title} is locked by ${lock.owner} until ${lock.expiresAt}`, { details: { lock } })
+    throw new DockError('doc_locked', `doc ${doc.title} is locked by ${lock.owner} until ${lock.expiresAt}`, {
+      details: { lock },
+    })
   }
   if (lockToken !== undefined) {
     if (!live || lock.token !== lockToken) {
-      throw new DockError('lease_expired', `the lock of token ${lockToken} on doc ${doc.title} has ended; lock again`, { details: { lock } })
+      throw new DockError('lease_expired', `the lock of token ${lockToken} on doc ${doc.title} has ended; lock again`, {
+        details: { lock },
+      })
     }
     return
   }
   if (live) {
-    throw new DockError('precondition_required', 'writes under the doc lock carry its token (lockToken)', { details: { lock } })
+    throw new DockError('precondition_required', 'writes under the doc lock carry its token (lockToken)', {
+      details: { lock },
+    })
   }
 }

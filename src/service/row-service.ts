@@ -58,7 +58,13 @@ export class RowService {
     caller: Caller,
     ws: string,
     tableName: string,
-    input: { values: Record<string, unknown>; blockedBy?: string[]; requiredSkills?: string[]; priority?: number; contractVersion?: number },
+    input: {
+      values: Record<string, unknown>
+      blockedBy?: string[]
+      requiredSkills?: string[]
+      priority?: number
+      contractVersion?: number
+    },
   ): Promise<Row> {
     authorize(caller, 'row.create')
     refuseProtoKeys(input.values)
@@ -68,9 +74,17 @@ export class RowService {
       const statusColumn = table.workflow.statusColumn
       const given = input.values[statusColumn]
       if (given !== undefined && given !== table.workflow.initial) {
-        throw new DockError('transition_not_allowed', `rows start in status ${table.workflow.initial}; move them with a transition`)
+        throw new DockError(
+          'transition_not_allowed',
+          `rows start in status ${table.workflow.initial}; move them with a transition`,
+        )
       }
-      const values = await this.#validateValues(scope.tx, table, { ...input.values, [statusColumn]: table.workflow.initial }, true)
+      const values = await this.#validateValues(
+        scope.tx,
+        table,
+        { ...input.values, [statusColumn]: table.workflow.initial },
+        true,
+      )
       const blockedBy = await this.#checkBlockers(scope.tx, scope.workspace.id, input.blockedBy ?? [], null)
       const revision = scope.nextRevision
       const row: Row = {
@@ -181,8 +195,14 @@ export class RowService {
       // A claimant whose lease lapsed may not go on writing as if nothing happened: its
       // tokenless write would slip past fencing. It claims again first (operators excepted:
       // their writes are deliberate corrections, not a worker's late output).
-      if (input.fencingToken === undefined && row.lapsedClaimant === caller.principal.id && !caller.principal.roles.includes('operator')) {
-        throw new DockError('lease_expired', `your lease on row ${row.id} lapsed; claim it again before writing it`, { details: { current: row } })
+      if (
+        input.fencingToken === undefined &&
+        row.lapsedClaimant === caller.principal.id &&
+        !caller.principal.roles.includes('operator')
+      ) {
+        throw new DockError('lease_expired', `your lease on row ${row.id} lapsed; claim it again before writing it`, {
+          details: { current: row },
+        })
       }
       const statusColumn = table.workflow.statusColumn
       if (input.values !== undefined && statusColumn in input.values && input.values[statusColumn] !== row.status) {
@@ -191,7 +211,10 @@ export class RowService {
       const merged: Record<string, unknown> = { ...row.values }
       for (const [k, v] of Object.entries(input.values ?? {})) merged[k] = v
       const values = await this.#validateValues(scope.tx, table, merged, false)
-      const blockedBy = input.blockedBy === undefined ? row.blockedBy : await this.#checkBlockers(scope.tx, scope.workspace.id, input.blockedBy, row.id)
+      const blockedBy =
+        input.blockedBy === undefined
+          ? row.blockedBy
+          : await this.#checkBlockers(scope.tx, scope.workspace.id, input.blockedBy, row.id)
       const next: Row = {
         ...row,
         values,
@@ -230,18 +253,28 @@ export class RowService {
       let row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       if (row.owner !== null && !hasLiveClaim(row, scope.now)) row = await this.#expireLease(scope, table, row)
       if (row.owner !== null) {
-        throw new DockError('already_claimed', `row ${row.id} is claimed by ${row.owner}`, { details: { current: row } })
-      }
-      if (!rule.from.includes(row.status)) {
-        throw new DockError('transition_not_allowed', `row ${row.id} is ${row.status}; claims start from ${rule.from.join(', ')}`, {
+        throw new DockError('already_claimed', `row ${row.id} is claimed by ${row.owner}`, {
           details: { current: row },
         })
       }
+      if (!rule.from.includes(row.status)) {
+        throw new DockError(
+          'transition_not_allowed',
+          `row ${row.id} is ${row.status}; claims start from ${rule.from.join(', ')}`,
+          {
+            details: { current: row },
+          },
+        )
+      }
       if (!(await this.#blockersDone(scope.tx, scope.workspace.id, row, table))) {
-        throw new DockError('transition_not_allowed', `row ${row.id} is blocked by unfinished rows`, { details: { current: row, blockedBy: row.blockedBy } })
+        throw new DockError('transition_not_allowed', `row ${row.id} is blocked by unfinished rows`, {
+          details: { current: row, blockedBy: row.blockedBy },
+        })
       }
       if (!hasSkills(row, caller.principal)) {
-        throw new DockError('forbidden', `row ${row.id} needs skills ${row.requiredSkills.join(', ')}`, { details: { current: row } })
+        throw new DockError('forbidden', `row ${row.id} needs skills ${row.requiredSkills.join(', ')}`, {
+          details: { current: row },
+        })
       }
       return this.#takeClaim(scope, table, row, caller, leaseMs)
     })
@@ -288,7 +321,13 @@ export class RowService {
     })
   }
 
-  async #takeClaim(scope: WriteScope, table: Table, row: Row, caller: Caller, leaseMs: number | undefined): Promise<ClaimResult> {
+  async #takeClaim(
+    scope: WriteScope,
+    table: Table,
+    row: Row,
+    caller: Caller,
+    leaseMs: number | undefined,
+  ): Promise<ClaimResult> {
     const rule = claimRule(table)
     const ms = clampLease(leaseMs ?? rule.leaseMs)
     // The claim's revision is unique and ever-increasing in the workspace, so it is a fencing token larger than any before it.
@@ -312,7 +351,13 @@ export class RowService {
     return { row: next, lease: { token, expiresAt } }
   }
 
-  async heartbeat(caller: Caller, ws: string, tableName: string, id: string, input: { fencingToken: number; leaseMs?: number }): Promise<ClaimResult> {
+  async heartbeat(
+    caller: Caller,
+    ws: string,
+    tableName: string,
+    id: string,
+    input: { fencingToken: number; leaseMs?: number },
+  ): Promise<ClaimResult> {
     authorize(caller, 'row.lease')
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
@@ -330,7 +375,13 @@ export class RowService {
     })
   }
 
-  async release(caller: Caller, ws: string, tableName: string, id: string, input: { fencingToken: number }): Promise<Row> {
+  async release(
+    caller: Caller,
+    ws: string,
+    tableName: string,
+    id: string,
+    input: { fencingToken: number },
+  ): Promise<Row> {
     authorize(caller, 'row.lease')
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
@@ -366,7 +417,11 @@ export class RowService {
     authorize(caller, 'row.transition')
     if (input.values !== undefined) {
       // A reviewer moves rows; writing values alongside is a member's (or operator's) write.
-      if (!isWriter(caller.principal.roles)) throw new DockError('forbidden', 'only members and operators write values; a reviewer may move the row without them')
+      if (!isWriter(caller.principal.roles))
+        throw new DockError(
+          'forbidden',
+          'only members and operators write values; a reviewer may move the row without them',
+        )
       refuseProtoKeys(input.values)
     }
     return this.#core.write(caller, ws, {}, async (scope) => {
@@ -407,9 +462,13 @@ export class RowService {
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       checkPrecondition(row.version, input, row, `row ${row.id}`)
       if (row.status !== rule.deadLetter) {
-        throw new DockError('transition_not_allowed', `row ${row.id} is ${row.status}, not in the dead-letter status ${rule.deadLetter}`, {
-          details: { current: row },
-        })
+        throw new DockError(
+          'transition_not_allowed',
+          `row ${row.id} is ${row.status}, not in the dead-letter status ${rule.deadLetter}`,
+          {
+            details: { current: row },
+          },
+        )
       }
       const to = rule.from[0] ?? table.workflow.initial
       const next: Row = {
@@ -506,9 +565,11 @@ export class RowService {
       const ws = await tx.getWorkspace(workspaceId)
       if (ws === null || ws.frozen) return false
       const row = await tx.getRow(workspaceId, rowId)
-      if (row === null || row.owner === null || row.leaseExpiresAt === null || Date.parse(row.leaseExpiresAt) >= now) return false
+      if (row === null || row.owner === null || row.leaseExpiresAt === null || Date.parse(row.leaseExpiresAt) >= now)
+        return false
       const table = await tx.getTable(workspaceId, row.table)
-      if (table === null) throw new DockError('internal', `row ${row.id} names table ${row.table}, which does not exist`)
+      if (table === null)
+        throw new DockError('internal', `row ${row.id} names table ${row.table}, which does not exist`)
       const scope = new WriteScope({ tx, workspace: ws, actor: SYSTEM_ACTOR, requestId: null, signature: null, now })
       await this.#expireLease(scope, table, row)
       await scope.flush()
@@ -540,7 +601,11 @@ export class RowService {
       updatedAt: scope.nowIso,
     }
     await scope.tx.updateRow(next)
-    await scope.emit('row.lease_expired', rowTarget(next), row, { ...next, deadLettered: dead, ...(rule === null ? { claimRuleMissing: true } : {}) })
+    await scope.emit('row.lease_expired', rowTarget(next), row, {
+      ...next,
+      deadLettered: dead,
+      ...(rule === null ? { claimRuleMissing: true } : {}),
+    })
     return next
   }
 
@@ -566,12 +631,20 @@ export class RowService {
     const found = await tx.getRows(workspaceId, unique)
     if (found.length !== unique.length) {
       const known = new Set(found.map((r) => r.id))
-      throw new DockError('invalid_input', `blockedBy names unknown rows: ${unique.filter((i) => !known.has(i)).join(', ')}`)
+      throw new DockError(
+        'invalid_input',
+        `blockedBy names unknown rows: ${unique.filter((i) => !known.has(i)).join(', ')}`,
+      )
     }
     return unique
   }
 
-  async #validateValues(tx: Tx, table: Table, values: Record<string, unknown>, creating: boolean): Promise<Record<string, unknown>> {
+  async #validateValues(
+    tx: Tx,
+    table: Table,
+    values: Record<string, unknown>,
+    creating: boolean,
+  ): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {}
     const problems: string[] = []
     const known = new Map(table.columns.map((c) => [c.name, c]))
@@ -593,7 +666,8 @@ export class RowService {
       }
       if (col.type === 'ref') {
         const target = await tx.getRow(table.workspaceId, v as string)
-        if (target === null || target.table !== col.table) problems.push(`"${col.name}" names no row of table ${col.table}`)
+        if (target === null || target.table !== col.table)
+          problems.push(`"${col.name}" names no row of table ${col.table}`)
       }
       out[col.name] = v
     }
@@ -609,7 +683,14 @@ export class RowService {
       // one; for one owner (suspension releases them) look for those by owner alone.
       if (t.workflow.claim === null && owner === undefined) continue
       const statuses = t.workflow.claim === null ? {} : { statuses: [t.workflow.claim.to] }
-      const rows = await tx.queryRows({ workspaceId, table: t.name, ...statuses, order: 'seq', limit: 10_000, ...(owner ? { owner } : {}) })
+      const rows = await tx.queryRows({
+        workspaceId,
+        table: t.name,
+        ...statuses,
+        order: 'seq',
+        limit: 10_000,
+        ...(owner ? { owner } : {}),
+      })
       out.push(...rows.filter((r) => r.owner !== null))
     }
     return out
@@ -627,7 +708,8 @@ function statusBeforeClaim(table: Table, row: Row): string {
 
 function refuseProtoKeys(values: unknown): void {
   const at = findProtoKey(values)
-  if (at !== null) throw new DockError('invalid_input', `values have a __proto__ key at ${at}`, { details: { path: at } })
+  if (at !== null)
+    throw new DockError('invalid_input', `values have a __proto__ key at ${at}`, { details: { path: at } })
 }
 
 function encodeCursor(seq: number): string {

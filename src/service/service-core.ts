@@ -24,7 +24,11 @@ export class ServiceCore {
   readonly maxWorkspacesPerOperator: number
   readonly #now: () => number
 
-  constructor(options: { storage: Storage; now?: (() => number) | undefined; maxWorkspacesPerOperator?: number | undefined }) {
+  constructor(options: {
+    storage: Storage
+    now?: (() => number) | undefined
+    maxWorkspacesPerOperator?: number | undefined
+  }) {
     this.storage = options.storage
     this.#now = options.now ?? Date.now
     this.maxWorkspacesPerOperator = options.maxWorkspacesPerOperator ?? DEFAULT_MAX_WORKSPACES_PER_OPERATOR
@@ -58,7 +62,12 @@ export class ServiceCore {
     return id
   }
 
-  async write<T>(caller: Caller, ws: string, opts: { operatorAuthority?: boolean }, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+  async write<T>(
+    caller: Caller,
+    ws: string,
+    opts: { operatorAuthority?: boolean },
+    fn: (scope: WriteScope) => Promise<T>,
+  ): Promise<T> {
     const w = { id: await this.workspaceId(caller, ws) }
     const signature = this.#checkSignature(caller)
     const now = this.now()
@@ -68,8 +77,16 @@ export class ServiceCore {
       if (workspace === null) throw new DockError('not_found', `no workspace ${ws}`)
       // Re-read inside the transaction: a suspension that committed a moment ago must win.
       const principal = requireActive(await tx.getPrincipal(w.id, caller.principal.id), 'unknown principal')
-      if (workspace.frozen && opts.operatorAuthority !== true) throw new DockError('workspace_frozen', `workspace ${workspace.name} is frozen`)
-      const scope = new WriteScope({ tx, workspace, actor: principal.id, requestId: caller.requestId ?? null, signature, now })
+      if (workspace.frozen && opts.operatorAuthority !== true)
+        throw new DockError('workspace_frozen', `workspace ${workspace.name} is frozen`)
+      const scope = new WriteScope({
+        tx,
+        workspace,
+        actor: principal.id,
+        requestId: caller.requestId ?? null,
+        signature,
+        now,
+      })
       const result = await fn(scope)
       await scope.flush()
       return result
@@ -84,7 +101,8 @@ export class ServiceCore {
     if (sig === null || caller.signedPayload === undefined || caller.signedPayload === null) {
       throw new DockError('invalid_signature', 'this principal signs its writes: send X-Dock-Signature')
     }
-    if (!signatureVerifies(caller.signedPayload, key, sig)) throw new DockError('invalid_signature', 'X-Dock-Signature does not verify against the principal key')
+    if (!signatureVerifies(caller.signedPayload, key, sig))
+      throw new DockError('invalid_signature', 'X-Dock-Signature does not verify against the principal key')
     return sig
   }
 }

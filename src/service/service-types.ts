@@ -23,7 +23,13 @@ export interface ClaimResult {
 }
 
 export interface PrincipalView extends Principal {
-  readonly openClaims: readonly { table: string; id: string; status: string; leaseExpiresAt: string | null; fencingToken: number }[]
+  readonly openClaims: readonly {
+    table: string
+    id: string
+    status: string
+    leaseExpiresAt: string | null
+    fencingToken: number
+  }[]
   readonly budgetUsed: number
 }
 
@@ -64,7 +70,12 @@ export interface WorkspaceStats {
   readonly revision: number
   readonly generatedAt: string
   /** How far back the log window reaches (revisions and time), so readers know what "recent" covered. */
-  readonly window: { readonly fromRevision: number; readonly toRevision: number; readonly events: number; readonly since: string | null }
+  readonly window: {
+    readonly fromRevision: number
+    readonly toRevision: number
+    readonly events: number
+    readonly since: string | null
+  }
   readonly tables: readonly TableStats[]
   readonly review: {
     readonly waiting: number
@@ -73,7 +84,10 @@ export interface WorkspaceStats {
     readonly rows: readonly StatsRowRef[]
   }
   /** Live leases that run out within `soonMs`. */
-  readonly leasesExpiringSoon: { readonly soonMs: number; readonly rows: readonly (StatsRowRef & { readonly owner: string; readonly expiresAt: string })[] }
+  readonly leasesExpiringSoon: {
+    readonly soonMs: number
+    readonly rows: readonly (StatsRowRef & { readonly owner: string; readonly expiresAt: string })[]
+  }
   readonly deadLetters: { readonly total: number; readonly rows: readonly StatsRowRef[] }
   readonly agents: readonly AgentStats[]
 }

@@ -34,7 +34,7 @@ export class StatsService {
       for (const t of tables) {
         const rows: Row[] = []
         // Counts by status need every row; the storage engineer's indexed counts can replace this scan.
-        for (let afterSeq = 0; ; ) {
+        for (let afterSeq = 0; ;) {
           const batch = await tx.queryRows({ workspaceId: w.id, table: t.name, order: 'seq', afterSeq, limit: 1000 })
           rows.push(...batch)
           if (batch.length < 1000) break
@@ -47,14 +47,21 @@ export class StatsService {
     const toRevision = w.revision
     const fromRevision = Math.max(0, toRevision - STATS_WINDOW_EVENTS)
     const recent: DockEvent[] = []
-    for (let since = fromRevision; since < toRevision; ) {
+    for (let since = fromRevision; since < toRevision;) {
       const page = await this.#core.hub.eventsAfter(w.id, since, 1000)
       if (page.length === 0) break
       recent.push(...page)
       since = page[page.length - 1]!.revision
     }
 
-    const ref = (t: Table, r: Row): StatsRowRef => ({ table: t.name, id: r.id, title: titleOf(t, r), status: r.status, updatedAt: r.updatedAt, ageMs: Math.max(0, now - Date.parse(r.updatedAt)) })
+    const ref = (t: Table, r: Row): StatsRowRef => ({
+      table: t.name,
+      id: r.id,
+      title: titleOf(t, r),
+      status: r.status,
+      updatedAt: r.updatedAt,
+      ageMs: Math.max(0, now - Date.parse(r.updatedAt)),
+    })
     const tableStats: TableStats[] = []
     const review: StatsRowRef[] = []
     const soon: (StatsRowRef & { owner: string; expiresAt: string })[] = []
@@ -72,7 +79,8 @@ export class StatsService {
         if (r.owner !== null && r.leaseExpiresAt !== null) {
           const left = Date.parse(r.leaseExpiresAt) - now
           if (left > 0) claimsBy.set(r.owner, (claimsBy.get(r.owner) ?? 0) + 1)
-          if (left > 0 && left <= LEASE_SOON_MS) soon.push({ ...ref(t, r), owner: r.owner, expiresAt: r.leaseExpiresAt })
+          if (left > 0 && left <= LEASE_SOON_MS)
+            soon.push({ ...ref(t, r), owner: r.owner, expiresAt: r.leaseExpiresAt })
         }
       }
       tableStats.push({ table: t.name, byStatus, reviewStatuses, deadLetterStatus: deadLetter })
@@ -94,15 +102,26 @@ export class StatsService {
       if (e.type === 'row.transitioned' && now - Date.parse(e.ts) <= HOUR_MS) {
         const after = e.after as Row | null
         // Credit the row's author (its last claimant): the agent that did the work, not the reviewer who approved it.
-        if (after && (doneStatuses.get(after.table) ?? []).includes(after.status)) doneBy.set(after.author, (doneBy.get(after.author) ?? 0) + 1)
+        if (after && (doneStatuses.get(after.table) ?? []).includes(after.status))
+          doneBy.set(after.author, (doneBy.get(after.author) ?? 0) + 1)
       }
     }
     const agents: AgentStats[] = principals.map((p) => {
       const open = claimsBy.get(p.id) ?? 0
       const last = lastActive.get(p.id) ?? null
       const silentMs = last === null ? Number.POSITIVE_INFINITY : now - Date.parse(last)
-      const state: AgentStats['state'] = p.status === 'suspended' ? 'suspended' : open === 0 ? 'idle' : silentMs >= STUCK_AFTER_MS ? 'stuck' : 'working'
-      return { id: p.id, name: p.name, kind: p.kind, state, openClaims: open, lastActiveAt: last, doneLastHour: doneBy.get(p.id) ?? 0, leaseExpiries: expiries.get(p.id) ?? 0 }
+      const state: AgentStats['state'] =
+        p.status === 'suspended' ? 'suspended' : open === 0 ? 'idle' : silentMs >= STUCK_AFTER_MS ? 'stuck' : 'working'
+      return {
+        id: p.id,
+        name: p.name,
+        kind: p.kind,
+        state,
+        openClaims: open,
+        lastActiveAt: last,
+        doneLastHour: doneBy.get(p.id) ?? 0,
+        leaseExpiries: expiries.get(p.id) ?? 0,
+      }
     })
 
     return {
@@ -126,20 +145,55 @@ export class StatsService {
     authorize(caller, 'metrics.read')
     const s = await this.stats(caller, caller.principal.workspaceId)
     const out: string[] = []
-    const metric = (name: string, help: string, type: 'gauge' | 'counter', samples: [Record<string, string>, number][]): void => {
+    const metric = (
+      name: string,
+      help: string,
+      type: 'gauge' | 'counter',
+      samples: [Record<string, string>, number][],
+    ): void => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
       for (const [labels, v] of samples) out.push(`${name}${labelText(labels)} ${Number.isFinite(v) ? v : 0}`)
     }
-    metric('dock_workspace_revision', 'Current revision of the workspace (one per write).', 'counter', [[{}, s.revision]])
-    metric('dock_rows', 'Rows by table and status.', 'gauge', s.tables.flatMap((t) => Object.entries(t.byStatus).map(([status, n]) => [{ table: t.table, status }, n] as [Record<string, string>, number])))
+    metric('dock_workspace_revision', 'Current revision of the workspace (one per write).', 'counter', [
+      [{}, s.revision],
+    ])
+    metric(
+      'dock_rows',
+      'Rows by table and status.',
+      'gauge',
+      s.tables.flatMap((t) =>
+        Object.entries(t.byStatus).map(
+          ([status, n]) => [{ table: t.table, status }, n] as [Record<string, string>, number],
+        ),
+      ),
+    )
     metric('dock_review_waiting', 'Rows waiting in a review status.', 'gauge', [[{}, s.review.waiting]])
-    metric('dock_review_oldest_age_seconds', 'Age of the oldest row waiting for review.', 'gauge', [[{}, (s.review.oldestAgeMs ?? 0) / 1000]])
-    metric('dock_leases_expiring_soon', `Live leases running out within ${LEASE_SOON_MS / 1000} s.`, 'gauge', [[{}, s.leasesExpiringSoon.rows.length]])
+    metric('dock_review_oldest_age_seconds', 'Age of the oldest row waiting for review.', 'gauge', [
+      [{}, (s.review.oldestAgeMs ?? 0) / 1000],
+    ])
+    metric('dock_leases_expiring_soon', `Live leases running out within ${LEASE_SOON_MS / 1000} s.`, 'gauge', [
+      [{}, s.leasesExpiringSoon.rows.length],
+    ])
     metric('dock_dead_letter_rows', 'Rows in a dead-letter status.', 'gauge', [[{}, s.deadLetters.total]])
     const states = ['working', 'stuck', 'idle', 'suspended'] as const
-    metric('dock_principals', 'Principals by state.', 'gauge', states.map((st) => [{ state: st }, s.agents.filter((a) => a.state === st).length]))
-    metric('dock_tasks_done_last_hour', 'Rows a principal authored that reached a done status in the last hour.', 'gauge', s.agents.map((a) => [{ principal: a.name }, a.doneLastHour]))
-    metric('dock_open_claims', 'Live claims held, by principal.', 'gauge', s.agents.map((a) => [{ principal: a.name }, a.openClaims]))
+    metric(
+      'dock_principals',
+      'Principals by state.',
+      'gauge',
+      states.map((st) => [{ state: st }, s.agents.filter((a) => a.state === st).length]),
+    )
+    metric(
+      'dock_tasks_done_last_hour',
+      'Rows a principal authored that reached a done status in the last hour.',
+      'gauge',
+      s.agents.map((a) => [{ principal: a.name }, a.doneLastHour]),
+    )
+    metric(
+      'dock_open_claims',
+      'Live claims held, by principal.',
+      'gauge',
+      s.agents.map((a) => [{ principal: a.name }, a.openClaims]),
+    )
     return out.join('\n') + '\n'
   }
 }
@@ -147,7 +201,8 @@ export class StatsService {
 /** Statuses a `not:author` gate leads out of: where rows wait for someone else's approval. */
 export function reviewStatusesOf(t: Table): string[] {
   const out = new Set<string>()
-  for (const tr of t.workflow.transitions) if ((tr.require ?? []).includes('not:author') && tr.from !== '*') out.add(tr.from)
+  for (const tr of t.workflow.transitions)
+    if ((tr.require ?? []).includes('not:author') && tr.from !== '*') out.add(tr.from)
   return [...out]
 }
 
@@ -158,13 +213,16 @@ function titleOf(t: Table, r: Row): string {
   }
   for (const col of t.columns) {
     const v = r.values[col.name]
-    if (col.name !== t.workflow.statusColumn && col.type === 'text' && typeof v === 'string' && v.trim() !== '') return v
+    if (col.name !== t.workflow.statusColumn && col.type === 'text' && typeof v === 'string' && v.trim() !== '')
+      return v
   }
   return r.id
 }
 
 /** Label values escape backslash, quote and newline (exposition format 0.0.4). */
 function labelText(labels: Record<string, string>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  )
   return parts.length === 0 ? '' : `{${parts.join(',')}}`
 }

@@ -16,7 +16,11 @@ export class TableService {
     this.#core = core
   }
 
-  async createTable(caller: Caller, ws: string, input: { name: string; columns: Column[]; workflow: WorkflowInput }): Promise<Table> {
+  async createTable(
+    caller: Caller,
+    ws: string,
+    input: { name: string; columns: Column[]; workflow: WorkflowInput },
+  ): Promise<Table> {
     authorize(caller, 'table.create')
     const { columns, workflow } = normalizeContract(input.columns, input.workflow)
     return this.#core.write(caller, ws, {}, async (scope) => {
@@ -71,7 +75,9 @@ export class TableService {
     return this.#core.write(caller, ws, {}, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, name)
       if (input.expectedVersion !== undefined && input.expectedVersion !== table.contractVersion) {
-        throw new DockError('version_conflict', `table ${name} is at contract version ${table.contractVersion}`, { details: { current: table } })
+        throw new DockError('version_conflict', `table ${name} is at contract version ${table.contractVersion}`, {
+          details: { current: table },
+        })
       }
       await this.#checkRefColumns(scope.tx, scope.workspace.id, columns, name)
       const next: Table = { ...table, contractVersion: table.contractVersion + 1, columns, workflow }

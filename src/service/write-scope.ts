@@ -16,7 +16,14 @@ export class WriteScope {
   #ws: WorkspaceRecord
   #dirty = false
 
-  constructor(opts: { tx: Tx; workspace: WorkspaceRecord; actor: string; requestId: string | null; signature: string | null; now: number }) {
+  constructor(opts: {
+    tx: Tx
+    workspace: WorkspaceRecord
+    actor: string
+    requestId: string | null
+    signature: string | null
+    now: number
+  }) {
     this.tx = opts.tx
     this.#ws = opts.workspace
     this.actor = opts.actor

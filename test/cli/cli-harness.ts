@@ -65,7 +65,13 @@ export interface CliServer {
 /** A real Dock server on a free port with a fresh data dir. */
 export async function startCliServer(): Promise<CliServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dock-cli-test-'))
-  const server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OPERATOR_KEY, logger: false })
+  const server = await startDockServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    operatorToken: OPERATOR_KEY,
+    logger: false,
+  })
   const env = { DOCK_URL: server.url, DOCK_TOKEN: OPERATOR_KEY }
   return {
     url: server.url,

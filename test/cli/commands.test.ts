@@ -9,14 +9,23 @@ import type { Doc, Row, Table } from '../../src/domain/types.js'
 import { dock, json, startCliServer, startDock, type CliServer } from './cli-harness.js'
 
 const TASKS_FLAGS = [
-  'table', 'create', 'tasks',
-  '-c', 'title:text!',
-  '-c', 'points:integer=1',
-  '-c', 'kind:enum(bug|feature)',
-  '--statuses', 'todo,in_progress,ready_for_review,done',
-  '--lease', '45s',
-  '-t', 'in_progress->ready_for_review by owner',
-  '-t', 'ready_for_review->done by reviewer require not:author',
+  'table',
+  'create',
+  'tasks',
+  '-c',
+  'title:text!',
+  '-c',
+  'points:integer=1',
+  '-c',
+  'kind:enum(bug|feature)',
+  '--statuses',
+  'todo,in_progress,ready_for_review,done',
+  '--lease',
+  '45s',
+  '-t',
+  'in_progress->ready_for_review by owner',
+  '-t',
+  'ready_for_review->done by reviewer require not:author',
 ]
 
 describe('dock CLI against a running server', () => {
@@ -89,17 +98,25 @@ describe('dock CLI against a running server', () => {
 
   it('creates a table the way the README shows', async () => {
     const created = await srv.run([
-      'table', 'create', 'readme',
-      '--statuses', 'todo,in_progress,ready_for_review,done,failed',
-      '--claim', 'todo:in_progress',
-      '--columns', 'title:text',
+      'table',
+      'create',
+      'readme',
+      '--statuses',
+      'todo,in_progress,ready_for_review,done,failed',
+      '--claim',
+      'todo:in_progress',
+      '--columns',
+      'title:text',
       '--json',
     ])
     expect(created.code).toBe(0)
     expect(json<Table>(created)).toMatchObject({
       name: 'readme',
       columns: expect.arrayContaining([{ name: 'title', type: 'text' }]),
-      workflow: { statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'], claim: { from: ['todo'], to: 'in_progress' } },
+      workflow: {
+        statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'],
+        claim: { from: ['todo'], to: 'in_progress' },
+      },
     })
     const unclaimable = await srv.run(['table', 'create', 'log-only', '--no-claim', '--json'])
     expect(json<Table>(unclaimable).workflow.claim).toBeNull()
@@ -109,11 +126,18 @@ describe('dock CLI against a running server', () => {
     const file = join(srv.dataDir, 'notes.json')
     await writeFile(
       file,
-      JSON.stringify({ name: 'notes', columns: [{ name: 'text', type: 'text' }], workflow: { statuses: ['open', 'closed'], claim: null } }),
+      JSON.stringify({
+        name: 'notes',
+        columns: [{ name: 'text', type: 'text' }],
+        workflow: { statuses: ['open', 'closed'], claim: null },
+      }),
     )
     const created = await srv.run(['table', 'create', '--file', file, '--json'])
     expect(created.code).toBe(0)
-    expect(json<Table>(created)).toMatchObject({ name: 'notes', workflow: { statuses: ['open', 'closed'], claim: null } })
+    expect(json<Table>(created)).toMatchObject({
+      name: 'notes',
+      workflow: { statuses: ['open', 'closed'], claim: null },
+    })
     const list = await srv.run(['table', 'list'])
     expect(list.stdout).toMatch(/^notes\s+v1\s+/m)
     expect(list.stdout).toMatch(/^tasks\s+v1\s+/m)
@@ -138,7 +162,11 @@ describe('dock CLI against a running server', () => {
 
     const listed = json<{ items: Row[]; nextCursor: string | null }>(await srv.run(['row', 'list', 'tasks', '--json']))
     expect(listed.items.map((r) => r.id)).toEqual([firstId, secondId])
-    expect(listed.items[1]).toMatchObject({ blockedBy: [firstId], priority: 5, values: { title: 'Ship it', points: 1 } })
+    expect(listed.items[1]).toMatchObject({
+      blockedBy: [firstId],
+      priority: 5,
+      values: { title: 'Ship it', points: 1 },
+    })
 
     const human = await srv.run(['row', 'list', 'tasks'])
     const lines = human.stdout.trimEnd().split('\n')
@@ -169,9 +197,17 @@ describe('dock CLI against a running server', () => {
 
     const beat = await srv.run(['heartbeat', 'tasks', firstId, '--fencing', String(token)], workerKey)
     expect(beat.code).toBe(0)
-    expect(beat.stdout).toMatch(new RegExp(`^extended tasks/${firstId} \\(in_progress\\): fencing token ${token}, lease until \\S+ \\(in \\d+s\\)$`, 'm'))
+    expect(beat.stdout).toMatch(
+      new RegExp(
+        `^extended tasks/${firstId} \\(in_progress\\): fencing token ${token}, lease until \\S+ \\(in \\d+s\\)$`,
+        'm',
+      ),
+    )
 
-    const set = await srv.run(['row', 'set', 'tasks', firstId, 'points=5', '--fencing', String(token), '--json'], workerKey)
+    const set = await srv.run(
+      ['row', 'set', 'tasks', firstId, 'points=5', '--fencing', String(token), '--json'],
+      workerKey,
+    )
     expect(set.code).toBe(0)
     expect(json<Row>(set).values['points']).toBe(5)
 
@@ -216,7 +252,10 @@ describe('dock CLI against a running server', () => {
       body: 'Ship it on Friday.',
     })
 
-    const stale = await srv.run(['doc', 'section', 'plan', 'goal', '--body', 'Ship it never.', '--expect-version', '1'], workerKey)
+    const stale = await srv.run(
+      ['doc', 'section', 'plan', 'goal', '--body', 'Ship it never.', '--expect-version', '1'],
+      workerKey,
+    )
     expect(stale.code).toBe(3)
     expect(stale.stdout).toBe('')
     expect(stale.stderr).toMatch(/^error version_conflict: .+\n$/)
@@ -243,7 +282,16 @@ describe('dock CLI against a running server', () => {
     expect(blind.code).toBe(2)
     expect(blind.stderr).toMatch(/^error precondition_required: /)
 
-    const replaced = await srv.run(['doc', 'put', 'plan', '--content', '# Plan\n\nAll new.\n', '--expect-version', '3', '--json'])
+    const replaced = await srv.run([
+      'doc',
+      'put',
+      'plan',
+      '--content',
+      '# Plan\n\nAll new.\n',
+      '--expect-version',
+      '3',
+      '--json',
+    ])
     expect(replaced.code).toBe(0)
     expect(json<Doc>(replaced).sections.map((s) => s.body)).toEqual(['All new.'])
   })
@@ -255,7 +303,9 @@ describe('dock CLI against a running server', () => {
     expect(log.stdout).toMatch(new RegExp(`^#\\d+ \\S+ rita row.transitioned tasks/${firstId} → done$`, 'm'))
     expect(log.stdout).not.toMatch(/doc\./)
 
-    const all = json<{ items: { revision: number }[]; revision: number }>(await srv.run(['log', '--all', '--limit', '7', '--json']))
+    const all = json<{ items: { revision: number }[]; revision: number }>(
+      await srv.run(['log', '--all', '--limit', '7', '--json']),
+    )
     expect(all.items.map((e) => e.revision)).toEqual(Array.from({ length: all.revision }, (_, i) => i + 1))
 
     const audit = await srv.run(['audit', 'verify'])
@@ -287,13 +337,19 @@ describe('dock CLI against a running server', () => {
   it('streams events with watch until aborted', async () => {
     const stop = new AbortController()
     const since = json<{ revision: number }>(await srv.run(['log', '--limit', '1', '--json'])).revision
-    const watch = startDock(['watch', '--since', String(since), '--table', 'tasks', '--json'], { env: srv.env, signal: stop.signal })
+    const watch = startDock(['watch', '--since', String(since), '--table', 'tasks', '--json'], {
+      env: srv.env,
+      signal: stop.signal,
+    })
     const added = json<Row>(await srv.run(['row', 'add', 'tasks', 'title=Watched', '--json']))
     await srv.run(['doc', 'section', 'plan', 'plan', '--body', 'not a tasks event'])
     const claimed = json<Claim>(await srv.run(['claim', 'tasks', added.id, '--json'], workerKey))
     expect(claimed.row.id).toBe(added.id)
 
-    await vi.waitFor(() => expect(watch.stdout().split('\n').filter(Boolean)).toHaveLength(2), { timeout: 20_000, interval: 50 })
+    await vi.waitFor(() => expect(watch.stdout().split('\n').filter(Boolean)).toHaveLength(2), {
+      timeout: 20_000,
+      interval: 50,
+    })
     stop.abort()
     const result = await watch.done
     expect(result.code).toBe(0)
@@ -356,7 +412,8 @@ describe('dock CLI against a running server', () => {
     const { workspace, operator } = json<{ workspace: { name: string }; operator: { key: string } }>(created)
     expect(workspace.name).toBe('team-b')
 
-    const asB = (argv: string[]) => dock(argv, { env: { DOCK_URL: srv.url, DOCK_TOKEN: operator.key, DOCK_WORKSPACE: 'team-b' } })
+    const asB = (argv: string[]) =>
+      dock(argv, { env: { DOCK_URL: srv.url, DOCK_TOKEN: operator.key, DOCK_WORKSPACE: 'team-b' } })
     expect((await asB(['table', 'create', 'bugs'])).code).toBe(0)
     expect((await asB(['row', 'add', 'bugs'])).code).toBe(0)
     const shown = await asB(['workspace', 'show'])
@@ -365,7 +422,9 @@ describe('dock CLI against a running server', () => {
 
     // The default workspace has no table "bugs", and team-b's key does not reach it.
     expect((await srv.run(['row', 'list', 'bugs'])).stderr).toMatch(/^error not_found: /)
-    const crossing = await dock(['row', 'list', 'tasks', '--workspace', 'default'], { env: { DOCK_URL: srv.url, DOCK_TOKEN: operator.key } })
+    const crossing = await dock(['row', 'list', 'tasks', '--workspace', 'default'], {
+      env: { DOCK_URL: srv.url, DOCK_TOKEN: operator.key },
+    })
     expect(crossing.code).not.toBe(0)
     expect(crossing.stderr).toMatch(/^error (not_found|forbidden|unauthorized): /)
   })
@@ -379,7 +438,15 @@ describe('dock CLI against a running server', () => {
     expect(badKey.code).toBe(4)
     expect(badKey.stderr).toMatch(/^error unauthorized: /)
 
-    const nowhere = await dock(['row', 'list', 'tasks', '--url', `http://127.0.0.1:${await closedPort()}`, '--token', 'x'])
+    const nowhere = await dock([
+      'row',
+      'list',
+      'tasks',
+      '--url',
+      `http://127.0.0.1:${await closedPort()}`,
+      '--token',
+      'x',
+    ])
     expect(nowhere.code).toBe(1)
     expect(nowhere.stderr).toMatch(/^error unreachable: cannot reach the Dock server \(ECONNREFUSED\)/)
 

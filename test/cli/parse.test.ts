@@ -23,7 +23,11 @@ describe('CLI argument parsing', () => {
   })
 
   it('parses transitions', () => {
-    expect(parseTransitionSpec('in_progress->ready_for_review by owner')).toEqual({ from: 'in_progress', to: 'ready_for_review', by: ['owner'] })
+    expect(parseTransitionSpec('in_progress->ready_for_review by owner')).toEqual({
+      from: 'in_progress',
+      to: 'ready_for_review',
+      by: ['owner'],
+    })
     expect(parseTransitionSpec('ready_for_review -> done by reviewer,operator require not:author')).toEqual({
       from: 'ready_for_review',
       to: 'done',
@@ -70,7 +74,10 @@ describe('CLI argument parsing', () => {
         transitions: [{ from: 'in_progress', to: 'done', by: ['owner'] }],
       },
     })
-    expect(buildTableInput('notes', { claim: false, statuses: ['open', 'closed'] }).workflow).toEqual({ statuses: ['open', 'closed'], claim: null })
+    expect(buildTableInput('notes', { claim: false, statuses: ['open', 'closed'] }).workflow).toEqual({
+      statuses: ['open', 'closed'],
+      claim: null,
+    })
     expect(() => buildTableInput(undefined, {})).toThrow(expect.objectContaining({ code: 'usage' }))
   })
 
@@ -93,7 +100,9 @@ describe('CLI argument parsing', () => {
         claim: { from: ['todo'], to: 'in_progress', leaseMs: 45_000 },
       },
     })
-    expect(buildTableInput('t', { claim: 'todo,blocked:doing', statuses: ['todo', 'blocked', 'doing'] }).workflow.claim).toEqual({
+    expect(
+      buildTableInput('t', { claim: 'todo,blocked:doing', statuses: ['todo', 'blocked', 'doing'] }).workflow.claim,
+    ).toEqual({
       from: ['todo', 'blocked'],
       to: 'doing',
     })

@@ -10,7 +10,18 @@ describe('dock row note|notes|requeue and dock log --row', () => {
 
   beforeAll(async () => {
     srv = await startCliServer()
-    const table = await srv.run(['table', 'create', 'jobs', '-c', 'title:text!', '--statuses', 'todo,in_progress,done,failed', '--max-attempts', '1', '--json'])
+    const table = await srv.run([
+      'table',
+      'create',
+      'jobs',
+      '-c',
+      'title:text!',
+      '--statuses',
+      'todo,in_progress,done,failed',
+      '--max-attempts',
+      '1',
+      '--json',
+    ])
     expect(table.code, table.stderr).toBe(0)
     row = json<Row>(await srv.run(['row', 'add', 'jobs', 'title=flaky', '--json']))
   })
@@ -26,9 +37,11 @@ describe('dock row note|notes|requeue and dock log --row', () => {
     expect(json<RowNotePage>(await srv.run(['row', 'notes', 'jobs', row.id, '--json'])).items).toHaveLength(1)
   })
 
-  it('log --row shows only that row\'s events', async () => {
+  it("log --row shows only that row's events", async () => {
     await srv.run(['row', 'add', 'jobs', 'title=other', '--json'])
-    const log = json<{ items: { target: { id: string }; type: string }[] }>(await srv.run(['log', '--row', row.id, '--json']))
+    const log = json<{ items: { target: { id: string }; type: string }[] }>(
+      await srv.run(['log', '--row', row.id, '--json']),
+    )
     expect(log.items.map((e) => e.type)).toEqual(['row.created', 'row.note_added'])
     expect(log.items.every((e) => e.target.id === row.id)).toBe(true)
   })

@@ -31,13 +31,18 @@ describe('dock init and dock serve', () => {
     // serve on the initialized store: no key printed, and the init key works.
     const stop = new AbortController()
     const serve = startDock(['serve', '--port', '0'], { env: { DOCK_DATA_DIR: dataDir }, signal: stop.signal })
-    await vi.waitFor(() => expect(serve.stdout()).toMatch(/^dock serving http:\/\/127\.0\.0\.1:\d+ /m), { timeout: 20_000, interval: 20 })
+    await vi.waitFor(() => expect(serve.stdout()).toMatch(/^dock serving http:\/\/127\.0\.0\.1:\d+ /m), {
+      timeout: 20_000,
+      interval: 20,
+    })
     const url = /^dock serving (\S+) /m.exec(serve.stdout())?.[1] ?? ''
     expect(serve.stdout()).not.toContain('operator key')
 
     const me = await dock(['principal', 'list', '--json'], { env: { DOCK_URL: url, DOCK_TOKEN: key } })
     expect(me.code).toBe(0)
-    expect(json<{ name: string; roles: string[] }[]>(me)).toEqual([expect.objectContaining({ name: 'operator', roles: ['operator'] })])
+    expect(json<{ name: string; roles: string[] }[]>(me)).toEqual([
+      expect.objectContaining({ name: 'operator', roles: ['operator'] }),
+    ])
 
     stop.abort()
     const ended = await serve.done
@@ -50,7 +55,10 @@ describe('dock init and dock serve', () => {
   it('serve prints the operator key on first start only, and honours DOCK_HOST and DOCK_OPERATOR_TOKEN', async () => {
     const fresh = join(dataDir, 'fresh')
     const stop = new AbortController()
-    const serve = startDock(['serve', '--data', fresh], { env: { DOCK_PORT: '0', DOCK_HOST: '127.0.0.1' }, signal: stop.signal })
+    const serve = startDock(['serve', '--data', fresh], {
+      env: { DOCK_PORT: '0', DOCK_HOST: '127.0.0.1' },
+      signal: stop.signal,
+    })
     await vi.waitFor(() => expect(serve.stdout()).toContain('Ctrl-C to stop'), { timeout: 20_000, interval: 20 })
     expect(serve.stdout()).toMatch(/^first start: created workspace "default" and its operator\.$/m)
     const key = /^operator key: (\S+)$/m.exec(serve.stdout())?.[1]
@@ -64,11 +72,16 @@ describe('dock init and dock serve', () => {
 
     const presetDir = join(dataDir, 'preset')
     const stop2 = new AbortController()
-    const preset = startDock(['serve', '-p', '0', '-d', presetDir], { env: { DOCK_OPERATOR_TOKEN: 'my-chosen-operator-key' }, signal: stop2.signal })
+    const preset = startDock(['serve', '-p', '0', '-d', presetDir], {
+      env: { DOCK_OPERATOR_TOKEN: 'my-chosen-operator-key' },
+      signal: stop2.signal,
+    })
     await vi.waitFor(() => expect(preset.stdout()).toContain('Ctrl-C to stop'), { timeout: 20_000, interval: 20 })
     expect(preset.stdout()).not.toContain('operator key:')
     const presetUrl = /^dock serving (\S+) /m.exec(preset.stdout())?.[1] ?? ''
-    const list = await dock(['principal', 'list', '--json'], { env: { DOCK_URL: presetUrl, DOCK_TOKEN: 'my-chosen-operator-key' } })
+    const list = await dock(['principal', 'list', '--json'], {
+      env: { DOCK_URL: presetUrl, DOCK_TOKEN: 'my-chosen-operator-key' },
+    })
     expect(list.code).toBe(0)
     stop2.abort()
     expect((await preset.done).code).toBe(0)

@@ -14,7 +14,7 @@ afterAll(async () => {
   await fx?.close()
 })
 
-describe('DockClient: the console\'s calls', () => {
+describe("DockClient: the console's calls", () => {
   it('adds and reads notes; the events filter by row', async () => {
     const a = await fx.op.createRow('tasks', { values: { title: 'a' } })
     const b = await fx.op.createRow('tasks', { values: { title: 'b' } })
@@ -50,7 +50,13 @@ describe('DockClient: the console\'s calls', () => {
     const connections: number[] = []
     const ac = new AbortController()
     const seen: string[] = []
-    for await (const e of fx.op.watch({ since: 0, row: row.id, signal: ac.signal, idleTimeoutMs: 30_000, onConnect: (c) => connections.push(c.connection) })) {
+    for await (const e of fx.op.watch({
+      since: 0,
+      row: row.id,
+      signal: ac.signal,
+      idleTimeoutMs: 30_000,
+      onConnect: (c) => connections.push(c.connection),
+    })) {
       expect(e.target.id).toBe(row.id)
       seen.push(e.type)
       if (e.type === 'row.note_added') ac.abort()
@@ -78,7 +84,13 @@ describe('DockClient: the console\'s calls', () => {
     const client = new DockClient({ baseUrl: fx.url, token: 'op-secret', fetch: silentFirst })
     const ac = new AbortController()
     const connections: number[] = []
-    for await (const e of client.watch({ since: row.revision - 1, signal: ac.signal, idleTimeoutMs: 200, retryMinMs: 10, onConnect: (c) => connections.push(c.connection) })) {
+    for await (const e of client.watch({
+      since: row.revision - 1,
+      signal: ac.signal,
+      idleTimeoutMs: 200,
+      retryMinMs: 10,
+      onConnect: (c) => connections.push(c.connection),
+    })) {
       expect(e.revision).toBe(row.revision)
       ac.abort()
     }

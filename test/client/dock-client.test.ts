@@ -77,20 +77,29 @@ describe('DockClient: tables and rows', () => {
     expect((await fx.op.listTables()).map((t) => t.name)).toEqual(expect.arrayContaining(['tasks', 'scratch']))
     const before = await fx.op.getTable('scratch')
     const { name: _n, ...rest } = tasksTable('scratch')
-    const after = await fx.op.publishSchema('scratch', { ...rest, columns: [...rest.columns, { name: 'extra', type: 'text' }] })
+    const after = await fx.op.publishSchema('scratch', {
+      ...rest,
+      columns: [...rest.columns, { name: 'extra', type: 'text' }],
+    })
     expect(after.contractVersion).toBe(before.contractVersion + 1)
-    const stale = await refusal(fx.op.createRow('scratch', { values: { title: 'x' }, contractVersion: before.contractVersion }))
+    const stale = await refusal(
+      fx.op.createRow('scratch', { values: { title: 'x' }, contractVersion: before.contractVersion }),
+    )
     expect(stale.code).toBe('contract_changed')
   })
 
   it('refuses a stale expectedVersion with 409 and the current row, and a stale If-Match with 412', async () => {
     const row = await fx.op.createRow('tasks', { values: { title: 'stale check' } })
     await fx.op.patchRow('tasks', row.id, { values: { notes: 'first' }, expectedVersion: row.version })
-    const err = await refusal(fx.op.patchRow('tasks', row.id, { values: { notes: 'second' }, expectedVersion: row.version }))
+    const err = await refusal(
+      fx.op.patchRow('tasks', row.id, { values: { notes: 'second' }, expectedVersion: row.version }),
+    )
     expect(err.code).toBe('version_conflict')
     expect(err.status).toBe(409)
     expect((err.current as { values: { notes: string } }).values.notes).toBe('first')
-    const err412 = await refusal(fx.op.patchRow('tasks', row.id, { values: { notes: 'third' } }, { ifMatch: row.version }))
+    const err412 = await refusal(
+      fx.op.patchRow('tasks', row.id, { values: { notes: 'third' } }, { ifMatch: row.version }),
+    )
     expect(err412.code).toBe('precondition_failed')
     expect(err412.status).toBe(412)
     expect((await fx.op.getRow('tasks', row.id)).values['notes']).toBe('first')
@@ -99,7 +108,9 @@ describe('DockClient: tables and rows', () => {
   it('updateRow re-applies the change on top of a concurrent write', async () => {
     const row = await fx.op.createRow('tasks', { values: { title: 'counter', points: 0 } })
     // Someone else's write lands just before our first PATCH.
-    const client = racing('PATCH', 1, () => fx.op.patchRow('tasks', row.id, { values: { points: 100 } }).then(() => undefined))
+    const client = racing('PATCH', 1, () =>
+      fx.op.patchRow('tasks', row.id, { values: { points: 100 } }).then(() => undefined),
+    )
     let calls = 0
     const updated = await client.updateRow('tasks', row.id, (values) => {
       calls += 1
@@ -113,9 +124,15 @@ describe('DockClient: tables and rows', () => {
   it('updateRow gives up with version_conflict after maxAttempts', async () => {
     const row = await fx.op.createRow('tasks', { values: { title: 'contended', points: 0 } })
     let n = 0
-    const client = racing('PATCH', Infinity, () => fx.op.patchRow('tasks', row.id, { values: { points: ++n * 100 } }).then(() => undefined))
+    const client = racing('PATCH', Infinity, () =>
+      fx.op.patchRow('tasks', row.id, { values: { points: ++n * 100 } }).then(() => undefined),
+    )
     let calls = 0
-    const err = await refusal(client.updateRow('tasks', row.id, (v) => ((calls += 1), { points: (v['points'] as number) + 1 }), { maxAttempts: 3 }))
+    const err = await refusal(
+      client.updateRow('tasks', row.id, (v) => ((calls += 1), { points: (v['points'] as number) + 1 }), {
+        maxAttempts: 3,
+      }),
+    )
     expect(err.code).toBe('version_conflict')
     expect(calls).toBe(3)
     expect((await fx.op.getRow('tasks', row.id)).values['points']).toBe(300)
@@ -127,7 +144,11 @@ describe('DockClient: tables and rows', () => {
     const first = await fx.op.listRows('paged', { status: 'todo', limit: 2 })
     expect(first.items).toHaveLength(2)
     expect(first.nextCursor).not.toBeNull()
-    const second = await fx.op.listRows('paged', { status: ['todo', 'done'], limit: 10, cursor: first.nextCursor ?? undefined })
+    const second = await fx.op.listRows('paged', {
+      status: ['todo', 'done'],
+      limit: 10,
+      cursor: first.nextCursor ?? undefined,
+    })
     expect(second.items).toHaveLength(3)
     expect(new Set([...first.items, ...second.items].map((r) => r.id)).size).toBe(5)
     expect((await fx.op.listRows('paged', { ready: true })).items).toHaveLength(5)
@@ -178,7 +199,9 @@ describe('DockClient: claims', () => {
     expect(released.owner).toBeNull()
     const second = await b.client.claim('fenced', row.id)
     expect(second.lease.token).toBeGreaterThan(first.lease.token)
-    const late = await refusal(a.client.patchRow('fenced', row.id, { values: { notes: 'late' }, fencingToken: first.lease.token }))
+    const late = await refusal(
+      a.client.patchRow('fenced', row.id, { values: { notes: 'late' }, fencingToken: first.lease.token }),
+    )
     expect(late.code).toBe('stale_fencing_token')
     expect((await fx.op.getRow('fenced', row.id)).values['notes']).toBeUndefined()
   })
@@ -213,7 +236,9 @@ describe('DockClient: docs', () => {
 
   it('writeSection(fn) retries on a concurrent write to the same section', async () => {
     const doc = await fx.op.createDoc({ title: 'plan-fn', content })
-    const client = racing('PUT', 1, () => fx.op.writeSection(doc.id, 'risks', { body: 'none yet\nflood' }).then(() => undefined))
+    const client = racing('PUT', 1, () =>
+      fx.op.writeSection(doc.id, 'risks', { body: 'none yet\nflood' }).then(() => undefined),
+    )
     const calls: string[] = []
     const result = await client.writeSection(doc.id, 'risks', (body) => (calls.push(body), `${body}\nfire`))
     expect(calls).toEqual(['none yet', 'none yet\nflood'])
@@ -232,7 +257,7 @@ describe('DockClient: docs', () => {
 
   it('writeSectionMerging merges non-overlapping edits and refuses overlapping ones', async () => {
     const doc = await fx.op.createDoc({ title: 'plan-merge', content })
-    const base = (await fx.op.getSection(doc.id, 'goals'))
+    const base = await fx.op.getSection(doc.id, 'goals')
     // Theirs lands between our read and our write.
     const theirs = base.body.replace('five', 'FIVE')
     const client = racing('PUT', 1, () => fx.op.writeSection(doc.id, 'goals', { body: theirs }).then(() => undefined))
@@ -246,7 +271,9 @@ describe('DockClient: docs', () => {
     expect(again.section.body).toBe('ONE\ntwo\nTHREE\nfour\nFIVE')
 
     const err = await fx.op
-      .writeSectionMerging(doc.id, 'goals', base.body, base.body.replace('one', 'uno'), { expectedVersion: base.version })
+      .writeSectionMerging(doc.id, 'goals', base.body, base.body.replace('one', 'uno'), {
+        expectedVersion: base.version,
+      })
       .catch((e: unknown) => e)
     expect(isMergeConflictError(err)).toBe(true)
     if (!isMergeConflictError(err)) return
@@ -268,7 +295,9 @@ describe('DockClient: docs', () => {
     expect(refused.code).toBe('doc_locked')
     expect(refused.status).toBe(423)
     // Writes under the lock carry its token, in both forms of writeSection and in replaceDoc.
-    expect((await refusal(fx.op.writeSection(doc.id, 'risks', { body: 'no token' }))).code).toBe('precondition_required')
+    expect((await refusal(fx.op.writeSection(doc.id, 'risks', { body: 'no token' }))).code).toBe(
+      'precondition_required',
+    )
     await fx.op.writeSection(doc.id, 'risks', { body: 'r3', lockToken: locked.lock.token })
     const updated = await fx.op.writeSection(doc.id, 'risks', (body) => `${body}!`, { lockToken: locked.lock.token })
     expect(updated.section.body).toBe('r3!')
@@ -276,7 +305,9 @@ describe('DockClient: docs', () => {
     const unlocked = await fx.op.unlockDoc(doc.id, { token: locked.lock.token })
     expect(unlocked.lock).toBeNull()
     // The old token is now a stale holder's: refused rather than written after the unlock.
-    expect((await refusal(fx.op.writeSection(doc.id, 'risks', { body: 'late', lockToken: locked.lock.token }))).code).toBe('lease_expired')
+    expect(
+      (await refusal(fx.op.writeSection(doc.id, 'risks', { body: 'late', lockToken: locked.lock.token }))).code,
+    ).toBe('lease_expired')
     await other.client.writeSection(doc.id, 'risks', { body: 'allowed now' })
   })
 })
@@ -338,7 +369,13 @@ describe('DockClient: log, watch, audit, operator controls', () => {
     const ac = new AbortController()
     const seen: number[] = []
     const reconnects: (number | undefined)[] = []
-    for await (const event of client.watch({ since, table: 'tasks', signal: ac.signal, retryMinMs: 10, onReconnect: (r) => reconnects.push(r.since) })) {
+    for await (const event of client.watch({
+      since,
+      table: 'tasks',
+      signal: ac.signal,
+      retryMinMs: 10,
+      onReconnect: (r) => reconnects.push(r.since),
+    })) {
       seen.push(event.revision)
       if (seen.length === 6) ac.abort()
     }

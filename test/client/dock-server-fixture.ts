@@ -13,7 +13,11 @@ export interface DockFixture {
   /** Operator of the `default` workspace. */
   readonly op: DockClient
   /** A new agent (or other principal) in `default`, with its own key. */
-  principal(name: string, roles?: ('member' | 'reviewer' | 'operator')[], skills?: string[]): Promise<{ id: string; key: string; client: DockClient }>
+  principal(
+    name: string,
+    roles?: ('member' | 'reviewer' | 'operator')[],
+    skills?: string[],
+  ): Promise<{ id: string; key: string; client: DockClient }>
   close(): Promise<void>
 }
 
@@ -34,7 +38,11 @@ export async function startFixture(): Promise<DockFixture> {
     op,
     async principal(name, roles = ['member'], skills = []) {
       const created = await op.createPrincipal({ name, kind: 'agent', roles, skills })
-      return { id: created.principal.id, key: created.key, client: new DockClient({ baseUrl: srv.url, token: created.key }) }
+      return {
+        id: created.principal.id,
+        key: created.key,
+        client: new DockClient({ baseUrl: srv.url, token: created.key }),
+      }
     },
     async close() {
       await srv.close()

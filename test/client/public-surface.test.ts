@@ -20,7 +20,10 @@ describe('client SDK surface', () => {
         expect(specifier, where).not.toMatch(/^\.\/node\//)
         if (!specifier!.startsWith('./')) {
           // Outside the SDK folder only the domain's types and the merge library may be reached.
-          expect(specifier === 'node-diff3' || (specifier!.startsWith('../domain/') && typeOnly !== undefined), where).toBe(true)
+          expect(
+            specifier === 'node-diff3' || (specifier!.startsWith('../domain/') && typeOnly !== undefined),
+            where,
+          ).toBe(true)
         }
       }
       expect(source, file).not.toMatch(/\bprocess\.|\bBuffer\b|require\(/)
@@ -30,21 +33,65 @@ describe('client SDK surface', () => {
   it('exports the client, its error and the merge helpers by name', () => {
     expect(Object.keys(sdk).sort()).toEqual(
       [
-        'DockApiError', 'DockClient', 'MergeConflictError', 'SseParser', 'WorkerConfigError', 'isDockApiError', 'isMergeConflictError',
-        'mergeText', 'planWorker', 'runWorker', 'watchEvents',
+        'DockApiError',
+        'DockClient',
+        'MergeConflictError',
+        'SseParser',
+        'WorkerConfigError',
+        'isDockApiError',
+        'isMergeConflictError',
+        'mergeText',
+        'planWorker',
+        'runWorker',
+        'watchEvents',
       ].sort(),
     )
   })
 
   it('has a method for every route of the API reference', () => {
     const methods = [
-      'health', 'me', 'openapi', 'createWorkspace', 'getWorkspace', 'freeze', 'unfreeze',
-      'createPrincipal', 'listPrincipals', 'getPrincipal', 'suspend', 'resume',
-      'createTable', 'listTables', 'getTable', 'publishSchema',
-      'createRow', 'listRows', 'getRow', 'patchRow', 'updateRow', 'claim', 'claimNext', 'heartbeat', 'release', 'transition',
-      'createDoc', 'listDocs', 'getDoc', 'getDocMarkdown', 'replaceDoc', 'getSection', 'writeSection', 'writeSectionMerging',
-      'sectionHistory', 'lockDoc', 'unlockDoc', 'events', 'watch', 'verifyAudit',
+      'health',
+      'me',
+      'openapi',
+      'createWorkspace',
+      'getWorkspace',
+      'freeze',
+      'unfreeze',
+      'createPrincipal',
+      'listPrincipals',
+      'getPrincipal',
+      'suspend',
+      'resume',
+      'createTable',
+      'listTables',
+      'getTable',
+      'publishSchema',
+      'createRow',
+      'listRows',
+      'getRow',
+      'patchRow',
+      'updateRow',
+      'claim',
+      'claimNext',
+      'heartbeat',
+      'release',
+      'transition',
+      'createDoc',
+      'listDocs',
+      'getDoc',
+      'getDocMarkdown',
+      'replaceDoc',
+      'getSection',
+      'writeSection',
+      'writeSectionMerging',
+      'sectionHistory',
+      'lockDoc',
+      'unlockDoc',
+      'events',
+      'watch',
+      'verifyAudit',
     ]
-    for (const m of methods) expect(typeof (sdk.DockClient.prototype as unknown as Record<string, unknown>)[m], m).toBe('function')
+    for (const m of methods)
+      expect(typeof (sdk.DockClient.prototype as unknown as Record<string, unknown>)[m], m).toBe('function')
   })
 })

@@ -13,7 +13,10 @@ describe('mergeText', () => {
   it('keeps an insertion on one side and a deletion on the other', () => {
     const mine = base.replace('beta\n', 'beta\nbeta-and-a-half\n')
     const theirs = base.replace('intro\n\n', '')
-    expect(mergeText(base, mine, theirs)).toEqual({ ok: true, text: 'alpha\nbeta\nbeta-and-a-half\ngamma\ndelta\nepsilon\n' })
+    expect(mergeText(base, mine, theirs)).toEqual({
+      ok: true,
+      text: 'alpha\nbeta\nbeta-and-a-half\ngamma\ndelta\nepsilon\n',
+    })
   })
 
   it('takes the other side when one side did not change', () => {
@@ -36,7 +39,12 @@ describe('mergeText', () => {
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.conflicts).toHaveLength(1)
-    expect(result.conflicts[0]).toMatchObject({ base: 'gamma', mine: 'gamma (mine)', theirs: 'gamma (theirs)', baseLine: 4 })
+    expect(result.conflicts[0]).toMatchObject({
+      base: 'gamma',
+      mine: 'gamma (mine)',
+      theirs: 'gamma (theirs)',
+      baseLine: 4,
+    })
   })
 
   it('treats two inserts at the same place as a conflict', () => {

@@ -28,15 +28,30 @@ describe('markdown sections', () => {
 
   it('a section body that passes checkSectionBody stays one section through render and parse', () => {
     const refused: string[] = []
-    for (const body of ['plain', '## heading', 'a\n# h1', '```\nopen', '~~~', 'x\n```js\ncode\n```\n### after', '```\n# fenced\n```', '    # indented is code']) {
+    for (const body of [
+      'plain',
+      '## heading',
+      'a\n# h1',
+      '```\nopen',
+      '~~~',
+      'x\n```js\ncode\n```\n### after',
+      '```\n# fenced\n```',
+      '    # indented is code',
+    ]) {
       try {
         checkSectionBody(body)
       } catch {
         refused.push(body)
         continue
       }
-      const doc = [{ heading: 'One', level: 2, body }, { heading: 'Two', level: 2, body: 'two' }]
-      expect(parseSections(renderSections(doc)).map((s) => s.key), body).toEqual(['one', 'two'])
+      const doc = [
+        { heading: 'One', level: 2, body },
+        { heading: 'Two', level: 2, body: 'two' },
+      ]
+      expect(
+        parseSections(renderSections(doc)).map((s) => s.key),
+        body,
+      ).toEqual(['one', 'two'])
     }
     expect(refused).toEqual(['## heading', 'a\n# h1', '```\nopen', '~~~', 'x\n```js\ncode\n```\n### after'])
   })

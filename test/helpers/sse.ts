@@ -5,9 +5,15 @@ export interface SseEvent {
   readonly data: string
 }
 
-export async function* readSse(url: string, opts: { key: string; lastEventId?: string; signal?: AbortSignal }): AsyncGenerator<SseEvent> {
+export async function* readSse(
+  url: string,
+  opts: { key: string; lastEventId?: string; signal?: AbortSignal },
+): AsyncGenerator<SseEvent> {
   const res = await fetch(url, {
-    headers: { authorization: `Bearer ${opts.key}`, ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}) },
+    headers: {
+      authorization: `Bearer ${opts.key}`,
+      ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}),
+    },
     ...(opts.signal ? { signal: opts.signal } : {}),
   })
   if (res.status !== 200 || res.body === null) throw new Error(`watch answered ${res.status}: ${await res.text()}`)

@@ -22,7 +22,12 @@ export interface ApiResponse<T = any> {
   readonly headers: Headers
 }
 
-export type Api = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse<T>>
+export type Api = <T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<ApiResponse<T>>
 
 /**
  * A Dock server on a fresh store (a SQLite data dir, or a PostgreSQL schema when the
@@ -90,7 +95,11 @@ export const TASKS_TABLE = {
   },
 }
 
-export async function createAgent(server: TestServer, name: string, extra: Record<string, unknown> = {}): Promise<{ id: string; key: string; api: Api }> {
+export async function createAgent(
+  server: TestServer,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; key: string; api: Api }> {
   const res = await server.op('POST', '/v1/workspaces/default/principals', { name, kind: 'agent', ...extra })
   if (res.status !== 201) throw new Error(`creating ${name}: ${res.status} ${JSON.stringify(res.body)}`)
   return { id: res.body.principal.id, key: res.body.key, api: server.api(res.body.key) }

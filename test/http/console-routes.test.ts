@@ -24,8 +24,13 @@ describe('console routes: notes, requeue, row filter, stats, metrics', () => {
     server = await startTestServer({ sweepIntervalMs: 50 })
     expect((await server.op('POST', `${W}/tables`, TASKS_TABLE)).status).toBe(201)
     expect(
-      (await server.op('POST', `${W}/tables`, { ...TASKS_TABLE, name: 'fragile', workflow: { ...TASKS_TABLE.workflow, claim: { ...TASKS_TABLE.workflow.claim, maxAttempts: 1 } } }))
-        .status,
+      (
+        await server.op('POST', `${W}/tables`, {
+          ...TASKS_TABLE,
+          name: 'fragile',
+          workflow: { ...TASKS_TABLE.workflow, claim: { ...TASKS_TABLE.workflow.claim, maxAttempts: 1 } },
+        })
+      ).status,
     ).toBe(201)
     agent = await createAgent(server, 'worker-4', { roles: ['member'] })
     reviewer = await createAgent(server, 'rev', { roles: ['reviewer'], kind: 'human' })
@@ -50,15 +55,23 @@ describe('console routes: notes, requeue, row filter, stats, metrics', () => {
     ])
     const log = await server.op('GET', `${W}/events?since=${before}&type=row.note_added`)
     expect(log.body.items).toHaveLength(2)
-    expect(log.body.items[0]).toMatchObject({ actor: reviewer.id, target: { kind: 'row', id: row.id, table: 'tasks' }, after: { text: 'needs a test' } })
+    expect(log.body.items[0]).toMatchObject({
+      actor: reviewer.id,
+      target: { kind: 'row', id: row.id, table: 'tasks' },
+      after: { text: 'needs a test' },
+    })
   })
 
   it('refuses empty, oversized and misplaced notes with stable codes, changing nothing', async () => {
     const row = (await server.op('POST', `${T}/rows`, { values: { title: 'quiet' } })).body
     const rev = (await server.op('GET', W)).body.revision
     expect((await server.op('POST', `${T}/rows/${row.id}/notes`, { text: '   ' })).body.code).toBe('invalid_input')
-    expect((await server.op('POST', `${T}/rows/${row.id}/notes`, { text: 'x'.repeat(4001) })).body.code).toBe('invalid_input')
-    expect((await server.op('POST', `${T}/rows/${row.id}/notes`, { text: 'x', extra: 1 })).body.code).toBe('invalid_input')
+    expect((await server.op('POST', `${T}/rows/${row.id}/notes`, { text: 'x'.repeat(4001) })).body.code).toBe(
+      'invalid_input',
+    )
+    expect((await server.op('POST', `${T}/rows/${row.id}/notes`, { text: 'x', extra: 1 })).body.code).toBe(
+      'invalid_input',
+    )
     const missing = await server.op('POST', `${T}/rows/r_nope/notes`, { text: 'x' })
     expect([missing.status, missing.body.code]).toEqual([404, 'not_found'])
     expect((await server.op('GET', `${W}/tables/fragile/rows/${row.id}/notes`)).status).toBe(404)
@@ -72,13 +85,20 @@ describe('console routes: notes, requeue, row filter, stats, metrics', () => {
     await server.op('PATCH', `${T}/rows/${b.id}`, { values: { area: 'y' } })
     await server.op('POST', `${T}/rows/${a.id}/notes`, { text: 'hi' })
     const onlyA = await server.op('GET', `${W}/events?row=${a.id}`)
-    expect(onlyA.body.items.map((e: { type: string }) => e.type)).toEqual(['row.created', 'row.updated', 'row.note_added'])
+    expect(onlyA.body.items.map((e: { type: string }) => e.type)).toEqual([
+      'row.created',
+      'row.updated',
+      'row.note_added',
+    ])
     expect(onlyA.body.items.every((e: { target: { id: string } }) => e.target.id === a.id)).toBe(true)
     const both = await server.op('GET', `${W}/events?row=${a.id},${b.id}&type=row.updated`)
     expect(both.body.items.map((e: { target: { id: string } }) => e.target.id)).toEqual([a.id, b.id])
 
     const ac = new AbortController()
-    const res = await fetch(`${server.url}${W}/watch?since=0&row=${b.id}`, { headers: { authorization: 'Bearer op-test-key' }, signal: ac.signal })
+    const res = await fetch(`${server.url}${W}/watch?since=0&row=${b.id}`, {
+      headers: { authorization: 'Bearer op-test-key' },
+      signal: ac.signal,
+    })
     const reader = res.body!.getReader()
     let text = ''
     while ((text.match(/^id: /gm) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value)
@@ -98,7 +118,9 @@ describe('console routes: notes, requeue, row filter, stats, metrics', () => {
 
     const byAgent = await agent.api('POST', `${W}/tables/fragile/rows/${row.id}/requeue`, {})
     expect([byAgent.status, byAgent.body.code]).toEqual([403, 'forbidden'])
-    const stale = await server.op('POST', `${W}/tables/fragile/rows/${row.id}/requeue`, { expectedVersion: dead.version - 1 })
+    const stale = await server.op('POST', `${W}/tables/fragile/rows/${row.id}/requeue`, {
+      expectedVersion: dead.version - 1,
+    })
     expect([stale.status, stale.body.code]).toEqual([409, 'version_conflict'])
 
     const ok = await server.op('POST', `${W}/tables/fragile/rows/${row.id}/requeue`, { expectedVersion: dead.version })
@@ -116,10 +138,16 @@ describe('console routes: notes, requeue, row filter, stats, metrics', () => {
   it('stats: review backlog with age, leases expiring soon, dead letters, principal states, done per hour', async () => {
     const done = (await server.op('POST', `${T}/rows`, { values: { title: 'to review' } })).body
     const claim = (await agent.api('POST', `${T}/rows/${done.id}/claim`, {})).body
-    await agent.api('POST', `${T}/rows/${done.id}/transition`, { to: 'ready_for_review', fencingToken: claim.lease.token })
+    await agent.api('POST', `${T}/rows/${done.id}/transition`, {
+      to: 'ready_for_review',
+      fencingToken: claim.lease.token,
+    })
     const waiting = (await server.op('POST', `${T}/rows`, { values: { title: 'waits' } })).body
     const c2 = (await agent.api('POST', `${T}/rows/${waiting.id}/claim`, {})).body
-    await agent.api('POST', `${T}/rows/${waiting.id}/transition`, { to: 'ready_for_review', fencingToken: c2.lease.token })
+    await agent.api('POST', `${T}/rows/${waiting.id}/transition`, {
+      to: 'ready_for_review',
+      fencingToken: c2.lease.token,
+    })
     expect((await reviewer.api('POST', `${T}/rows/${done.id}/transition`, { to: 'done' })).status).toBe(200)
     const held = (await server.op('POST', `${T}/rows`, { values: { title: 'held' } })).body
     await agent.api('POST', `${T}/rows/${held.id}/claim`, { leaseMs: 30_000 })
@@ -157,12 +185,18 @@ describe('console routes: notes, requeue, row filter, stats, metrics', () => {
     expect(text).toMatch(/^dock_tasks_done_last_hour\{principal="worker-4"\} 1$/m)
     expect(text).toMatch(/^dock_principals\{state="working"\} 1$/m)
     // Every sample line is `name{labels} number`.
-    for (const line of text.trim().split('\n').filter((l) => !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? -?[0-9.e+]+$/)
+    for (const line of text
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('#')))
+      expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? -?[0-9.e+]+$/)
   })
 
   it('compresses JSON when the client accepts it', async () => {
     for (let i = 0; i < 20; i++) await server.op('POST', `${T}/rows`, { values: { title: `bulk ${i}` } })
-    const res = await fetch(`${server.url}${T}/rows?limit=100`, { headers: { authorization: 'Bearer op-test-key', 'accept-encoding': 'gzip' } })
+    const res = await fetch(`${server.url}${T}/rows?limit=100`, {
+      headers: { authorization: 'Bearer op-test-key', 'accept-encoding': 'gzip' },
+    })
     expect(res.headers.get('content-encoding')).toBe('gzip')
     expect((await res.json()).items.length).toBeGreaterThan(20)
   })

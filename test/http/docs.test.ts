@@ -13,25 +13,39 @@ describe('docs: scoped and preconditioned writes', () => {
   afterAll(() => server.close())
 
   it('splits markdown into sections with stable keys, versions and editors', async () => {
-    const res = await server.op('POST', D, { title: 'spec', content: 'Intro line\n\n# Goals\n\nShip it.\n\n## Risks\n\nNone.\n\n```\n# not a heading\n```\n\n## Risks\n\nTwice.' })
+    const res = await server.op('POST', D, {
+      title: 'spec',
+      content:
+        'Intro line\n\n# Goals\n\nShip it.\n\n## Risks\n\nNone.\n\n```\n# not a heading\n```\n\n## Risks\n\nTwice.',
+    })
     expect(res.status).toBe(201)
     expect(res.body.sections.map((s: { key: string }) => s.key)).toEqual(['_preamble', 'goals', 'risks', 'risks-2'])
     expect(res.body.sections[2].body).toContain('# not a heading')
-    expect(res.body.sections.every((s: { version: number; editedBy: string }) => s.version === 1 && s.editedBy !== '')).toBe(true)
-    const md = await fetch(`${server.url}${D}/spec?format=markdown`, { headers: { authorization: 'Bearer op-test-key' } })
+    expect(
+      res.body.sections.every((s: { version: number; editedBy: string }) => s.version === 1 && s.editedBy !== ''),
+    ).toBe(true)
+    const md = await fetch(`${server.url}${D}/spec?format=markdown`, {
+      headers: { authorization: 'Bearer op-test-key' },
+    })
     expect(await md.text()).toContain('## Risks\n\nNone.')
   })
 
   it('8 agents writing 8 sections of one doc concurrently never conflict', async () => {
     const sections = Array.from({ length: 8 }, (_, i) => `part-${i}`)
-    const doc = await server.op('POST', D, { title: 'shared', content: sections.map((k) => `## ${k}\n\nempty`).join('\n\n') })
+    const doc = await server.op('POST', D, {
+      title: 'shared',
+      content: sections.map((k) => `## ${k}\n\nempty`).join('\n\n'),
+    })
     const agents = await Promise.all(sections.map((_, i) => createAgent(server, `writer-${i}`)))
     let conflicts = 0
     await Promise.all(
       agents.map(async ({ api }, i) => {
         for (let round = 1; round <= 10; round++) {
           const cur = await api('GET', `${D}/${doc.body.id}/sections/part-${i}`)
-          const res = await api('PUT', `${D}/${doc.body.id}/sections/part-${i}`, { body: `agent ${i} round ${round}`, expectedVersion: cur.body.version })
+          const res = await api('PUT', `${D}/${doc.body.id}/sections/part-${i}`, {
+            body: `agent ${i} round ${round}`,
+            expectedVersion: cur.body.version,
+          })
           if (res.status !== 200) conflicts++
         }
       }),
@@ -71,7 +85,10 @@ describe('docs: scoped and preconditioned writes', () => {
     const staleHeader = await server.op('PUT', `${D}/whole`, { content: 'x' }, { 'if-match': '"9"' })
     expect(staleHeader.status).toBe(412)
     expect(await revisionOf(server.op)).toBe(before)
-    const ok = await server.op('PUT', `${D}/whole`, { content: '## keep\n\nsame\n\n## change\n\nnew\n\n## added\n\nhi', expectedVersion: doc.body.version })
+    const ok = await server.op('PUT', `${D}/whole`, {
+      content: '## keep\n\nsame\n\n## change\n\nnew\n\n## added\n\nhi',
+      expectedVersion: doc.body.version,
+    })
     expect(ok.status).toBe(200)
     const byKey = Object.fromEntries(ok.body.sections.map((s: { key: string; version: number }) => [s.key, s.version]))
     expect(byKey).toEqual({ keep: 1, change: 2, added: 1 })
@@ -89,7 +106,10 @@ describe('docs: scoped and preconditioned writes', () => {
     expect((await other.api('PUT', `${D}/laned/sections/open`, { body: 'fine' })).status).toBe(200)
     expect((await owner.api('PUT', `${D}/laned/sections/mine`, { body: 'mine indeed' })).status).toBe(200)
     const cur = await server.op('GET', `${D}/laned`)
-    const replaced = await other.api('PUT', `${D}/laned`, { content: '## mine\n\nstolen\n\n## open\n\nfine', expectedVersion: cur.body.version })
+    const replaced = await other.api('PUT', `${D}/laned`, {
+      content: '## mine\n\nstolen\n\n## open\n\nfine',
+      expectedVersion: cur.body.version,
+    })
     expect(replaced.body.code).toBe('lane_owned')
   })
 
@@ -128,10 +148,14 @@ describe('docs: scoped and preconditioned writes', () => {
     const t2 = second.body.lock.token as number
     expect(t2).toBeGreaterThan(t1)
     // While the successor holds it: locked.
-    expect((await a.api('PUT', `${D}/relay/sections/baton`, { body: 'late', lockToken: t1 })).body.code).toBe('doc_locked')
+    expect((await a.api('PUT', `${D}/relay/sections/baton`, { body: 'late', lockToken: t1 })).body.code).toBe(
+      'doc_locked',
+    )
     expect((await a.api('POST', `${D}/relay/unlock`, { token: t1 })).body.code).toBe('doc_locked')
     // A wrong token from the holder itself is refused too.
-    expect((await b.api('PUT', `${D}/relay/sections/baton`, { body: 'x', lockToken: t1 })).body.code).toBe('lease_expired')
+    expect((await b.api('PUT', `${D}/relay/sections/baton`, { body: 'x', lockToken: t1 })).body.code).toBe(
+      'lease_expired',
+    )
     expect((await b.api('PUT', `${D}/relay/sections/baton`, { body: 'relayed', lockToken: t2 })).status).toBe(200)
     expect((await b.api('POST', `${D}/relay/unlock`, {})).body.code).toBe('precondition_required')
     expect((await b.api('POST', `${D}/relay/unlock`, { token: t2 })).status).toBe(200)
@@ -140,7 +164,11 @@ describe('docs: scoped and preconditioned writes', () => {
     const late = await a.api('PUT', `${D}/relay/sections/baton`, { body: 'clobber', lockToken: t1 })
     expect(late.status).toBe(409)
     expect(late.body.code).toBe('lease_expired')
-    const lateReplace = await a.api('PUT', `${D}/relay`, { content: '## baton\n\nclobber', expectedVersion: (await server.op('GET', `${D}/relay`)).body.version, lockToken: t1 })
+    const lateReplace = await a.api('PUT', `${D}/relay`, {
+      content: '## baton\n\nclobber',
+      expectedVersion: (await server.op('GET', `${D}/relay`)).body.version,
+      lockToken: t1,
+    })
     expect(lateReplace.body.code).toBe('lease_expired')
     expect(await revisionOf(server.op)).toBe(before)
     expect((await server.op('GET', `${D}/relay/sections/baton`)).body.body).toBe('relayed')
@@ -149,7 +177,12 @@ describe('docs: scoped and preconditioned writes', () => {
   it('a section body cannot forge the doc structure: headings and unclosed fences are refused (finding 10)', async () => {
     await server.op('POST', D, { title: 'forge', content: '## first\n\none\n\n## second\n\ntwo' })
     const before = await revisionOf(server.op)
-    for (const body of ['fine\n\n## injected\n\nnew section', '# top', '```\nnever closed\n\n## still code?', '~~~\nopen']) {
+    for (const body of [
+      'fine\n\n## injected\n\nnew section',
+      '# top',
+      '```\nnever closed\n\n## still code?',
+      '~~~\nopen',
+    ]) {
       const res = await server.op('PUT', `${D}/forge/sections/first`, { body })
       expect(res.status, body).toBe(400)
       expect(res.body.code).toBe('invalid_input')
@@ -158,7 +191,9 @@ describe('docs: scoped and preconditioned writes', () => {
     expect(await revisionOf(server.op)).toBe(before)
     // A heading inside a closed fence is code, not structure.
     expect((await server.op('PUT', `${D}/forge/sections/first`, { body: '```md\n## example\n```' })).status).toBe(200)
-    const md = await fetch(`${server.url}${D}/forge?format=markdown`, { headers: { authorization: 'Bearer op-test-key' } }).then((r) => r.text())
+    const md = await fetch(`${server.url}${D}/forge?format=markdown`, {
+      headers: { authorization: 'Bearer op-test-key' },
+    }).then((r) => r.text())
     const reparsed = await server.op('POST', D, { title: 'forge-copy', content: md })
     expect(reparsed.body.sections.map((s: { key: string }) => s.key)).toEqual(['first', 'second'])
   })
@@ -169,7 +204,11 @@ describe('docs: scoped and preconditioned writes', () => {
     await server.op('PUT', `${D}/hist/sections/other`, { body: 'elsewhere' })
     await server.op('PUT', `${D}/hist/sections/s`, { body: 'v3' })
     const h = await server.op('GET', `${D}/hist/sections/s/history`)
-    expect(h.body.items.map((e: { type: string }) => e.type)).toEqual(['doc.created', 'doc.section_written', 'doc.section_written'])
+    expect(h.body.items.map((e: { type: string }) => e.type)).toEqual([
+      'doc.created',
+      'doc.section_written',
+      'doc.section_written',
+    ])
     expect(h.body.items[2].after.body).toBe('v3')
     expect(h.body.items[2].before.body).toBe('v2')
   })

@@ -10,7 +10,14 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { createAgent, makeApi, revisionOf, startTestServer, TASKS_TABLE, type TestServer } from '../helpers/test-server.js'
+import {
+  createAgent,
+  makeApi,
+  revisionOf,
+  startTestServer,
+  TASKS_TABLE,
+  type TestServer,
+} from '../helpers/test-server.js'
 
 const W = '/v1/workspaces/default'
 
@@ -43,16 +50,19 @@ describe('strict bodies and query numbers', () => {
     { name: 'a text/plain body', body: 'please', type: 'text/plain' },
   ]
 
-  it.each(badBodies)('freeze, unfreeze, suspend, resume and unlock refuse $name with invalid_input and change nothing', async ({ body, type }) => {
-    for (const route of bodyless()) {
-      const before = await revisionOf(server.op)
-      const res = await server.op('POST', route.path, body, { 'content-type': type ?? 'application/json' })
-      expect(res.status, `${route.name} with ${body}`).toBe(400)
-      expect(res.body.code).toBe('invalid_input')
-      expect(await revisionOf(server.op), route.name).toBe(before)
-    }
-    expect((await server.op('GET', W)).body.frozen).toBe(false)
-  })
+  it.each(badBodies)(
+    'freeze, unfreeze, suspend, resume and unlock refuse $name with invalid_input and change nothing',
+    async ({ body, type }) => {
+      for (const route of bodyless()) {
+        const before = await revisionOf(server.op)
+        const res = await server.op('POST', route.path, body, { 'content-type': type ?? 'application/json' })
+        expect(res.status, `${route.name} with ${body}`).toBe(400)
+        expect(res.body.code).toBe('invalid_input')
+        expect(await revisionOf(server.op), route.name).toBe(before)
+      }
+      expect((await server.op('GET', W)).body.frozen).toBe(false)
+    },
+  )
 
   it('they still act on an empty object or no body at all', async () => {
     expect((await server.op('POST', `${W}/freeze`, {})).status).toBe(200)
@@ -61,11 +71,17 @@ describe('strict bodies and query numbers', () => {
     expect((await server.op('POST', `${W}/docs/plan/unlock`, { token: lockToken })).status).toBe(200)
   })
 
-  it.each(['0x10', '1e1', '+1', '-0', ' 16', '16 ', '1.0', '', '0b1', 'Infinity', '16&since=17'])('events?since=%j is refused, not read as a number', async (since) => {
-    const res = await server.op('GET', `${W}/events?since=${encodeURIComponent(since).replace('%26', '&').replace('%3D', '=')}`)
-    expect(res.status).toBe(400)
-    expect(res.body.code).toBe('invalid_input')
-  })
+  it.each(['0x10', '1e1', '+1', '-0', ' 16', '16 ', '1.0', '', '0b1', 'Infinity', '16&since=17'])(
+    'events?since=%j is refused, not read as a number',
+    async (since) => {
+      const res = await server.op(
+        'GET',
+        `${W}/events?since=${encodeURIComponent(since).replace('%26', '&').replace('%3D', '=')}`,
+      )
+      expect(res.status).toBe(400)
+      expect(res.body.code).toBe('invalid_input')
+    },
+  )
 
   it('limit and wait are strict too; plain decimal digits (and a decimal wait) are accepted', async () => {
     for (const q of ['limit=0x10', 'limit=1e2', 'wait=0x1', 'wait=1e0', 'wait=.5']) {
@@ -87,7 +103,10 @@ describe('unknown paths and the UI', () => {
   beforeAll(async () => {
     webRoot = mkdtempSync(join(tmpdir(), 'dock-web-'))
     mkdirSync(join(webRoot, 'assets'))
-    writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Dock</title><script type="module" src="/assets/app.js"></script>')
+    writeFileSync(
+      join(webRoot, 'index.html'),
+      '<!doctype html><title>Dock</title><script type="module" src="/assets/app.js"></script>',
+    )
     writeFileSync(join(webRoot, 'assets', 'app.js'), 'export {}\n')
     server = await startTestServer({ webRoot })
   })
@@ -98,17 +117,21 @@ describe('unknown paths and the UI', () => {
 
   const anonymous = (): ReturnType<typeof makeApi> => makeApi(server.url, null)
 
-  it.each(['/v1/nothing/here', '/v1/workspaces/default/nope/deeper', '/v1', '/.well-known/oauth-protected-resource', '/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])(
-    'GET %s → 404 not_found as a JSON problem, not the UI',
-    async (path) => {
-      for (const api of [anonymous(), server.op]) {
-        const res = await api('GET', path)
-        expect(res.status).toBe(404)
-        expect(res.headers.get('content-type')).toContain('application/problem+json')
-        expect(res.body.code).toBe('not_found')
-      }
-    },
-  )
+  it.each([
+    '/v1/nothing/here',
+    '/v1/workspaces/default/nope/deeper',
+    '/v1',
+    '/.well-known/oauth-protected-resource',
+    '/.well-known/oauth-authorization-server',
+    '/.well-known/openid-configuration',
+  ])('GET %s → 404 not_found as a JSON problem, not the UI', async (path) => {
+    for (const api of [anonymous(), server.op]) {
+      const res = await api('GET', path)
+      expect(res.status).toBe(404)
+      expect(res.headers.get('content-type')).toContain('application/problem+json')
+      expect(res.body.code).toBe('not_found')
+    }
+  })
 
   it('a percent-escape that decodes to another escape is decoded once (no 500)', async () => {
     for (const path of ['/%25E0%25A4', '/assets/%25E0%25A4.js', '/%25']) {

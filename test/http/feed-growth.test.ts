@@ -69,7 +69,9 @@ async function writeRows(server: TestServer, n: number): Promise<void> {
   for (let done = 0; done < n; done += 500) {
     await Promise.all(
       Array.from({ length: Math.min(500, n - done) }, (_, i) =>
-        server.service.rows.createRow(caller, 'default', 'tasks', { values: { title: `history ${done + i} ${'x'.repeat(200)}` } }),
+        server.service.rows.createRow(caller, 'default', 'tasks', {
+          values: { title: `history ${done + i} ${'x'.repeat(200)}` },
+        }),
       ),
     )
   }
@@ -110,7 +112,10 @@ describe('long reads share the event loop', () => {
     const order = await race(async () => {
       const abort = new AbortController()
       try {
-        for await (const ev of readSse(`${server.url}${W}/watch?since=0`, { key: OPERATOR_KEY, signal: abort.signal })) {
+        for await (const ev of readSse(`${server.url}${W}/watch?since=0`, {
+          key: OPERATOR_KEY,
+          signal: abort.signal,
+        })) {
           if (Number(ev.id) >= head) break
         }
       } finally {
@@ -147,7 +152,10 @@ describe('fan-out: each new event is read once per node, whatever the number of 
     let connected = 0
     const streams = seen.map(async (mine) => {
       try {
-        const events = readSse(`${server.url}${W}/watch?since=${since}&table=tasks`, { key: OPERATOR_KEY, signal: abort.signal })
+        const events = readSse(`${server.url}${W}/watch?since=${since}&table=tasks`, {
+          key: OPERATOR_KEY,
+          signal: abort.signal,
+        })
         connected++
         for await (const ev of events) mine.add(Number(ev.id))
       } catch (err) {

@@ -16,26 +16,149 @@ describe('bad input is harmless', () => {
   })
   afterAll(() => server.close())
 
-  const cases: { name: string; method: string; path: string; body?: unknown; headers?: Record<string, string>; status: number; code: string }[] = [
-    { name: 'malformed JSON', method: 'POST', path: `${W}/tables/tasks/rows`, body: '{"values": {', status: 400, code: 'invalid_input' },
-    { name: 'array instead of object', method: 'POST', path: `${W}/tables/tasks/rows`, body: '[1,2]', status: 400, code: 'invalid_input' },
-    { name: 'wrong column type', method: 'POST', path: `${W}/tables/tasks/rows`, body: { values: { title: 42 } }, status: 400, code: 'invalid_input' },
-    { name: 'unknown column', method: 'POST', path: `${W}/tables/tasks/rows`, body: { values: { title: 'x', nope: 1 } }, status: 400, code: 'invalid_input' },
-    { name: 'missing required column', method: 'POST', path: `${W}/tables/tasks/rows`, body: { values: {} }, status: 400, code: 'invalid_input' },
-    { name: 'unknown body field', method: 'POST', path: `${W}/tables/tasks/rows`, body: { values: { title: 'x' }, sneaky: true }, status: 400, code: 'invalid_input' },
-    { name: 'huge number', method: 'POST', path: `${W}/tables/tasks/rows`, body: '{"values":{"title":"x","count":1e400}}', status: 400, code: 'invalid_input' },
-    { name: 'non-integer integer', method: 'POST', path: `${W}/tables/tasks/rows`, body: { values: { title: 'x', count: 1.5 } }, status: 400, code: 'invalid_input' },
-    { name: 'negative lease', method: 'POST', path: `${W}/tables/tasks/claim-next`, body: { leaseMs: -5 }, status: 400, code: 'invalid_input' },
-    { name: 'blockedBy unknown row', method: 'POST', path: `${W}/tables/tasks/rows`, body: { values: { title: 'x' }, blockedBy: ['r_nope'] }, status: 400, code: 'invalid_input' },
-    { name: 'workflow naming unknown status', method: 'POST', path: `${W}/tables`, body: { name: 'bad', workflow: { statuses: ['a'], claim: { to: 'zzz' } } }, status: 400, code: 'invalid_input' },
-    { name: 'bad If-Match', method: 'PATCH', path: `${W}/tables/tasks/rows/r_x`, body: {}, headers: { 'if-match': 'garbage' }, status: 400, code: 'invalid_input' },
-    { name: 'oversized body', method: 'POST', path: `${W}/docs`, body: { title: 'big', content: 'x'.repeat(100 * 1024) }, status: 413, code: 'payload_too_large' },
+  const cases: {
+    name: string
+    method: string
+    path: string
+    body?: unknown
+    headers?: Record<string, string>
+    status: number
+    code: string
+  }[] = [
+    {
+      name: 'malformed JSON',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: '{"values": {',
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'array instead of object',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: '[1,2]',
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'wrong column type',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: { values: { title: 42 } },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'unknown column',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: { values: { title: 'x', nope: 1 } },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'missing required column',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: { values: {} },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'unknown body field',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: { values: { title: 'x' }, sneaky: true },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'huge number',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: '{"values":{"title":"x","count":1e400}}',
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'non-integer integer',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: { values: { title: 'x', count: 1.5 } },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'negative lease',
+      method: 'POST',
+      path: `${W}/tables/tasks/claim-next`,
+      body: { leaseMs: -5 },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'blockedBy unknown row',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: { values: { title: 'x' }, blockedBy: ['r_nope'] },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'workflow naming unknown status',
+      method: 'POST',
+      path: `${W}/tables`,
+      body: { name: 'bad', workflow: { statuses: ['a'], claim: { to: 'zzz' } } },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'bad If-Match',
+      method: 'PATCH',
+      path: `${W}/tables/tasks/rows/r_x`,
+      body: {},
+      headers: { 'if-match': 'garbage' },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'oversized body',
+      method: 'POST',
+      path: `${W}/docs`,
+      body: { title: 'big', content: 'x'.repeat(100 * 1024) },
+      status: 413,
+      code: 'payload_too_large',
+    },
     { name: 'unknown route', method: 'GET', path: '/v1/nothing/here', status: 404, code: 'not_found' },
     { name: 'unknown table', method: 'GET', path: `${W}/tables/ghost/rows`, status: 404, code: 'not_found' },
     { name: 'bad query', method: 'GET', path: `${W}/events?since=-1`, status: 400, code: 'invalid_input' },
-    { name: 'bad section key', method: 'PUT', path: `${W}/docs/x/sections/${encodeURIComponent('a b')}`, body: { body: 'x' }, status: 400, code: 'invalid_input' },
-    { name: 'text/plain body', method: 'POST', path: `${W}/tables/tasks/rows`, body: 'values', headers: { 'content-type': 'text/plain' }, status: 400, code: 'invalid_input' },
-    { name: 'unsupported media type', method: 'POST', path: `${W}/tables/tasks/rows`, body: '<values/>', headers: { 'content-type': 'application/xml' }, status: 415, code: 'invalid_input' },
+    {
+      name: 'bad section key',
+      method: 'PUT',
+      path: `${W}/docs/x/sections/${encodeURIComponent('a b')}`,
+      body: { body: 'x' },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'text/plain body',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: 'values',
+      headers: { 'content-type': 'text/plain' },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'unsupported media type',
+      method: 'POST',
+      path: `${W}/tables/tasks/rows`,
+      body: '<values/>',
+      headers: { 'content-type': 'application/xml' },
+      status: 415,
+      code: 'invalid_input',
+    },
   ]
 
   for (const c of cases) {

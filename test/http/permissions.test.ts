@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { PERMISSIONS } from '../../src/domain/roles.js'
-import { type Api, createAgent, OPERATOR_KEY, startTestServer, TASKS_TABLE, TEST_STORE, type TestServer } from '../helpers/test-server.js'
+import {
+  type Api,
+  createAgent,
+  OPERATOR_KEY,
+  startTestServer,
+  TASKS_TABLE,
+  TEST_STORE,
+  type TestServer,
+} from '../helpers/test-server.js'
 
 type RoleName = 'operator' | 'member' | 'reviewer' | 'reviewer+member'
 const ROLE_NAMES: readonly RoleName[] = ['operator', 'member', 'reviewer', 'reviewer+member']
@@ -36,9 +44,24 @@ interface Actor {
   readonly api: Api
 }
 
-const all = (status: number): Record<RoleName, number> => ({ operator: status, member: status, reviewer: status, 'reviewer+member': status })
-const operatorOnly = (status: number): Record<RoleName, number> => ({ operator: status, member: 403, reviewer: 403, 'reviewer+member': 403 })
-const writers = (status: number): Record<RoleName, number> => ({ operator: status, member: status, reviewer: 403, 'reviewer+member': status })
+const all = (status: number): Record<RoleName, number> => ({
+  operator: status,
+  member: status,
+  reviewer: status,
+  'reviewer+member': status,
+})
+const operatorOnly = (status: number): Record<RoleName, number> => ({
+  operator: status,
+  member: 403,
+  reviewer: 403,
+  'reviewer+member': 403,
+})
+const writers = (status: number): Record<RoleName, number> => ({
+  operator: status,
+  member: status,
+  reviewer: 403,
+  'reviewer+member': status,
+})
 
 describe('route × role', () => {
   let server: TestServer
@@ -53,7 +76,8 @@ describe('route × role', () => {
       if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`)
       return r.body
     })
-  const newRow = async (): Promise<string> => (await op('POST', `${T}/rows`, { values: { title: next('row') } })).id as string
+  const newRow = async (): Promise<string> =>
+    (await op('POST', `${T}/rows`, { values: { title: next('row') } })).id as string
   const claimAs = async (a: Actor, rowId: string): Promise<number> => {
     const r = await a.api('POST', `${T}/rows/${rowId}/claim`, { leaseMs: 60_000 })
     if (r.status !== 200) throw new Error(`claim as ${a.role}: ${r.status} ${JSON.stringify(r.body)}`)
@@ -65,14 +89,21 @@ describe('route × role', () => {
     const claimant = a.role === 'reviewer' ? worker : a
     return { rowId, token: await claimAs(claimant, rowId) }
   }
-  const newDoc = async (): Promise<{ id: string; version: number }> => op('POST', `${W}/docs`, { title: next('doc'), content: '## one\n\nbody\n' })
+  const newDoc = async (): Promise<{ id: string; version: number }> =>
+    op('POST', `${W}/docs`, { title: next('doc'), content: '## one\n\nbody\n' })
 
   const CASES: Record<string, Case> = {
     'GET /v1/me': { setup: async () => ({ path: '/v1/me' }), expect: all(200) },
     'GET /v1/workspaces': { setup: async () => ({ path: '/v1/workspaces' }), expect: all(200) },
     // PostgreSQL stores have no snapshot endpoint (pg_dump): the operator gets 404 there.
-    'GET /v1/backup': { setup: async () => ({ path: '/v1/backup' }), expect: operatorOnly(TEST_STORE === 'postgres' ? 404 : 200) },
-    'POST /v1/workspaces': { setup: async () => ({ path: '/v1/workspaces', body: { name: next('ws') } }), expect: operatorOnly(201) },
+    'GET /v1/backup': {
+      setup: async () => ({ path: '/v1/backup' }),
+      expect: operatorOnly(TEST_STORE === 'postgres' ? 404 : 200),
+    },
+    'POST /v1/workspaces': {
+      setup: async () => ({ path: '/v1/workspaces', body: { name: next('ws') } }),
+      expect: operatorOnly(201),
+    },
     'GET /v1/workspaces/{ws}': { setup: async () => ({ path: W }), expect: all(200) },
     'POST /v1/workspaces/{ws}/freeze': {
       setup: async () => ({ path: `${W}/freeze` }),
@@ -80,26 +111,50 @@ describe('route × role', () => {
       cleanup: async () => void (await op('POST', `${W}/unfreeze`)),
     },
     'POST /v1/workspaces/{ws}/unfreeze': { setup: async () => ({ path: `${W}/unfreeze` }), expect: operatorOnly(200) },
-    'POST /v1/workspaces/{ws}/principals': { setup: async () => ({ path: `${W}/principals`, body: { name: next('p') } }), expect: operatorOnly(201) },
+    'POST /v1/workspaces/{ws}/principals': {
+      setup: async () => ({ path: `${W}/principals`, body: { name: next('p') } }),
+      expect: operatorOnly(201),
+    },
     'GET /v1/workspaces/{ws}/principals': { setup: async () => ({ path: `${W}/principals` }), expect: all(200) },
-    'GET /v1/workspaces/{ws}/principals/{id}': { setup: async () => ({ path: `${W}/principals/worker` }), expect: all(200) },
+    'GET /v1/workspaces/{ws}/principals/{id}': {
+      setup: async () => ({ path: `${W}/principals/worker` }),
+      expect: all(200),
+    },
     'POST /v1/workspaces/{ws}/principals/{id}/suspend': {
       setup: async () => ({ path: `${W}/principals/target/suspend` }),
       expect: operatorOnly(200),
       cleanup: async () => void (await op('POST', `${W}/principals/target/resume`)),
     },
-    'POST /v1/workspaces/{ws}/principals/{id}/resume': { setup: async () => ({ path: `${W}/principals/target/resume` }), expect: operatorOnly(200) },
-    'POST /v1/workspaces/{ws}/tables': { setup: async () => ({ path: `${W}/tables`, body: { ...TASKS_TABLE, name: next('t') } }), expect: operatorOnly(201) },
+    'POST /v1/workspaces/{ws}/principals/{id}/resume': {
+      setup: async () => ({ path: `${W}/principals/target/resume` }),
+      expect: operatorOnly(200),
+    },
+    'POST /v1/workspaces/{ws}/tables': {
+      setup: async () => ({ path: `${W}/tables`, body: { ...TASKS_TABLE, name: next('t') } }),
+      expect: operatorOnly(201),
+    },
     'GET /v1/workspaces/{ws}/tables': { setup: async () => ({ path: `${W}/tables` }), expect: all(200) },
     'GET /v1/workspaces/{ws}/tables/{table}': { setup: async () => ({ path: T }), expect: all(200) },
     // Finding 2: a member published `* → done by any` and approved its own row. Only operators publish.
     'PUT /v1/workspaces/{ws}/tables/{table}/schema': {
-      setup: async () => ({ path: `${T}/schema`, body: { columns: TASKS_TABLE.columns, workflow: TASKS_TABLE.workflow } }),
+      setup: async () => ({
+        path: `${T}/schema`,
+        body: { columns: TASKS_TABLE.columns, workflow: TASKS_TABLE.workflow },
+      }),
       expect: operatorOnly(200),
     },
-    'POST /v1/workspaces/{ws}/tables/{table}/rows': { setup: async () => ({ path: `${T}/rows`, body: { values: { title: 'new' } } }), expect: writers(201) },
-    'GET /v1/workspaces/{ws}/tables/{table}/rows': { setup: async () => ({ path: `${T}/rows?limit=5` }), expect: all(200) },
-    'GET /v1/workspaces/{ws}/tables/{table}/rows/{id}': { setup: async () => ({ path: `${T}/rows/${await newRow()}` }), expect: all(200) },
+    'POST /v1/workspaces/{ws}/tables/{table}/rows': {
+      setup: async () => ({ path: `${T}/rows`, body: { values: { title: 'new' } } }),
+      expect: writers(201),
+    },
+    'GET /v1/workspaces/{ws}/tables/{table}/rows': {
+      setup: async () => ({ path: `${T}/rows?limit=5` }),
+      expect: all(200),
+    },
+    'GET /v1/workspaces/{ws}/tables/{table}/rows/{id}': {
+      setup: async () => ({ path: `${T}/rows/${await newRow()}` }),
+      expect: all(200),
+    },
     // Finding 3: a reviewer-only key got 200 on PATCH, claim, section write, doc replace and lock.
     'PATCH /v1/workspaces/{ws}/tables/{table}/rows/{id}': {
       setup: async () => ({ path: `${T}/rows/${await newRow()}`, body: { values: { area: 'edited' } } }),
@@ -135,15 +190,24 @@ describe('route × role', () => {
     'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/transition': {
       setup: async () => {
         const { rowId, token } = await ownClaim({ ...worker, role: 'reviewer' })
-        const moved = await worker.api('POST', `${T}/rows/${rowId}/transition`, { to: 'ready_for_review', fencingToken: token })
+        const moved = await worker.api('POST', `${T}/rows/${rowId}/transition`, {
+          to: 'ready_for_review',
+          fencingToken: token,
+        })
         if (moved.status !== 200) throw new Error(`to review: ${moved.status}`)
         return { path: `${T}/rows/${rowId}/transition`, body: { to: 'done' } }
       },
       expect: { operator: 409, member: 409, reviewer: 200, 'reviewer+member': 200 },
     },
     // Notes are remarks, not work: reviewers need them for their send-backs.
-    'GET /v1/workspaces/{ws}/tables/{table}/rows/{id}/notes': { setup: async () => ({ path: `${T}/rows/${await newRow()}/notes` }), expect: all(200) },
-    'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/notes': { setup: async () => ({ path: `${T}/rows/${await newRow()}/notes`, body: { text: 'why' } }), expect: all(201) },
+    'GET /v1/workspaces/{ws}/tables/{table}/rows/{id}/notes': {
+      setup: async () => ({ path: `${T}/rows/${await newRow()}/notes` }),
+      expect: all(200),
+    },
+    'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/notes': {
+      setup: async () => ({ path: `${T}/rows/${await newRow()}/notes`, body: { text: 'why' } }),
+      expect: all(201),
+    },
     // The role is checked before the row's state: a live row gets the operator a 409, everyone else a 403.
     'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/requeue': {
       setup: async () => ({ path: `${T}/rows/${await newRow()}/requeue`, body: {} }),
@@ -151,9 +215,15 @@ describe('route × role', () => {
     },
     'GET /v1/workspaces/{ws}/stats': { setup: async () => ({ path: `${W}/stats` }), expect: all(200) },
     'GET /metrics': { setup: async () => ({ path: '/metrics' }), expect: operatorOnly(200) },
-    'POST /v1/workspaces/{ws}/docs': { setup: async () => ({ path: `${W}/docs`, body: { title: next('doc'), content: '# x\n' } }), expect: writers(201) },
+    'POST /v1/workspaces/{ws}/docs': {
+      setup: async () => ({ path: `${W}/docs`, body: { title: next('doc'), content: '# x\n' } }),
+      expect: writers(201),
+    },
     'GET /v1/workspaces/{ws}/docs': { setup: async () => ({ path: `${W}/docs` }), expect: all(200) },
-    'GET /v1/workspaces/{ws}/docs/{doc}': { setup: async () => ({ path: `${W}/docs/${(await newDoc()).id}` }), expect: all(200) },
+    'GET /v1/workspaces/{ws}/docs/{doc}': {
+      setup: async () => ({ path: `${W}/docs/${(await newDoc()).id}` }),
+      expect: all(200),
+    },
     'PUT /v1/workspaces/{ws}/docs/{doc}': {
       setup: async () => {
         const d = await newDoc()
@@ -161,7 +231,10 @@ describe('route × role', () => {
       },
       expect: writers(200),
     },
-    'GET /v1/workspaces/{ws}/docs/{doc}/sections/{key}': { setup: async () => ({ path: `${W}/docs/${(await newDoc()).id}/sections/one` }), expect: all(200) },
+    'GET /v1/workspaces/{ws}/docs/{doc}/sections/{key}': {
+      setup: async () => ({ path: `${W}/docs/${(await newDoc()).id}/sections/one` }),
+      expect: all(200),
+    },
     'PUT /v1/workspaces/{ws}/docs/{doc}/sections/{key}': {
       setup: async () => ({ path: `${W}/docs/${(await newDoc()).id}/sections/one`, body: { body: 'rewritten' } }),
       expect: writers(200),
@@ -170,7 +243,10 @@ describe('route × role', () => {
       setup: async () => ({ path: `${W}/docs/${(await newDoc()).id}/sections/one/history` }),
       expect: all(200),
     },
-    'POST /v1/workspaces/{ws}/docs/{doc}/lock': { setup: async () => ({ path: `${W}/docs/${(await newDoc()).id}/lock`, body: { leaseMs: 60_000 } }), expect: writers(200) },
+    'POST /v1/workspaces/{ws}/docs/{doc}/lock': {
+      setup: async () => ({ path: `${W}/docs/${(await newDoc()).id}/lock`, body: { leaseMs: 60_000 } }),
+      expect: writers(200),
+    },
     'POST /v1/workspaces/{ws}/docs/{doc}/unlock': {
       setup: async (a) => {
         const d = await newDoc()
@@ -181,8 +257,14 @@ describe('route × role', () => {
       },
       expect: writers(200),
     },
-    'GET /v1/workspaces/{ws}/events': { setup: async () => ({ path: `${W}/events?since=0&limit=5` }), expect: all(200) },
-    'GET /v1/workspaces/{ws}/watch': { setup: async () => ({ path: `${W}/watch?since=0`, stream: true }), expect: all(200) },
+    'GET /v1/workspaces/{ws}/events': {
+      setup: async () => ({ path: `${W}/events?since=0&limit=5` }),
+      expect: all(200),
+    },
+    'GET /v1/workspaces/{ws}/watch': {
+      setup: async () => ({ path: `${W}/watch?since=0`, stream: true }),
+      expect: all(200),
+    },
     'GET /v1/workspaces/{ws}/audit/verify': { setup: async () => ({ path: `${W}/audit/verify` }), expect: all(200) },
   }
 
@@ -206,7 +288,9 @@ describe('route × role', () => {
   afterAll(() => server.close())
 
   it('covers every route the API serves', async () => {
-    const openapi = (await server.op('GET', '/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> }
+    const openapi = (await server.op('GET', '/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>
+    }
     const served = Object.entries(openapi.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
       // Public routes take no key; /mcp tools call the same service methods, so the same checks apply.
@@ -223,7 +307,10 @@ describe('route × role', () => {
       let body: unknown
       if (req.stream === true) {
         const abort = new AbortController()
-        const res = await fetch(server.url + req.path, { headers: { authorization: `Bearer ${actor.key}` }, signal: abort.signal })
+        const res = await fetch(server.url + req.path, {
+          headers: { authorization: `Bearer ${actor.key}` },
+          signal: abort.signal,
+        })
         status = res.status
         abort.abort()
       } else {

@@ -21,9 +21,12 @@ describe('rows, claims, leases and fencing over HTTP', () => {
     let conflicts = 0
     await Promise.all(
       clients.map(async ({ api }) => {
-        for (let done = 0; done < perClient; ) {
+        for (let done = 0; done < perClient;) {
           const cur = await api('GET', `${T}/rows/${row.body.id}`)
-          const res = await api('PATCH', `${T}/rows/${row.body.id}`, { values: { count: cur.body.values.count + 1 }, expectedVersion: cur.body.version })
+          const res = await api('PATCH', `${T}/rows/${row.body.id}`, {
+            values: { count: cur.body.values.count + 1 },
+            expectedVersion: cur.body.version,
+          })
           if (res.status === 200) done++
           else {
             expect(res.status).toBe(409)
@@ -55,7 +58,8 @@ describe('rows, claims, leases and fencing over HTTP', () => {
 
   it('hands each row to exactly one of 32 concurrent claimers over 500 rows', async () => {
     await server.op('POST', '/v1/workspaces/default/tables', { ...TASKS_TABLE, name: 'bulk' })
-    for (let i = 0; i < 500; i++) await server.op('POST', '/v1/workspaces/default/tables/bulk/rows', { values: { title: `t${i}` } })
+    for (let i = 0; i < 500; i++)
+      await server.op('POST', '/v1/workspaces/default/tables/bulk/rows', { values: { title: `t${i}` } })
     const claimers = await Promise.all(Array.from({ length: 32 }, (_, i) => createAgent(server, `claimer-${i}`)))
     const claimed: string[][] = await Promise.all(
       claimers.map(async ({ api }) => {
@@ -85,11 +89,21 @@ describe('rows, claims, leases and fencing over HTTP', () => {
     const b = await createAgent(server, 'prio-b')
     const low = await a.api('POST', `${P}/rows`, { values: { title: 'low' }, priority: 1 })
     const high = await a.api('POST', `${P}/rows`, { values: { title: 'high' }, priority: 5 })
-    const skilled = await a.api('POST', `${P}/rows`, { values: { title: 'skilled' }, priority: 9, requiredSkills: ['ts'] })
-    const blocked = await a.api('POST', `${P}/rows`, { values: { title: 'blocked' }, priority: 10, blockedBy: [low.body.id] })
+    const skilled = await a.api('POST', `${P}/rows`, {
+      values: { title: 'skilled' },
+      priority: 9,
+      requiredSkills: ['ts'],
+    })
+    const blocked = await a.api('POST', `${P}/rows`, {
+      values: { title: 'blocked' },
+      priority: 10,
+      blockedBy: [low.body.id],
+    })
 
     const ready = await b.api('GET', `${P}/rows?ready=true`)
-    expect(ready.body.items.map((r: { id: string }) => r.id).sort()).toEqual([low.body.id, high.body.id, skilled.body.id].sort())
+    expect(ready.body.items.map((r: { id: string }) => r.id).sort()).toEqual(
+      [low.body.id, high.body.id, skilled.body.id].sort(),
+    )
 
     const first = await b.api('POST', `${P}/claim-next`, {})
     expect(first.body.row.id).toBe(high.body.id)
@@ -174,9 +188,15 @@ describe('rows, claims, leases and fencing over HTTP', () => {
     const selfReviewer = await createAgent(server, 'gate-self', { roles: ['reviewer', 'member'] })
     const row = await server.op('POST', `${T}/rows`, { values: { title: 'gated' } })
     const claim = await worker.api('POST', `${T}/rows/${row.body.id}/claim`, {})
-    const skip = await worker.api('POST', `${T}/rows/${row.body.id}/transition`, { to: 'failed', fencingToken: claim.body.lease.token })
+    const skip = await worker.api('POST', `${T}/rows/${row.body.id}/transition`, {
+      to: 'failed',
+      fencingToken: claim.body.lease.token,
+    })
     expect(skip.body.code).toBe('transition_not_allowed')
-    const submitted = await worker.api('POST', `${T}/rows/${row.body.id}/transition`, { to: 'ready_for_review', fencingToken: claim.body.lease.token })
+    const submitted = await worker.api('POST', `${T}/rows/${row.body.id}/transition`, {
+      to: 'ready_for_review',
+      fencingToken: claim.body.lease.token,
+    })
     expect(submitted.status).toBe(200)
     expect(submitted.body.owner).toBeNull()
     const byWorker = await worker.api('POST', `${T}/rows/${row.body.id}/transition`, { to: 'done' })
@@ -186,7 +206,10 @@ describe('rows, claims, leases and fencing over HTTP', () => {
     // A reviewer who did the work is still its author.
     const row2 = await server.op('POST', `${T}/rows`, { values: { title: 'self-reviewed' } })
     const c2 = await selfReviewer.api('POST', `${T}/rows/${row2.body.id}/claim`, {})
-    await selfReviewer.api('POST', `${T}/rows/${row2.body.id}/transition`, { to: 'ready_for_review', fencingToken: c2.body.lease.token })
+    await selfReviewer.api('POST', `${T}/rows/${row2.body.id}/transition`, {
+      to: 'ready_for_review',
+      fencingToken: c2.body.lease.token,
+    })
     const selfApprove = await selfReviewer.api('POST', `${T}/rows/${row2.body.id}/transition`, { to: 'done' })
     expect(selfApprove.body.code).toBe('transition_not_allowed')
 
@@ -241,7 +264,8 @@ describe('rows, claims, leases and fencing over HTTP', () => {
 
   it('spends a write budget and answers 429 budget_exceeded with Retry-After', async () => {
     const agent = await createAgent(server, 'thrifty', { budget: { writesPerMinute: 3 } })
-    for (let i = 0; i < 3; i++) expect((await agent.api('POST', `${T}/rows`, { values: { title: `b${i}` } })).status).toBe(201)
+    for (let i = 0; i < 3; i++)
+      expect((await agent.api('POST', `${T}/rows`, { values: { title: `b${i}` } })).status).toBe(201)
     const over = await agent.api('POST', `${T}/rows`, { values: { title: 'b3' } })
     expect(over.status).toBe(429)
     expect(over.body.code).toBe('budget_exceeded')
@@ -264,7 +288,9 @@ describe('rows, claims, leases and fencing over HTTP', () => {
     const pinned = await server.op('POST', `${T}/rows`, { values: { title: 'old' }, contractVersion: v })
     expect(pinned.status).toBe(409)
     expect(pinned.body.code).toBe('contract_changed')
-    expect((await server.op('POST', `${T}/rows`, { values: { title: 'new', estimate: 2 }, contractVersion: v + 1 })).status).toBe(201)
+    expect(
+      (await server.op('POST', `${T}/rows`, { values: { title: 'new', estimate: 2 }, contractVersion: v + 1 })).status,
+    ).toBe(201)
   })
 
   it('a heartbeat extends the lease without bumping the row version, so a pinned write still lands', async () => {
@@ -275,13 +301,20 @@ describe('rows, claims, leases and fencing over HTTP', () => {
     const v = claim.body.row.version as number
     const before = await revisionOf(server.op)
     for (let i = 0; i < 3; i++) {
-      const beat = await a.api('POST', `${T}/rows/${row.body.id}/heartbeat`, { fencingToken: token, leaseMs: 30_000 + i })
+      const beat = await a.api('POST', `${T}/rows/${row.body.id}/heartbeat`, {
+        fencingToken: token,
+        leaseMs: 30_000 + i,
+      })
       expect(beat.status).toBe(200)
       expect(beat.body.row.version).toBe(v)
     }
     // Each heartbeat is still one logged event.
     expect(await revisionOf(server.op)).toBe(before + 3)
-    const write = await a.api('PATCH', `${T}/rows/${row.body.id}`, { values: { area: 'progress' }, fencingToken: token, expectedVersion: v })
+    const write = await a.api('PATCH', `${T}/rows/${row.body.id}`, {
+      values: { area: 'progress' },
+      fencingToken: token,
+      expectedVersion: v,
+    })
     expect(write.status).toBe(200)
     expect(write.body.version).toBe(v + 1)
   })

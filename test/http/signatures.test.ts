@@ -27,7 +27,9 @@ describe('signed writes', () => {
     const unsigned = await api('POST', P, body)
     expect(unsigned.status).toBe(401)
     expect(unsigned.body.code).toBe('invalid_signature')
-    const bad = await api('POST', P, body, { 'x-dock-signature': sign(null, Buffer.from('something else'), privateKey).toString('base64') })
+    const bad = await api('POST', P, body, {
+      'x-dock-signature': sign(null, Buffer.from('something else'), privateKey).toString('base64'),
+    })
     expect(bad.body.code).toBe('invalid_signature')
     const signature = sign(null, Buffer.from(`POST ${P}\n${body}`), privateKey).toString('base64')
     const ok = await api('POST', P, body, { 'x-dock-signature': signature })
@@ -38,7 +40,10 @@ describe('signed writes', () => {
   })
 
   it('refuses a public key that is not Ed25519', async () => {
-    const res = await server.op('POST', '/v1/workspaces/default/principals', { name: 'bad-key', publicKey: 'not a key' })
+    const res = await server.op('POST', '/v1/workspaces/default/principals', {
+      name: 'bad-key',
+      publicKey: 'not a key',
+    })
     expect(res.status).toBe(400)
     expect(res.body.code).toBe('invalid_input')
   })

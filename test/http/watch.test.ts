@@ -32,7 +32,11 @@ describe('the change feed: SSE watch and long-poll', () => {
       const dropAfter = 50 + Math.floor(Math.random() * 200)
       let got = 0
       try {
-        for await (const ev of readSse(`${server.url}${W}/watch`, { key: OPERATOR_KEY, lastEventId: lastId, signal: abort.signal })) {
+        for await (const ev of readSse(`${server.url}${W}/watch`, {
+          key: OPERATOR_KEY,
+          lastEventId: lastId,
+          signal: abort.signal,
+        })) {
           seen.push(Number(ev.id))
           lastId = ev.id!
           if (++got >= dropAfter || seen.length >= total) {
@@ -57,7 +61,10 @@ describe('the change feed: SSE watch and long-poll', () => {
     const got: { type: string; table: string }[] = []
     const reader = (async () => {
       try {
-        for await (const ev of readSse(`${server.url}${W}/watch?since=${since}&table=tasks&type=row.claimed`, { key: OPERATOR_KEY, signal: abort.signal })) {
+        for await (const ev of readSse(`${server.url}${W}/watch?since=${since}&table=tasks&type=row.claimed`, {
+          key: OPERATOR_KEY,
+          signal: abort.signal,
+        })) {
           const e = JSON.parse(ev.data)
           got.push({ type: e.type, table: e.target.table })
           if (got.length === 2) abort.abort()
@@ -99,7 +106,8 @@ describe('the change feed: SSE watch and long-poll', () => {
     const agent = await createAgent(server, 'watcher-to-suspend')
     const events: string[] = []
     const reading = (async () => {
-      for await (const ev of readSse(`${server.url}${W}/watch?type=row.*`, { key: agent.key })) events.push(ev.event ?? '')
+      for await (const ev of readSse(`${server.url}${W}/watch?type=row.*`, { key: agent.key }))
+        events.push(ev.event ?? '')
       return 'ended'
     })()
     await new Promise((r) => setTimeout(r, 100))

@@ -16,7 +16,9 @@ describe('MCP: notes and the history row filter', () => {
     await fx.op.createTable(tasksTable())
     const agent = await fx.principal('mcp-noter', ['member'])
     agentId = agent.id
-    const transport = new StreamableHTTPClientTransport(new URL(`${fx.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${agent.key}` } } })
+    const transport = new StreamableHTTPClientTransport(new URL(`${fx.url}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${agent.key}` } },
+    })
     client = new Client({ name: 'dock-test', version: '0.0.0' })
     await client.connect(transport)
   })
@@ -31,7 +33,7 @@ describe('MCP: notes and the history row filter', () => {
     return JSON.parse(r.content[0]!.text!) as Record<string, unknown>
   }
 
-  it('adds a note as the agent and reads the row\'s notes back', async () => {
+  it("adds a note as the agent and reads the row's notes back", async () => {
     const row = await fx.op.createRow('tasks', { values: { title: 'ask' } })
     const added = await call('notes', { table: 'tasks', id: row.id, text: 'Which API version?' })
     expect(added['note']).toMatchObject({ actor: agentId, text: 'Which API version?' })

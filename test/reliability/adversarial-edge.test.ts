@@ -66,7 +66,9 @@ describe('suspension ends waits opened before it', () => {
     const poll = agent.api('GET', `${W}/events?since=${since}&wait=20&table=tasks`)
     await sleep(150)
     expect((await server.op('POST', `${W}/principals/${agent.id}/suspend`)).status).toBe(200)
-    expect((await server.op('POST', `${W}/tables/tasks/rows`, { values: { title: 'written after the suspension' } })).status).toBe(201)
+    expect(
+      (await server.op('POST', `${W}/tables/tasks/rows`, { values: { title: 'written after the suspension' } })).status,
+    ).toBe(201)
     const res = await poll
     expect(res.status).toBe(403)
     expect(res.body.code).toBe('principal_suspended')
@@ -77,7 +79,12 @@ describe('suspension ends waits opened before it', () => {
     const principal = await server.service.identity.authenticate(agent.key)
     const since = (await server.op('GET', W)).body.revision as number
     const waiting = server.service.events
-      .listEvents({ principal, requestId: null, signature: null, signedPayload: null }, 'default', { since, limit: 10, filter: { tables: ['tasks'] }, waitMs: 20_000 })
+      .listEvents({ principal, requestId: null, signature: null, signedPayload: null }, 'default', {
+        since,
+        limit: 10,
+        filter: { tables: ['tasks'] },
+        waitMs: 20_000,
+      })
       .then(
         (page) => ({ page, code: null as string | null }),
         (err: { code?: string }) => ({ page: null, code: err.code ?? 'thrown' }),
@@ -90,12 +97,17 @@ describe('suspension ends waits opened before it', () => {
 
   it('an MCP wait_for_events over Streamable HTTP opened before the suspension ends with principal_suspended', async () => {
     const agent = await createAgent(server, 'mcp-waiter')
-    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${agent.key}` } } })
+    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${agent.key}` } },
+    })
     const client = new Client({ name: 'adversarial-edge', version: '0.0.0' })
     await client.connect(transport)
     try {
       const since = (await server.op('GET', W)).body.revision as number
-      const waiting = client.callTool({ name: 'wait_for_events', arguments: { since, wait: 20, table: 'tasks' } }) as Promise<CallToolResult>
+      const waiting = client.callTool({
+        name: 'wait_for_events',
+        arguments: { since, wait: 20, table: 'tasks' },
+      }) as Promise<CallToolResult>
       await sleep(200)
       await server.op('POST', `${W}/principals/${agent.id}/suspend`)
       await server.op('POST', `${W}/tables/tasks/rows`, { values: { title: 'not for the suspended either' } })
@@ -110,48 +122,67 @@ describe('suspension ends waits opened before it', () => {
 })
 
 const pgSuite = TEST_DATABASE_URL === '' ? describe.skip : describe
-pgSuite(TEST_DATABASE_URL === '' ? `suspension on another node (${SKIP_REASON})` : 'suspension on another node ends waits here (PostgreSQL, two nodes)', () => {
-  const schemas = new TestSchemas('edge_susp')
-  let dataDir = ''
-  let nodeA: DockServer
-  let nodeB: DockServer
+pgSuite(
+  TEST_DATABASE_URL === ''
+    ? `suspension on another node (${SKIP_REASON})`
+    : 'suspension on another node ends waits here (PostgreSQL, two nodes)',
+  () => {
+    const schemas = new TestSchemas('edge_susp')
+    let dataDir = ''
+    let nodeA: DockServer
+    let nodeB: DockServer
 
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dock-edge-'))
-    const common = { host: '127.0.0.1', port: 0, dataDir, operatorToken: OPERATOR_KEY, webRoot: null, databaseUrl: schemas.url(schemas.next()) } as const
-    nodeA = await startDockServer(common)
-    nodeB = await startDockServer(common)
-  })
-  afterAll(async () => {
-    await nodeA?.close()
-    await nodeB?.close()
-    await schemas.dropAll()
-    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
-  })
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'dock-edge-'))
+      const common = {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir,
+        operatorToken: OPERATOR_KEY,
+        webRoot: null,
+        databaseUrl: schemas.url(schemas.next()),
+      } as const
+      nodeA = await startDockServer(common)
+      nodeB = await startDockServer(common)
+    })
+    afterAll(async () => {
+      await nodeA?.close()
+      await nodeB?.close()
+      await schemas.dropAll()
+      if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
+    })
 
-  it('a long-poll on node A ends with principal_suspended when node B suspends its principal', async () => {
-    const op = (base: string, method: string, path: string, body?: unknown) =>
-      fetch(base + path, {
-        method,
-        headers: { authorization: `Bearer ${OPERATOR_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
-    await op(nodeA.url, 'POST', `${W}/tables`, TASKS_TABLE)
-    const created = await op(nodeA.url, 'POST', `${W}/principals`, { name: 'remote-poller', kind: 'agent' })
-    const key = created.body.key as string
-    const since = (await op(nodeA.url, 'GET', W)).body.revision as number
-    const poll = fetch(`${nodeA.url}${W}/events?since=${since}&wait=20&table=tasks`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({
-      status: r.status,
-      body: (await r.json()) as any,
-    }))
-    await sleep(200)
-    expect((await op(nodeB.url, 'POST', `${W}/principals/${created.body.principal.id}/suspend`)).status).toBe(200)
-    expect((await op(nodeB.url, 'POST', `${W}/tables/tasks/rows`, { values: { title: 'after, on B' } })).status).toBe(201)
-    const res = await poll
-    expect(res.status).toBe(403)
-    expect(res.body.code).toBe('principal_suspended')
-  })
-})
+    it('a long-poll on node A ends with principal_suspended when node B suspends its principal', async () => {
+      const op = (base: string, method: string, path: string, body?: unknown) =>
+        fetch(base + path, {
+          method,
+          headers: {
+            authorization: `Bearer ${OPERATOR_KEY}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
+      await op(nodeA.url, 'POST', `${W}/tables`, TASKS_TABLE)
+      const created = await op(nodeA.url, 'POST', `${W}/principals`, { name: 'remote-poller', kind: 'agent' })
+      const key = created.body.key as string
+      const since = (await op(nodeA.url, 'GET', W)).body.revision as number
+      const poll = fetch(`${nodeA.url}${W}/events?since=${since}&wait=20&table=tasks`, {
+        headers: { authorization: `Bearer ${key}` },
+      }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as any,
+      }))
+      await sleep(200)
+      expect((await op(nodeB.url, 'POST', `${W}/principals/${created.body.principal.id}/suspend`)).status).toBe(200)
+      expect((await op(nodeB.url, 'POST', `${W}/tables/tasks/rows`, { values: { title: 'after, on B' } })).status).toBe(
+        201,
+      )
+      const res = await poll
+      expect(res.status).toBe(403)
+      expect(res.body.code).toBe('principal_suspended')
+    })
+  },
+)
 
 describe('slow and keyless clients cannot lock others out', () => {
   let server: TestServer
@@ -180,7 +211,9 @@ describe('slow and keyless clients cannot lock others out', () => {
       for (const c of open) if (!c.closed && c.socket.writable) c.socket.write('x')
     }, 100)
     try {
-      const served = await Promise.all(Array.from({ length: 10 }, () => server.op('GET', '/v1/me').then((r) => r.status)))
+      const served = await Promise.all(
+        Array.from({ length: 10 }, () => server.op('GET', '/v1/me').then((r) => r.status)),
+      )
       expect(served).toEqual(Array(10).fill(200))
       // The body is 100,000 bytes and at most ~50 of them arrived: the server answered without reading it.
       expect(await until(() => open.every((c) => c.closed), 5_000)).toBe(true)

@@ -39,7 +39,10 @@ const TASKS = {
 
 interface Backend {
   readonly name: string
-  create(): Promise<{ storage: Storage; tamperEvent: (workspaceId: string, revision: number, edit: (data: string) => string) => Promise<void> }>
+  create(): Promise<{
+    storage: Storage
+    tamperEvent: (workspaceId: string, revision: number, edit: (data: string) => string) => Promise<void>
+  }>
 }
 
 const dirs: string[] = []
@@ -56,8 +59,14 @@ const BACKENDS: Backend[] = [
         async tamperEvent(workspaceId, revision, edit) {
           const db = new Database(join(dataDir, 'dock.db'))
           try {
-            const row = db.prepare('SELECT data FROM events WHERE workspace_id = ? AND revision = ?').get(workspaceId, revision) as { data: string }
-            db.prepare('UPDATE events SET data = ? WHERE workspace_id = ? AND revision = ?').run(edit(row.data), workspaceId, revision)
+            const row = db
+              .prepare('SELECT data FROM events WHERE workspace_id = ? AND revision = ?')
+              .get(workspaceId, revision) as { data: string }
+            db.prepare('UPDATE events SET data = ? WHERE workspace_id = ? AND revision = ?').run(
+              edit(row.data),
+              workspaceId,
+              revision,
+            )
           } finally {
             db.close()
           }
@@ -75,8 +84,15 @@ const BACKENDS: Backend[] = [
             return {
               storage: new PostgresStorage({ url: TEST_DATABASE_URL, schema, poolSize: 4 }),
               async tamperEvent(workspaceId: string, revision: number, edit: (data: string) => string) {
-                const [row] = await adminQuery<{ data: string }>(`SELECT data FROM "${schema}".events WHERE workspace_id = $1 AND revision = $2`, [workspaceId, revision])
-                await adminQuery(`UPDATE "${schema}".events SET data = $3 WHERE workspace_id = $1 AND revision = $2`, [workspaceId, revision, edit(row!.data)])
+                const [row] = await adminQuery<{ data: string }>(
+                  `SELECT data FROM "${schema}".events WHERE workspace_id = $1 AND revision = $2`,
+                  [workspaceId, revision],
+                )
+                await adminQuery(`UPDATE "${schema}".events SET data = $3 WHERE workspace_id = $1 AND revision = $2`, [
+                  workspaceId,
+                  revision,
+                  edit(row!.data),
+                ])
               },
             }
           },
@@ -109,7 +125,12 @@ for (const backend of BACKENDS) {
       afterAll(() => service.close())
       await service.identity.bootstrap(OP_KEY)
       const op: Caller = { principal: await service.identity.authenticate(OP_KEY) }
-      const principal = async (name: string, roles: ('member' | 'reviewer' | 'operator')[], as: Caller = op, ws = 'default'): Promise<Caller> => {
+      const principal = async (
+        name: string,
+        roles: ('member' | 'reviewer' | 'operator')[],
+        as: Caller = op,
+        ws = 'default',
+      ): Promise<Caller> => {
         const { key } = await service.identity.createPrincipal(as, ws, { name, roles })
         return { principal: await service.identity.authenticate(key) }
       }
@@ -135,7 +156,10 @@ for (const backend of BACKENDS) {
         claimed[`${ws}/${table}`] = (await service.rows.claim(caller, ws, table, row.id)).row
       }
       // The attack: republish the claimed row's table without a claim rule.
-      await service.tables.publishSchema(op, 'default', 'poisoned', { columns: TASKS.columns, workflow: { ...TASKS.workflow, claim: null } })
+      await service.tables.publishSchema(op, 'default', 'poisoned', {
+        columns: TASKS.columns,
+        workflow: { ...TASKS.workflow, claim: null },
+      })
 
       advance(10_001)
       const pass = await service.rows.sweepAllLeases()
@@ -144,14 +168,22 @@ for (const backend of BACKENDS) {
 
       const poisoned = await service.rows.getRow(op, 'default', 'poisoned', claimed['default/poisoned']!.id)
       // No claim rule: the owner goes, the row returns to the status it was claimed from (still in the workflow).
-      expect(poisoned).toMatchObject({ owner: null, leaseExpiresAt: null, status: 'todo', lapsedClaimant: agent.principal.id })
+      expect(poisoned).toMatchObject({
+        owner: null,
+        leaseExpiresAt: null,
+        status: 'todo',
+        lapsedClaimant: agent.principal.id,
+      })
       expect((await service.rows.getRow(op, 'default', 'healthy', claimed['default/healthy']!.id)).owner).toBeNull()
       expect((await service.rows.getRow(otherOp, 'other', 'tasks', claimed['other/tasks']!.id)).owner).toBeNull()
       const wsId = (await service.identity.getWorkspace(op, 'default')).id
       const log = await storage.read((tx) => tx.listEvents(wsId, 0, 1000))
       const expired = log.filter((e) => e.type === 'row.lease_expired')
       expect(expired.map((e) => e.target.table).sort()).toEqual(['healthy', 'poisoned'])
-      expect(expired.find((e) => e.target.table === 'poisoned')!.after).toMatchObject({ claimRuleMissing: true, deadLettered: false })
+      expect(expired.find((e) => e.target.table === 'poisoned')!.after).toMatchObject({
+        claimRuleMissing: true,
+        deadLettered: false,
+      })
       expect((await service.events.verifyAudit(op, 'default')).ok).toBe(true)
       // Nothing is left due: the next pass visits no workspace.
       expect(await service.rows.sweepAllLeases()).toEqual({ workspaces: 0, expired: 0, failures: [], deferred: 0 })
@@ -163,7 +195,10 @@ for (const backend of BACKENDS) {
       await service.tables.createTable(op, 'default', TASKS)
       const row = await service.rows.createRow(agent, 'default', 'tasks', { values: { title: 'held' } })
       await service.rows.claim(agent, 'default', 'tasks', row.id)
-      await service.tables.publishSchema(op, 'default', 'tasks', { columns: TASKS.columns, workflow: { ...TASKS.workflow, claim: null } })
+      await service.tables.publishSchema(op, 'default', 'tasks', {
+        columns: TASKS.columns,
+        workflow: { ...TASKS.workflow, claim: null },
+      })
       await service.identity.suspend(op, 'default', 'agent')
       expect(await service.rows.getRow(op, 'default', 'tasks', row.id)).toMatchObject({ owner: null, status: 'todo' })
     })
@@ -228,10 +263,25 @@ for (const backend of BACKENDS) {
       await service.tables.createTable(op, 'default', TASKS)
       const row = await service.rows.createRow(member, 'default', 'tasks', { values: { title: 'mine' } })
       const { lease } = await service.rows.claim(member, 'default', 'tasks', row.id)
-      const loosened = { ...TASKS.workflow, transitions: [...TASKS.workflow.transitions, { from: '*', to: 'done', by: ['any'] }] }
-      expect(await refusal(service.tables.publishSchema(member, 'default', 'tasks', { columns: TASKS.columns, workflow: loosened }))).toBe('forbidden')
-      expect(await refusal(service.tables.createTable(member, 'default', { ...TASKS, name: 'own-rules', workflow: loosened }))).toBe('forbidden')
-      expect(await refusal(service.rows.transition(member, 'default', 'tasks', row.id, { to: 'done', fencingToken: lease.token }))).toBe('transition_not_allowed')
+      const loosened = {
+        ...TASKS.workflow,
+        transitions: [...TASKS.workflow.transitions, { from: '*', to: 'done', by: ['any'] }],
+      }
+      expect(
+        await refusal(
+          service.tables.publishSchema(member, 'default', 'tasks', { columns: TASKS.columns, workflow: loosened }),
+        ),
+      ).toBe('forbidden')
+      expect(
+        await refusal(
+          service.tables.createTable(member, 'default', { ...TASKS, name: 'own-rules', workflow: loosened }),
+        ),
+      ).toBe('forbidden')
+      expect(
+        await refusal(
+          service.rows.transition(member, 'default', 'tasks', row.id, { to: 'done', fencingToken: lease.token }),
+        ),
+      ).toBe('transition_not_allowed')
       expect((await service.tables.getTable(op, 'default', 'tasks')).contractVersion).toBe(1)
       expect((await service.rows.getRow(op, 'default', 'tasks', row.id)).status).toBe('in_progress')
     })
@@ -242,21 +292,41 @@ for (const backend of BACKENDS) {
       const reviewer = await principal('reviewer', ['reviewer'])
       await service.tables.createTable(op, 'default', {
         ...TASKS,
-        workflow: { ...TASKS.workflow, transitions: [...TASKS.workflow.transitions, { from: 'todo', to: 'failed', by: ['any'] }] },
+        workflow: {
+          ...TASKS.workflow,
+          transitions: [...TASKS.workflow.transitions, { from: 'todo', to: 'failed', by: ['any'] }],
+        },
       })
       const row = await service.rows.createRow(member, 'default', 'tasks', { values: { title: 'x' } })
-      expect(await refusal(service.rows.updateRow(reviewer, 'default', 'tasks', row.id, { values: { title: 'y' } }))).toBe('forbidden')
+      expect(
+        await refusal(service.rows.updateRow(reviewer, 'default', 'tasks', row.id, { values: { title: 'y' } })),
+      ).toBe('forbidden')
       expect(await refusal(service.rows.claim(reviewer, 'default', 'tasks', row.id))).toBe('forbidden')
       // `any` admits workers, not a reviewer-only principal.
-      expect(await refusal(service.rows.transition(reviewer, 'default', 'tasks', row.id, { to: 'failed' }))).toBe('transition_not_allowed')
+      expect(await refusal(service.rows.transition(reviewer, 'default', 'tasks', row.id, { to: 'failed' }))).toBe(
+        'transition_not_allowed',
+      )
       const { lease } = await service.rows.claim(member, 'default', 'tasks', row.id)
-      await service.rows.transition(member, 'default', 'tasks', row.id, { to: 'ready_for_review', fencingToken: lease.token })
+      await service.rows.transition(member, 'default', 'tasks', row.id, {
+        to: 'ready_for_review',
+        fencingToken: lease.token,
+      })
       // The review itself, but not with values written alongside.
-      expect(await refusal(service.rows.transition(reviewer, 'default', 'tasks', row.id, { to: 'done', values: { title: 'approved' } }))).toBe('forbidden')
+      expect(
+        await refusal(
+          service.rows.transition(reviewer, 'default', 'tasks', row.id, { to: 'done', values: { title: 'approved' } }),
+        ),
+      ).toBe('forbidden')
       expect((await service.rows.transition(reviewer, 'default', 'tasks', row.id, { to: 'done' })).status).toBe('done')
       const doc = await service.docs.createDoc(member, 'default', { title: 'plan', content: '## a\n\nbody' })
-      expect(await refusal(service.docs.writeSection(reviewer, 'default', doc.id, 'a', { body: 'no' }))).toBe('forbidden')
-      expect(await refusal(service.docs.replaceDoc(reviewer, 'default', doc.id, { content: '## a\n\nno', expectedVersion: doc.version }))).toBe('forbidden')
+      expect(await refusal(service.docs.writeSection(reviewer, 'default', doc.id, 'a', { body: 'no' }))).toBe(
+        'forbidden',
+      )
+      expect(
+        await refusal(
+          service.docs.replaceDoc(reviewer, 'default', doc.id, { content: '## a\n\nno', expectedVersion: doc.version }),
+        ),
+      ).toBe('forbidden')
       expect(await refusal(service.docs.lockDoc(reviewer, 'default', doc.id))).toBe('forbidden')
     })
 
@@ -264,13 +334,32 @@ for (const backend of BACKENDS) {
       const { service, storage, op, principal, tamperEvent } = await open()
       const member = await principal('member', ['member'])
       await service.tables.createTable(op, 'default', TASKS)
-      const row = await service.rows.createRow(member, 'default', 'tasks', { values: { title: 'x', extra: { keep: 1 } } })
+      const row = await service.rows.createRow(member, 'default', 'tasks', {
+        values: { title: 'x', extra: { keep: 1 } },
+      })
       const before = await service.identity.getWorkspace(op, 'default')
-      const proto = (inner: unknown): Record<string, unknown> => JSON.parse(`{"__proto__":${JSON.stringify(inner)}}`) as Record<string, unknown>
-      expect(await refusal(service.rows.updateRow(member, 'default', 'tasks', row.id, { values: proto({ title: 'smuggled' }) }))).toBe('invalid_input')
-      expect(await refusal(service.rows.updateRow(member, 'default', 'tasks', row.id, { values: { extra: proto({ a: 1 }) } }))).toBe('invalid_input')
-      expect(await refusal(service.rows.createRow(member, 'default', 'tasks', { values: { title: 'y', ...proto({ a: 1 }) } }))).toBe('invalid_input')
-      expect(await refusal(service.rows.createRow(member, 'default', 'tasks', { values: { title: 'y', extra: [proto({ a: 1 })] } }))).toBe('invalid_input')
+      const proto = (inner: unknown): Record<string, unknown> =>
+        JSON.parse(`{"__proto__":${JSON.stringify(inner)}}`) as Record<string, unknown>
+      expect(
+        await refusal(
+          service.rows.updateRow(member, 'default', 'tasks', row.id, { values: proto({ title: 'smuggled' }) }),
+        ),
+      ).toBe('invalid_input')
+      expect(
+        await refusal(
+          service.rows.updateRow(member, 'default', 'tasks', row.id, { values: { extra: proto({ a: 1 }) } }),
+        ),
+      ).toBe('invalid_input')
+      expect(
+        await refusal(
+          service.rows.createRow(member, 'default', 'tasks', { values: { title: 'y', ...proto({ a: 1 }) } }),
+        ),
+      ).toBe('invalid_input')
+      expect(
+        await refusal(
+          service.rows.createRow(member, 'default', 'tasks', { values: { title: 'y', extra: [proto({ a: 1 })] } }),
+        ),
+      ).toBe('invalid_input')
       const after = await service.identity.getWorkspace(op, 'default')
       expect(after.revision).toBe(before.revision)
       expect((await service.rows.getRow(op, 'default', 'tasks', row.id)).version).toBe(row.version)

@@ -50,7 +50,10 @@ export function spawnTs(file: string, args: readonly string[], env: Record<strin
         if (m !== null) return Promise.resolve(m)
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line ${re} from ${file} within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)), timeoutMs)
+        const timer = setTimeout(
+          () => reject(new Error(`no line ${re} from ${file} within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)),
+          timeoutMs,
+        )
         void exited.then((code) => {
           clearTimeout(timer)
           reject(new Error(`${file} exited (${code}) before printing ${re}; stderr: ${err.slice(-2000)}`))

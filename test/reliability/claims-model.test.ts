@@ -44,7 +44,13 @@ const rowArb = fc.integer({ min: 0, max: ROWS - 1 })
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('claim' as const), agent: agentArb, row: rowArb, leaseMs: leaseArb }),
   fc.record({ kind: fc.constant('claim-next' as const), agent: agentArb, leaseMs: leaseArb }),
-  fc.record({ kind: fc.constant('heartbeat' as const), agent: agentArb, row: rowArb, token: tokenArb, leaseMs: leaseArb }),
+  fc.record({
+    kind: fc.constant('heartbeat' as const),
+    agent: agentArb,
+    row: rowArb,
+    token: tokenArb,
+    leaseMs: leaseArb,
+  }),
   fc.record({ kind: fc.constant('release' as const), agent: agentArb, row: rowArb, token: tokenArb }),
   fc.record({
     kind: fc.constant('transition' as const),
@@ -78,17 +84,29 @@ describe('claims, leases and fencing under random operation sequences', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dock-model-'))
     // No sweeper: every lease expiry then happens inside a request and is checked with it.
-    server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, sweepIntervalMs: 3_600_000 })
+    server = await startDockServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      operatorToken: OP,
+      webRoot: null,
+      sweepIntervalMs: 3_600_000,
+    })
     base = server.url
     for (let i = 0; i < AGENTS; i++) {
       const roles = i === AGENTS - 1 ? ['member', 'reviewer'] : ['member']
-      const r = await ok(base, 'POST', '/v1/workspaces/default/principals', { key: OP, body: { name: `agent-${i}`, kind: 'agent', roles } })
+      const r = await ok(base, 'POST', '/v1/workspaces/default/principals', {
+        key: OP,
+        body: { name: `agent-${i}`, kind: 'agent', roles },
+      })
       agents.push({ id: r.principal.id, key: r.key })
     }
   })
 
   afterAll(async () => {
-    console.info(`claims model: ${calls} calls, ${successes} accepted, ${fenced} refused as stale_fencing_token, ${expiredSettled} lapsed leases settled inside a request`)
+    console.info(
+      `claims model: ${calls} calls, ${successes} accepted, ${fenced} refused as stale_fencing_token, ${expiredSettled} lapsed leases settled inside a request`,
+    )
     expect(fenced).toBeGreaterThan(0)
     await server?.close()
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
@@ -100,7 +118,15 @@ describe('claims, leases and fencing under random operation sequences', () => {
         const table = `m${++tableSeq}`
         await ok(base, 'POST', '/v1/workspaces/default/tables', { key: OP, body: tasksTable(table) })
         const rowIds: string[] = []
-        for (let i = 0; i < ROWS; i++) rowIds.push((await ok(base, 'POST', `/v1/workspaces/default/tables/${table}/rows`, { key: OP, body: { values: { title: `row ${i}` } } })).id)
+        for (let i = 0; i < ROWS; i++)
+          rowIds.push(
+            (
+              await ok(base, 'POST', `/v1/workspaces/default/tables/${table}/rows`, {
+                key: OP,
+                body: { values: { title: `row ${i}` } },
+              })
+            ).id,
+          )
         const rowPath = (r: number): string => `/v1/workspaces/default/tables/${table}/rows/${rowIds[r]}`
         /** Every token a claim on the row has returned, ascending. */
         const issued: number[][] = rowIds.map(() => [])
@@ -118,7 +144,8 @@ describe('claims, leases and fencing under random operation sequences', () => {
             if (pick === 'future') return (all[all.length - 1] ?? 0) + 1_000_000
             return 0
           }
-          const pickVersion = (pick: VersionPick): number => (pick === 'current' ? before.version : pick === 'old' ? Math.max(0, before.version - 1) : before.version + 5)
+          const pickVersion = (pick: VersionPick): number =>
+            pick === 'current' ? before.version : pick === 'old' ? Math.max(0, before.version - 1) : before.version + 5
           let method = 'POST'
           let path = ''
           let body: Record<string, unknown> = {}
@@ -175,7 +202,10 @@ describe('claims, leases and fencing under random operation sequences', () => {
           expect(revAfter, what).toBeGreaterThan(revBefore)
           // Every event the call appended is its own, and the last one is the caller's change.
           const page = await ok(base, 'GET', `/v1/workspaces/default/events?since=${revBefore}&limit=1000`, { key: OP })
-          expect(page.items.map((e: { revision: number }) => e.revision), what).toEqual(Array.from({ length: revAfter - revBefore }, (_, i) => revBefore + 1 + i))
+          expect(
+            page.items.map((e: { revision: number }) => e.revision),
+            what,
+          ).toEqual(Array.from({ length: revAfter - revBefore }, (_, i) => revBefore + 1 + i))
           for (const e of page.items) expect(e.requestId, what).toBe(requestId)
           expiredSettled += page.items.filter((e: { type: string }) => e.type === 'row.lease_expired').length
           const last = page.items[page.items.length - 1]
@@ -193,7 +223,11 @@ describe('claims, leases and fencing under random operation sequences', () => {
             const prior = issued[idx]!
             // One owner and a token larger than any before it for that row.
             if (prior.length > 0) expect(r.body.lease.token, what).toBeGreaterThan(prior[prior.length - 1]!)
-            expect(claimed, what).toMatchObject({ owner: agent.id, status: 'in_progress', fencingToken: r.body.lease.token })
+            expect(claimed, what).toMatchObject({
+              owner: agent.id,
+              status: 'in_progress',
+              fencingToken: r.body.lease.token,
+            })
             prior.push(r.body.lease.token)
             mine[idx]![op.agent] = r.body.lease.token
           }

@@ -52,11 +52,17 @@ describe('crash durability (SIGKILL under write load)', () => {
     })
     const counterIds: string[] = []
     for (let i = 0; i < COUNTERS; i++) {
-      const row = await ok(base, 'POST', '/v1/workspaces/default/tables/items/rows', { key: KEY, body: { values: { title: `counter-${i}`, n: 1 } } })
+      const row = await ok(base, 'POST', '/v1/workspaces/default/tables/items/rows', {
+        key: KEY,
+        body: { values: { title: `counter-${i}`, n: 1 } },
+      })
       counterIds.push(row.id)
     }
 
-    const doc = await ok(base, 'POST', '/v1/workspaces/default/docs', { key: KEY, body: { title: 'journal', content: '# Journal\n\nstart\n' } })
+    const doc = await ok(base, 'POST', '/v1/workspaces/default/docs', {
+      key: KEY,
+      body: { title: 'journal', content: '# Journal\n\nstart\n' },
+    })
     /** Per writer's own section: the highest acknowledged section version and the body it wrote. */
     const sectionAcked = new Map<string, { version: number; body: string }>()
 
@@ -76,13 +82,19 @@ describe('crash durability (SIGKILL under write load)', () => {
           if (dice < 0.2) {
             const key = `w${w}`
             const body = `cycle ${cycle} step ${i}`
-            const r = await call(base, 'PUT', `/v1/workspaces/default/docs/${doc.id}/sections/${key}`, { key: KEY, body: { body } })
+            const r = await call(base, 'PUT', `/v1/workspaces/default/docs/${doc.id}/sections/${key}`, {
+              key: KEY,
+              body: { body },
+            })
             if (r.status !== 200) throw new Error(`section → ${r.status} ${r.text}`)
             sectionAcked.set(key, { version: r.body.section.version, body })
             acked++
           } else if (dice < 0.6) {
             const title = `w${w}-c${cycle}-${i}`
-            const r = await call(base, 'POST', '/v1/workspaces/default/tables/items/rows', { key: KEY, body: { values: { title, n: i } } })
+            const r = await call(base, 'POST', '/v1/workspaces/default/tables/items/rows', {
+              key: KEY,
+              body: { values: { title, n: i } },
+            })
             if (r.status !== 201) throw new Error(`create → ${r.status} ${r.text}`)
             creates.set(r.body.id, { title, n: i, revision: r.body.revision })
             ackedRevisions.push({ revision: r.body.revision, rowId: r.body.id, version: 1 })
@@ -125,14 +137,19 @@ describe('crash durability (SIGKILL under write load)', () => {
       }
       for (const [id, version] of counterAcked) {
         const row = byId.get(id)
-        expect(row.version, `counter ${id} went back from acknowledged version ${version}`).toBeGreaterThanOrEqual(version)
+        expect(row.version, `counter ${id} went back from acknowledged version ${version}`).toBeGreaterThanOrEqual(
+          version,
+        )
         expect(row.values.n).toBe(row.version)
       }
       const journal = await ok(base, 'GET', `/v1/workspaces/default/docs/${doc.id}`, { key: KEY })
       for (const [key, want] of sectionAcked) {
         const section = journal.sections.find((x: { key: string }) => x.key === key)
         expect(section, `acknowledged section ${key} is missing`).toBeDefined()
-        expect(section.version, `section ${key} went back from acknowledged version ${want.version}`).toBeGreaterThanOrEqual(want.version)
+        expect(
+          section.version,
+          `section ${key} went back from acknowledged version ${want.version}`,
+        ).toBeGreaterThanOrEqual(want.version)
         if (section.version === want.version) expect(section.body).toBe(want.body)
       }
       const { events, revision } = await readLog(base, KEY)
@@ -143,7 +160,9 @@ describe('crash durability (SIGKILL under write load)', () => {
         expect(e?.target.id, `event at acknowledged revision ${a.revision}`).toBe(a.rowId)
         expect(e?.after.version).toBe(a.version)
       }
-      expect(events.filter((e) => e.type === 'doc.section_written').length).toBeGreaterThanOrEqual([...sectionAcked.values()].reduce((n, a) => n + a.version, 0))
+      expect(events.filter((e) => e.type === 'doc.section_written').length).toBeGreaterThanOrEqual(
+        [...sectionAcked.values()].reduce((n, a) => n + a.version, 0),
+      )
       const audit = await ok(base, 'GET', '/v1/workspaces/default/audit/verify', { key: KEY })
       expect(audit).toMatchObject({ ok: true, checked: revision, headRevision: revision, firstBreak: null })
     }

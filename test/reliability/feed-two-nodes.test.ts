@@ -39,7 +39,14 @@ suite(title, () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dock-feed-'))
-    const common = { host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, databaseUrl: schemas.url(schemas.next()) } as const
+    const common = {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      operatorToken: OP,
+      webRoot: null,
+      databaseUrl: schemas.url(schemas.next()),
+    } as const
     nodeA = await startDockServer(common)
     nodeB = await startDockServer(common)
   })
@@ -54,7 +61,10 @@ suite(title, () => {
   it('a watcher on node B that keeps reconnecting sees every revision written on node A once, in order', async () => {
     const A = nodeA.url
     await ok(A, 'POST', '/v1/workspaces/default/tables', { key: OP, body: tasksTable('tasks') })
-    const doc = await ok(A, 'POST', '/v1/workspaces/default/docs', { key: OP, body: { title: 'log', content: '# A\n\na\n\n# B\n\nb\n' } })
+    const doc = await ok(A, 'POST', '/v1/workspaces/default/docs', {
+      key: OP,
+      body: { title: 'log', content: '# A\n\na\n\n# B\n\nb\n' },
+    })
 
     const seen: Seen[] = []
     let lastId = 0
@@ -108,11 +118,20 @@ suite(title, () => {
       for (let i = 0; i < WRITES_PER_WRITER; i++) {
         const kind = (w + i) % 3
         if (kind === 0) {
-          await ok(A, 'POST', '/v1/workspaces/default/tables/tasks/rows', { key: OP, body: { values: { title: `w${w}-${i}` } } })
+          await ok(A, 'POST', '/v1/workspaces/default/tables/tasks/rows', {
+            key: OP,
+            body: { values: { title: `w${w}-${i}` } },
+          })
         } else if (kind === 1) {
-          await ok(A, 'PUT', `/v1/workspaces/default/docs/${doc.id}/sections/w${w}`, { key: OP, body: { body: `writer ${w} step ${i}` } })
+          await ok(A, 'PUT', `/v1/workspaces/default/docs/${doc.id}/sections/w${w}`, {
+            key: OP,
+            body: { body: `writer ${w} step ${i}` },
+          })
         } else {
-          const created = await ok(A, 'POST', '/v1/workspaces/default/tables/tasks/rows', { key: OP, body: { values: { title: `p${w}-${i}` } } })
+          const created = await ok(A, 'POST', '/v1/workspaces/default/tables/tasks/rows', {
+            key: OP,
+            body: { values: { title: `p${w}-${i}` } },
+          })
           const r = await call(A, 'PATCH', `/v1/workspaces/default/tables/tasks/rows/${created.id}`, {
             key: OP,
             body: { values: { n: i }, expectedVersion: created.version },

@@ -41,14 +41,60 @@ interface Outcome {
 
 // ------------------------------------------------------------------ generators
 
-const HUGE_LITERALS = ['1e400', '-1e400', '123456789012345678901234567890', '9007199254740993', '-0', '0.0000000000000000000001', '1E+308', '2e-324']
-const JUNK_SEGMENTS = ['..', '.', '%', '%zz', '%00', '%2F', '%2e%2e', '%C0%AF', '%E2%80%AE', '~', 'default', 'DEFAULT', ' ', '%20', '\u0000', '😀', 'null', '-1', '0', '1e9']
+const HUGE_LITERALS = [
+  '1e400',
+  '-1e400',
+  '123456789012345678901234567890',
+  '9007199254740993',
+  '-0',
+  '0.0000000000000000000001',
+  '1E+308',
+  '2e-324',
+]
+const JUNK_SEGMENTS = [
+  '..',
+  '.',
+  '%',
+  '%zz',
+  '%00',
+  '%2F',
+  '%2e%2e',
+  '%C0%AF',
+  '%E2%80%AE',
+  '~',
+  'default',
+  'DEFAULT',
+  ' ',
+  '%20',
+  '\u0000',
+  '😀',
+  'null',
+  '-1',
+  '0',
+  '1e9',
+]
 
 /** Strings with everything in them: any code point, long runs, lookalikes. */
 const weirdString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\n', '\u0000', '\uFEFF', '\u202E', 'ÿ', '😀'.repeat(50), 'a'.repeat(300), 'x'.repeat(70_000), '__proto__', 'constructor', 'todo', 'done', 'in_progress'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\n',
+    '\u0000',
+    '\uFEFF',
+    '\u202E',
+    'ÿ',
+    '😀'.repeat(50),
+    'a'.repeat(300),
+    'x'.repeat(70_000),
+    '__proto__',
+    'constructor',
+    'todo',
+    'done',
+    'in_progress',
+  ),
 )
 
 /** A JSON value of a wrong or extreme kind, with placeholders that become literal huge numbers. */
@@ -58,7 +104,9 @@ const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer(),
   fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, -1, 0, 1, 2 ** 31, 2 ** 53, 1.5, -0.0001, Number.MAX_VALUE),
   fc.constantFrom(...HUGE_LITERALS.map((h) => `__HUGE_${h}__`)),
-  fc.tuple(fc.integer({ min: 1, max: 60_000 }), fc.constantFrom('array', 'object')).map(([d, k]) => `__DEEP_${d}_${k}__`),
+  fc
+    .tuple(fc.integer({ min: 1, max: 60_000 }), fc.constantFrom('array', 'object'))
+    .map(([d, k]) => `__DEEP_${d}_${k}__`),
   fc.boolean(),
   fc.constant(null),
   fc.jsonValue({ maxDepth: 4 }),
@@ -67,20 +115,50 @@ const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
 )
 
 const KNOWN_FIELDS = [
-  'name', 'kind', 'roles', 'skills', 'budget', 'publicKey', 'columns', 'workflow', 'values', 'blockedBy', 'requiredSkills',
-  'priority', 'contractVersion', 'expectedVersion', 'fencingToken', 'leaseMs', 'where', 'to', 'title', 'content', 'body',
-  'heading', 'lane', 'token', 'statuses', 'claim', 'transitions', '__proto__', 'constructor',
+  'name',
+  'kind',
+  'roles',
+  'skills',
+  'budget',
+  'publicKey',
+  'columns',
+  'workflow',
+  'values',
+  'blockedBy',
+  'requiredSkills',
+  'priority',
+  'contractVersion',
+  'expectedVersion',
+  'fencingToken',
+  'leaseMs',
+  'where',
+  'to',
+  'title',
+  'content',
+  'body',
+  'heading',
+  'lane',
+  'token',
+  'statuses',
+  'claim',
+  'transitions',
+  '__proto__',
+  'constructor',
 ]
 
 /** JSON text with the placeholders of `weirdValue` spelled out: literal huge numbers, nesting too deep to build as a value. */
 function toJsonText(value: unknown): string {
   return JSON.stringify(value)
     .replace(/"__HUGE_([^"]+)__"/g, '$1')
-    .replace(/"__DEEP_(\d+)_(array|object)__"/g, (_, d: string, k: string) => nested(Number(d), k as 'array' | 'object'))
+    .replace(/"__DEEP_(\d+)_(array|object)__"/g, (_, d: string, k: string) =>
+      nested(Number(d), k as 'array' | 'object'),
+    )
 }
 
 function nested(depth: number, kind: 'array' | 'object'): string {
-  return kind === 'array' ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+  return kind === 'array'
+    ? `${'['.repeat(depth)}1${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
 }
 
 /** Nested arrays or objects `depth` deep, inside an otherwise valid row body. */
@@ -90,19 +168,62 @@ function deepText(depth: number, kind: 'array' | 'object'): string {
 
 const rawBody: fc.Arbitrary<string | undefined> = fc.oneof(
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)) },
-  { weight: 4, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...KNOWN_FIELDS), weirdString), weirdValue, { maxKeys: 6 }).map(toJsonText) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .dictionary(fc.oneof(fc.constantFrom(...KNOWN_FIELDS), weirdString), weirdValue, { maxKeys: 6 })
+      .map(toJsonText),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', 'null', '[]', '{', '{"a":}', '"str"', '1', 'true', '{"values":', '\u0000', '{"__proto__":{"x":1}}', '{"values":{"__proto__":{"status":"done"}}}') },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 120_000 }), fc.constantFrom('array' as const, 'object' as const)).map(([d, k]) => deepText(d, k)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      'null',
+      '[]',
+      '{',
+      '{"a":}',
+      '"str"',
+      '1',
+      'true',
+      '{"values":',
+      '\u0000',
+      '{"__proto__":{"x":1}}',
+      '{"values":{"__proto__":{"status":"done"}}}',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 120_000 }), fc.constantFrom('array' as const, 'object' as const))
+      .map(([d, k]) => deepText(d, k)),
+  },
   { weight: 1, arbitrary: fc.constant(undefined) },
 )
 
-const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c < 0x7f || c >= 0xa0).map((c) => String.fromCharCode(c)), maxLength: 60 })
+const latin1 = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c < 0x7f || c >= 0xa0)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 60,
+})
 
 const headersArb: fc.Arbitrary<Record<string, string>> = fc.record(
   {
-    'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/problem+json', 'application/json; charset=latin1'),
-    'if-match': fc.oneof(fc.constantFrom('"1"', '"2"', 'W/"1"', '1', '*', '"99999999999999999999"', '""', '"-1"', '"1.5"'), latin1),
+    'content-type': fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/problem+json',
+      'application/json; charset=latin1',
+    ),
+    'if-match': fc.oneof(
+      fc.constantFrom('"1"', '"2"', 'W/"1"', '1', '*', '"99999999999999999999"', '""', '"-1"', '"1.5"'),
+      latin1,
+    ),
     'last-event-id': fc.oneof(fc.constantFrom('0', '1', '999999999', '-1', '1e3', '99999999999999999999'), latin1),
     'x-request-id': latin1,
     'x-dock-signature': latin1,
@@ -153,11 +274,26 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
       u.searchParams.set('schema', schema)
       url = u.toString()
     }
-    server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, sweepIntervalMs: 3_600_000, ...(url ? { databaseUrl: url } : {}) })
+    server = await startDockServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      operatorToken: OP,
+      webRoot: null,
+      sweepIntervalMs: 3_600_000,
+      ...(url ? { databaseUrl: url } : {}),
+    })
     world = await buildWorld(server.url, OP)
     await ok(server.url, 'POST', '/v1/workspaces/default/tables', {
       key: OP,
-      body: { name: 'blobs', columns: [{ name: 'title', type: 'text' }, { name: 'blob', type: 'json' }], workflow: { statuses: ['open'] } },
+      body: {
+        name: 'blobs',
+        columns: [
+          { name: 'title', type: 'text' },
+          { name: 'blob', type: 'json' },
+        ],
+        workflow: { statuses: ['open'] },
+      },
     })
     routeKeys = routeKeysOf(await ok(server.url, 'GET', '/v1/openapi.json'))
   })
@@ -222,7 +358,10 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
     expect(o.status, what).toBeGreaterThanOrEqual(200)
     expect(o.status, what).toBeLessThan(500)
     if (o.status >= 400) {
-      if (req.path.startsWith('/mcp') && (o.body?.jsonrpc === '2.0' || (req.method === 'HEAD' && o.contentType.startsWith('application/json')))) {
+      if (
+        req.path.startsWith('/mcp') &&
+        (o.body?.jsonrpc === '2.0' || (req.method === 'HEAD' && o.contentType.startsWith('application/json')))
+      ) {
         // /mcp speaks JSON-RPC: the MCP transport answers protocol errors (405, 406, 400) as JSON-RPC errors.
         if (req.method !== 'HEAD') expect(typeof o.body.error?.code, what).toBe('number')
         expect(o.revisionAfter, `refused request changed the workspace: ${what}`).toBe(o.revisionBefore)
@@ -246,10 +385,51 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
     )
 
   const queryArb = (routeKey: string): fc.Arbitrary<string> => {
-    const known = ['since', 'limit', 'status', 'owner', 'ready', 'cursor', 'table', 'doc', 'actor', 'type', 'format', 'wait', 'where', '__proto__']
-    const value = fc.oneof(weirdString, fc.constantFrom('0', '-1', '1', '1000', '1001', 'true', 'yes', 'NaN', 'Infinity', '1e400', '99999999999999999999', 'todo,done', 'row.*', 'markdown', ''))
+    const known = [
+      'since',
+      'limit',
+      'status',
+      'owner',
+      'ready',
+      'cursor',
+      'table',
+      'doc',
+      'actor',
+      'type',
+      'format',
+      'wait',
+      'where',
+      '__proto__',
+    ]
+    const value = fc.oneof(
+      weirdString,
+      fc.constantFrom(
+        '0',
+        '-1',
+        '1',
+        '1000',
+        '1001',
+        'true',
+        'yes',
+        'NaN',
+        'Infinity',
+        '1e400',
+        '99999999999999999999',
+        'todo,done',
+        'row.*',
+        'markdown',
+        '',
+      ),
+    )
     return fc
-      .dictionary(fc.oneof(fc.constantFrom(...known), weirdString.filter((s) => s.length < 50)), value, { maxKeys: 4 })
+      .dictionary(
+        fc.oneof(
+          fc.constantFrom(...known),
+          weirdString.filter((s) => s.length < 50),
+        ),
+        value,
+        { maxKeys: 4 },
+      )
       .map((q) => {
         const params = new URLSearchParams()
         for (const [k, v] of Object.entries(q)) {
@@ -275,14 +455,16 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
       if (m) valid[m[1]!] = decodeURIComponent(filledParts[i]!)
     })
     const segs = fc.tuple(...names.map((n) => fuzzSegment(valid[n]!)))
-    return fc.record({ segs, key: keyArb(), headers: headersArb, body: rawBody, query: queryArb(routeKey) }).map(({ segs, key, headers, body, query }) => {
-      let path = template
-      names.forEach((n, i) => {
-        const s = segs[i]!
-        path = path.replace(`{${n}}`, s.raw ? s.value : encodeURIComponent(s.value))
+    return fc
+      .record({ segs, key: keyArb(), headers: headersArb, body: rawBody, query: queryArb(routeKey) })
+      .map(({ segs, key, headers, body, query }) => {
+        let path = template
+        names.forEach((n, i) => {
+          const s = segs[i]!
+          path = path.replace(`{${n}}`, s.raw ? s.value : encodeURIComponent(s.value))
+        })
+        return { method, path: path + query, key, headers, ...(body !== undefined ? { body } : {}) }
       })
-      return { method, path: path + query, key, headers, ...(body !== undefined ? { body } : {}) }
-    })
   }
 
   it('every route pattern survives random requests', async () => {
@@ -297,7 +479,10 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
 
   it('concurrent bursts: a refused request leaves no event behind, even among accepted ones', async () => {
     const writeRoutes = routeKeys.filter((k) => !k.startsWith('GET ') && ROUTES[k]?.scope === 'workspace')
-    const burst = fc.array(fc.constantFrom(...writeRoutes).chain((k) => requestArb(k)), { minLength: 4, maxLength: 16 })
+    const burst = fc.array(
+      fc.constantFrom(...writeRoutes).chain((k) => requestArb(k)),
+      { minLength: 4, maxLength: 16 },
+    )
     let batch = 0
     let refusedInBursts = 0
     await fc.assert(
@@ -311,7 +496,11 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
             const requestId = `burst-${batch}-${i}`
             const headers: Record<string, string> = { ...req.headers, 'x-request-id': requestId }
             if (req.key !== null) headers['authorization'] = `Bearer ${req.key}`
-            const res = await fetch(server.url + req.path, { method: req.method, headers, ...(req.body !== undefined ? { body: req.body } : {}) })
+            const res = await fetch(server.url + req.path, {
+              method: req.method,
+              headers,
+              ...(req.body !== undefined ? { body: req.body } : {}),
+            })
             const text = await res.text()
             return { requestId, status: res.status, text, req }
           }),
@@ -337,7 +526,23 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
 
   it('random methods on random paths', async () => {
     const segment = fc.oneof(
-      fc.constantFrom('v1', 'workspaces', 'default', 'tables', 'tasks', 'rows', 'docs', 'events', 'watch', 'claim', 'principals', 'sections', 'mcp', 'openapi.json', 'health'),
+      fc.constantFrom(
+        'v1',
+        'workspaces',
+        'default',
+        'tables',
+        'tasks',
+        'rows',
+        'docs',
+        'events',
+        'watch',
+        'claim',
+        'principals',
+        'sections',
+        'mcp',
+        'openapi.json',
+        'health',
+      ),
       weirdString.filter((s) => s.length < 100).map(encodeURIComponent),
       fc.constantFrom(...JUNK_SEGMENTS),
     )
@@ -350,7 +555,13 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
     })
     await fc.assert(
       fc.asyncProperty(arb, async ({ method, segments, key, headers, body }) => {
-        const req: FuzzRequest = { method, path: '/' + segments.join('/'), key, headers, ...(body !== undefined ? { body } : {}) }
+        const req: FuzzRequest = {
+          method,
+          path: '/' + segments.join('/'),
+          key,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+        }
         check(req, await send(req))
       }),
       { numRuns: RUNS, endOnFailure: true },
@@ -360,8 +571,26 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
   it('row writes with values of every wrong type and size', async () => {
     const writes = fc.record({
       route: fc.constantFrom('POST rows', 'PATCH row', 'POST transition', 'POST claim-next'),
-      values: fc.dictionary(fc.oneof(fc.constantFrom('title', 'notes', 'n', 'status', 'blob', 'missing'), weirdString), weirdValue, { maxKeys: 5 }),
-      extra: fc.dictionary(fc.constantFrom('expectedVersion', 'fencingToken', 'priority', 'blockedBy', 'requiredSkills', 'contractVersion', 'to', 'leaseMs', 'where'), weirdValue, { maxKeys: 3 }),
+      values: fc.dictionary(
+        fc.oneof(fc.constantFrom('title', 'notes', 'n', 'status', 'blob', 'missing'), weirdString),
+        weirdValue,
+        { maxKeys: 5 },
+      ),
+      extra: fc.dictionary(
+        fc.constantFrom(
+          'expectedVersion',
+          'fencingToken',
+          'priority',
+          'blockedBy',
+          'requiredSkills',
+          'contractVersion',
+          'to',
+          'leaseMs',
+          'where',
+        ),
+        weirdValue,
+        { maxKeys: 3 },
+      ),
       key: keyArb(),
       table: fc.constantFrom('tasks', 'blobs'),
     })
@@ -369,9 +598,19 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
       fc.asyncProperty(writes, async ({ route, values, extra, key, table }) => {
         const rowsPath = `/v1/workspaces/default/tables/${table}`
         const path =
-          route === 'POST rows' ? `${rowsPath}/rows` : route === 'POST claim-next' ? `${rowsPath}/claim-next` : `${rowsPath}/rows/${world.rowId}${route === 'POST transition' ? '/transition' : ''}`
+          route === 'POST rows'
+            ? `${rowsPath}/rows`
+            : route === 'POST claim-next'
+              ? `${rowsPath}/claim-next`
+              : `${rowsPath}/rows/${world.rowId}${route === 'POST transition' ? '/transition' : ''}`
         const body = route === 'POST claim-next' ? { where: values, ...extra } : { values, ...extra }
-        const req: FuzzRequest = { method: route.startsWith('PATCH') ? 'PATCH' : 'POST', path, key, headers: { 'content-type': 'application/json' }, body: toJsonText(body) }
+        const req: FuzzRequest = {
+          method: route.startsWith('PATCH') ? 'PATCH' : 'POST',
+          path,
+          key,
+          headers: { 'content-type': 'application/json' },
+          body: toJsonText(body),
+        }
         check(req, await send(req))
       }),
       { numRuns: RUNS, endOnFailure: true },
@@ -380,7 +619,17 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
 
   it('contracts and docs with hostile shapes', async () => {
     const column = fc.record(
-      { name: weirdString, type: fc.oneof(fc.constantFrom('text', 'number', 'integer', 'boolean', 'date', 'enum', 'principal', 'ref', 'json'), weirdString), required: weirdValue, default: weirdValue, values: weirdValue, table: weirdValue },
+      {
+        name: weirdString,
+        type: fc.oneof(
+          fc.constantFrom('text', 'number', 'integer', 'boolean', 'date', 'enum', 'principal', 'ref', 'json'),
+          weirdString,
+        ),
+        required: weirdValue,
+        default: weirdValue,
+        values: weirdValue,
+        table: weirdValue,
+      },
       { requiredKeys: ['name', 'type'] },
     )
     const workflow = fc.record(
@@ -389,21 +638,74 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
         initial: weirdValue,
         done: weirdValue,
         statusColumn: weirdValue,
-        claim: fc.oneof(fc.record({ from: weirdValue, to: weirdValue, leaseMs: weirdValue, maxAttempts: weirdValue, deadLetter: weirdValue }, { requiredKeys: [] }), weirdValue),
-        transitions: fc.oneof(fc.array(fc.record({ from: weirdValue, to: weirdValue, by: weirdValue, require: weirdValue }, { requiredKeys: [] }), { maxLength: 4 }), weirdValue),
+        claim: fc.oneof(
+          fc.record(
+            { from: weirdValue, to: weirdValue, leaseMs: weirdValue, maxAttempts: weirdValue, deadLetter: weirdValue },
+            { requiredKeys: [] },
+          ),
+          weirdValue,
+        ),
+        transitions: fc.oneof(
+          fc.array(
+            fc.record({ from: weirdValue, to: weirdValue, by: weirdValue, require: weirdValue }, { requiredKeys: [] }),
+            { maxLength: 4 },
+          ),
+          weirdValue,
+        ),
       },
       { requiredKeys: ['statuses'] },
     )
     const arb = fc.oneof(
-      fc.record({ name: fc.oneof(weirdString, fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/)), columns: fc.array(column, { maxLength: 4 }), workflow }).map((b) => ({ method: 'POST', path: '/v1/workspaces/default/tables', body: b })),
-      fc.record({ columns: fc.array(column, { maxLength: 4 }), workflow, expectedVersion: weirdValue }, { requiredKeys: ['workflow'] }).map((b) => ({ method: 'PUT', path: '/v1/workspaces/default/tables/tasks/schema', body: b })),
-      fc.record({ title: weirdString, content: fc.oneof(weirdString, fc.string({ unit: 'grapheme', maxLength: 400 }).map((s) => `# ${s}\n\n## ${s}\n${s}`)) }).map((b) => ({ method: 'POST', path: '/v1/workspaces/default/docs', body: b })),
-      fc.record({ body: fc.oneof(weirdString, weirdValue), heading: weirdValue, expectedVersion: weirdValue, lane: weirdValue }, { requiredKeys: ['body'] }).map((b) => ({ method: 'PUT', path: `/v1/workspaces/default/docs/${world.docId}/sections/${world.section}`, body: b })),
-      fc.record({ content: fc.oneof(weirdString, weirdValue), expectedVersion: weirdValue }, { requiredKeys: [] }).map((b) => ({ method: 'PUT', path: `/v1/workspaces/default/docs/${world.docId}`, body: b })),
+      fc
+        .record({
+          name: fc.oneof(weirdString, fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/)),
+          columns: fc.array(column, { maxLength: 4 }),
+          workflow,
+        })
+        .map((b) => ({ method: 'POST', path: '/v1/workspaces/default/tables', body: b })),
+      fc
+        .record(
+          { columns: fc.array(column, { maxLength: 4 }), workflow, expectedVersion: weirdValue },
+          { requiredKeys: ['workflow'] },
+        )
+        .map((b) => ({ method: 'PUT', path: '/v1/workspaces/default/tables/tasks/schema', body: b })),
+      fc
+        .record({
+          title: weirdString,
+          content: fc.oneof(
+            weirdString,
+            fc.string({ unit: 'grapheme', maxLength: 400 }).map((s) => `# ${s}\n\n## ${s}\n${s}`),
+          ),
+        })
+        .map((b) => ({ method: 'POST', path: '/v1/workspaces/default/docs', body: b })),
+      fc
+        .record(
+          {
+            body: fc.oneof(weirdString, weirdValue),
+            heading: weirdValue,
+            expectedVersion: weirdValue,
+            lane: weirdValue,
+          },
+          { requiredKeys: ['body'] },
+        )
+        .map((b) => ({
+          method: 'PUT',
+          path: `/v1/workspaces/default/docs/${world.docId}/sections/${world.section}`,
+          body: b,
+        })),
+      fc
+        .record({ content: fc.oneof(weirdString, weirdValue), expectedVersion: weirdValue }, { requiredKeys: [] })
+        .map((b) => ({ method: 'PUT', path: `/v1/workspaces/default/docs/${world.docId}`, body: b })),
     )
     await fc.assert(
       fc.asyncProperty(arb, keyArb(), async (r, key) => {
-        const req: FuzzRequest = { method: r.method, path: r.path, key, headers: { 'content-type': 'application/json' }, body: toJsonText(r.body) }
+        const req: FuzzRequest = {
+          method: r.method,
+          path: r.path,
+          key,
+          headers: { 'content-type': 'application/json' },
+          body: toJsonText(r.body),
+        }
         check(req, await send(req))
       }),
       { numRuns: RUNS, endOnFailure: true },
@@ -411,11 +713,18 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
   }, 300_000)
 
   it('MCP tools with hostile arguments: refusals carry a code, never internal, and change nothing', async () => {
-    const mcp = async (key: string | null, body: unknown): Promise<{ status: number; body: any; revisionBefore: number; revisionAfter: number; text: string }> => {
+    const mcp = async (
+      key: string | null,
+      body: unknown,
+    ): Promise<{ status: number; body: any; revisionBefore: number; revisionAfter: number; text: string }> => {
       const revisionBefore = (await revision()).revision
       const res = await fetch(`${server.url}/mcp`, {
         method: 'POST',
-        headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: {
+          ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
         body: toJsonText(body),
       })
       const text = await res.text()
@@ -432,20 +741,44 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
     const listed = await mcp(OP, { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} })
     const tools = listed.body.result.tools as { name: string; inputSchema: { properties?: Record<string, unknown> } }[]
     expect(tools.length).toBeGreaterThan(5)
-    const valid: Record<string, unknown> = { table: world.table, id: world.rowId, doc: world.docId, key: world.section, section: world.section, to: 'done', values: { title: 'x' } }
-    const argValue = (name: string): fc.Arbitrary<unknown> => fc.oneof({ weight: 6, arbitrary: fc.constant(valid[name] ?? 1) }, { weight: 1, arbitrary: weirdValue })
+    const valid: Record<string, unknown> = {
+      table: world.table,
+      id: world.rowId,
+      doc: world.docId,
+      key: world.section,
+      section: world.section,
+      to: 'done',
+      values: { title: 'x' },
+    }
+    const argValue = (name: string): fc.Arbitrary<unknown> =>
+      fc.oneof({ weight: 6, arbitrary: fc.constant(valid[name] ?? 1) }, { weight: 1, arbitrary: weirdValue })
     const arb = fc.constantFrom(...tools).chain((tool) => {
       const props = Object.keys(tool.inputSchema.properties ?? {})
-      const args = props.length === 0 ? fc.constant({}) : fc.record(Object.fromEntries(props.map((p) => [p, argValue(p)])), { requiredKeys: [] })
-      return fc.record({ tool: fc.constant(tool.name), args: fc.oneof({ weight: 5, arbitrary: args }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }), key: keyArb() })
+      const args =
+        props.length === 0
+          ? fc.constant({})
+          : fc.record(Object.fromEntries(props.map((p) => [p, argValue(p)])), { requiredKeys: [] })
+      return fc.record({
+        tool: fc.constant(tool.name),
+        args: fc.oneof({ weight: 5, arbitrary: args }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }),
+        key: keyArb(),
+      })
     })
     let codes = 0
     let sdkValidation = 0
     await fc.assert(
       fc.asyncProperty(arb, async ({ tool, args, key }) => {
         // wait_for_events would hold the call for up to its `wait` (30 s by default).
-        const safeArgs = tool === 'wait_for_events' && args !== null && typeof args === 'object' && !Array.isArray(args) ? { ...args, wait: 0 } : args
-        const r = await mcp(key, { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: tool, arguments: safeArgs } })
+        const safeArgs =
+          tool === 'wait_for_events' && args !== null && typeof args === 'object' && !Array.isArray(args)
+            ? { ...args, wait: 0 }
+            : args
+        const r = await mcp(key, {
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'tools/call',
+          params: { name: tool, arguments: safeArgs },
+        })
         const what = `${tool} ${toJsonText(safeArgs).slice(0, 300)} key=${key === OP ? 'op' : key === world.memberKey ? 'member' : key === null ? 'none' : 'junk'} → ${r.status} ${r.text.slice(0, 400)}`
         expect(r.status, what).toBeLessThan(500)
         if (r.status >= 400) {
@@ -473,14 +806,26 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
       }),
       { numRuns: RUNS, endOnFailure: true },
     )
-    console.info(`mcp fuzz: ${codes} refusals, all with a Dock code (${sdkValidation} of them from the SDK argument validation, as invalid_input)`)
+    console.info(
+      `mcp fuzz: ${codes} refusals, all with a Dock code (${sdkValidation} of them from the SDK argument validation, as invalid_input)`,
+    )
   }, 300_000)
 
   it('deep nesting is refused at the edge, not by a stack overflow', async () => {
     for (const depth of [5, 120, 200, 5_000, 100_000]) {
       for (const kind of ['array', 'object'] as const) {
-        for (const path of ['/v1/workspaces/default/tables/blobs/rows', `/v1/workspaces/default/tables/blobs/rows/${world.rowId}`, '/mcp']) {
-          const req: FuzzRequest = { method: 'POST', path, key: OP, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: deepText(depth, kind) }
+        for (const path of [
+          '/v1/workspaces/default/tables/blobs/rows',
+          `/v1/workspaces/default/tables/blobs/rows/${world.rowId}`,
+          '/mcp',
+        ]) {
+          const req: FuzzRequest = {
+            method: 'POST',
+            path,
+            key: OP,
+            headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+            body: deepText(depth, kind),
+          }
           const o = await send(req)
           check(req, o)
           if (depth > 128) expect(o.status, `${path} depth ${depth}`).toBe(400)

@@ -27,8 +27,14 @@ export async function call(base: string, method: string, path: string, opts: Cal
   let body: string | undefined
   if (opts.rawBody !== undefined) body = opts.rawBody
   else if (opts.body !== undefined) body = JSON.stringify(opts.body)
-  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
-  const res = await fetch(base + path, { method, headers, ...(body !== undefined ? { body } : {}), ...(opts.signal ? { signal: opts.signal } : {}) })
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json'
+  const res = await fetch(base + path, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  })
   const text = await res.text()
   let parsed: unknown = null
   try {
@@ -36,7 +42,13 @@ export async function call(base: string, method: string, path: string, opts: Cal
   } catch {
     parsed = null
   }
-  return { status: res.status, headers: res.headers, contentType: res.headers.get('content-type') ?? '', text, body: parsed }
+  return {
+    status: res.status,
+    headers: res.headers,
+    contentType: res.headers.get('content-type') ?? '',
+    text,
+    body: parsed,
+  }
 }
 
 /** Like `call`, but throws unless the status is 2xx; returns the parsed body. */
@@ -57,7 +69,11 @@ export interface LogEvent {
 }
 
 /** The whole log of a workspace, paging `GET /events` 1000 at a time. */
-export async function readLog(base: string, key: string, ws = 'default'): Promise<{ events: LogEvent[]; revision: number }> {
+export async function readLog(
+  base: string,
+  key: string,
+  ws = 'default',
+): Promise<{ events: LogEvent[]; revision: number }> {
   const events: LogEvent[] = []
   let since = 0
   let revision = 0

@@ -34,11 +34,21 @@ describe('lease and fencing with a SIGSTOPped claimant', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dock-fencing-'))
     // A fast sweeper, so an expired lease is also returned by the server on its own.
-    server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, sweepIntervalMs: 200 })
+    server = await startDockServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      operatorToken: OP,
+      webRoot: null,
+      sweepIntervalMs: 200,
+    })
     base = server.url
     await ok(base, 'POST', '/v1/workspaces/default/tables', { key: OP, body: tasksTable('tasks') })
     for (const name of ['stalled', 'successor']) {
-      const r = await ok(base, 'POST', '/v1/workspaces/default/principals', { key: OP, body: { name, kind: 'agent', roles: ['member'] } })
+      const r = await ok(base, 'POST', '/v1/workspaces/default/principals', {
+        key: OP,
+        body: { name, kind: 'agent', roles: ['member'] },
+      })
       agents[name] = { id: r.principal.id, key: r.key }
     }
   })
@@ -55,7 +65,9 @@ describe('lease and fencing with a SIGSTOPped claimant', () => {
   })
 
   async function newRow(title: string): Promise<string> {
-    return (await ok(base, 'POST', '/v1/workspaces/default/tables/tasks/rows', { key: OP, body: { values: { title } } })).id
+    return (
+      await ok(base, 'POST', '/v1/workspaces/default/tables/tasks/rows', { key: OP, body: { values: { title } } })
+    ).id
   }
 
   async function stallClaimant(rowId: string): Promise<{ child: Child; token: number; expiresAt: string }> {
@@ -94,10 +106,16 @@ describe('lease and fencing with a SIGSTOPped claimant', () => {
     await pastExpiry(stalled.expiresAt)
 
     const successor = agents['successor']!
-    let claim = await call(base, 'POST', `/v1/workspaces/default/tables/tasks/rows/${rowId}/claim`, { key: successor.key, body: { leaseMs: 60_000 } })
+    let claim = await call(base, 'POST', `/v1/workspaces/default/tables/tasks/rows/${rowId}/claim`, {
+      key: successor.key,
+      body: { leaseMs: 60_000 },
+    })
     for (let i = 0; i < 20 && claim.status === 409; i++) {
       await sleep(100)
-      claim = await call(base, 'POST', `/v1/workspaces/default/tables/tasks/rows/${rowId}/claim`, { key: successor.key, body: { leaseMs: 60_000 } })
+      claim = await call(base, 'POST', `/v1/workspaces/default/tables/tasks/rows/${rowId}/claim`, {
+        key: successor.key,
+        body: { leaseMs: 60_000 },
+      })
     }
     expect(claim.status, claim.text).toBe(200)
     const token2: number = claim.body.lease.token

@@ -37,7 +37,14 @@ suite(title, () => {
   beforeAll(async () => {
     url = schemas.url(schemas.next())
     dataDir = await mkdtemp(join(tmpdir(), 'dock-pg-kill-'))
-    nodeB = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, databaseUrl: url })
+    nodeB = await startDockServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      operatorToken: OP,
+      webRoot: null,
+      databaseUrl: url,
+    })
   })
 
   afterAll(async () => {
@@ -51,15 +58,30 @@ suite(title, () => {
     const B = nodeB.url
     await ok(B, 'POST', '/v1/workspaces/default/tables', {
       key: OP,
-      body: { name: 'items', columns: [{ name: 'title', type: 'text', required: true }, { name: 'n', type: 'integer' }], workflow: { statuses: ['open'] } },
+      body: {
+        name: 'items',
+        columns: [
+          { name: 'title', type: 'text', required: true },
+          { name: 'n', type: 'integer' },
+        ],
+        workflow: { statuses: ['open'] },
+      },
     })
-    const counter = await ok(B, 'POST', '/v1/workspaces/default/tables/items/rows', { key: OP, body: { values: { title: 'counter', n: 1 } } })
+    const counter = await ok(B, 'POST', '/v1/workspaces/default/tables/items/rows', {
+      key: OP,
+      body: { values: { title: 'counter', n: 1 } },
+    })
     const acked = new Map<string, string>()
     let counterAcked = 1
     let cutMidRequest = 0
     let writesOnB = 0
 
-    const writer = async (base: string, label: string, stop: { stopped: boolean }, mustSurvive: boolean): Promise<void> => {
+    const writer = async (
+      base: string,
+      label: string,
+      stop: { stopped: boolean },
+      mustSurvive: boolean,
+    ): Promise<void> => {
       for (let i = 0; i < 5_000 && !stop.stopped; i++) {
         try {
           if (i % 3 === 2) {
@@ -73,7 +95,10 @@ suite(title, () => {
             counterAcked = Math.max(counterAcked, r.body.version)
           } else {
             const title = `${label}-${i}-${randomBytes(3).toString('hex')}`
-            const r = await call(base, 'POST', '/v1/workspaces/default/tables/items/rows', { key: OP, body: { values: { title, n: i } } })
+            const r = await call(base, 'POST', '/v1/workspaces/default/tables/items/rows', {
+              key: OP,
+              body: { values: { title, n: i } },
+            })
             if (r.status !== 201) throw new Error(`create via ${label} → ${r.status} ${r.text}`)
             acked.set(r.body.id, title)
           }
@@ -117,6 +142,8 @@ suite(title, () => {
     const audit = await ok(B, 'GET', '/v1/workspaces/default/audit/verify', { key: OP })
     expect(audit).toMatchObject({ ok: true, checked: revision })
     expect(writesOnB).toBeGreaterThan(KILLS)
-    console.info(`pg node kills: ${KILLS} kills, ${acked.size} acknowledged creates, ${writesOnB} writes through the surviving node, ${cutMidRequest} requests cut on the killed node`)
+    console.info(
+      `pg node kills: ${KILLS} kills, ${acked.size} acknowledged creates, ${writesOnB} writes through the surviving node, ${cutMidRequest} requests cut on the killed node`,
+    )
   }, 120_000)
 })

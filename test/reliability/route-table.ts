@@ -62,30 +62,91 @@ export const ROUTES: Record<string, RouteCase> = {
   'GET /v1/workspaces/{ws}': { scope: 'workspace', write: false },
   'POST /v1/workspaces/{ws}/freeze': { scope: 'workspace', write: true, operatorOnly: true, evenWhenFrozen: true },
   'POST /v1/workspaces/{ws}/unfreeze': { scope: 'workspace', write: true, operatorOnly: true, evenWhenFrozen: true },
-  'POST /v1/workspaces/{ws}/principals': { scope: 'workspace', write: true, operatorOnly: true, body: () => ({ name: next('p'), kind: 'agent' }) },
+  'POST /v1/workspaces/{ws}/principals': {
+    scope: 'workspace',
+    write: true,
+    operatorOnly: true,
+    body: () => ({ name: next('p'), kind: 'agent' }),
+  },
   'GET /v1/workspaces/{ws}/principals': { scope: 'workspace', write: false },
   'GET /v1/workspaces/{ws}/principals/{id}': { scope: 'workspace', write: false },
-  'POST /v1/workspaces/{ws}/principals/{id}/suspend': { scope: 'workspace', write: true, operatorOnly: true, evenWhenFrozen: true },
-  'POST /v1/workspaces/{ws}/principals/{id}/resume': { scope: 'workspace', write: true, operatorOnly: true, evenWhenFrozen: true },
-  'POST /v1/workspaces/{ws}/tables': { scope: 'workspace', write: true, operatorOnly: true, body: () => tasksTable(next('t')) },
+  'POST /v1/workspaces/{ws}/principals/{id}/suspend': {
+    scope: 'workspace',
+    write: true,
+    operatorOnly: true,
+    evenWhenFrozen: true,
+  },
+  'POST /v1/workspaces/{ws}/principals/{id}/resume': {
+    scope: 'workspace',
+    write: true,
+    operatorOnly: true,
+    evenWhenFrozen: true,
+  },
+  'POST /v1/workspaces/{ws}/tables': {
+    scope: 'workspace',
+    write: true,
+    operatorOnly: true,
+    body: () => tasksTable(next('t')),
+  },
   'GET /v1/workspaces/{ws}/tables': { scope: 'workspace', write: false },
   'GET /v1/workspaces/{ws}/tables/{table}': { scope: 'workspace', write: false },
-  'PUT /v1/workspaces/{ws}/tables/{table}/schema': { scope: 'workspace', write: true, operatorOnly: true, body: schemaBody },
-  'POST /v1/workspaces/{ws}/tables/{table}/rows': { scope: 'workspace', write: true, body: () => ({ values: { title: 'new' } }) },
+  'PUT /v1/workspaces/{ws}/tables/{table}/schema': {
+    scope: 'workspace',
+    write: true,
+    operatorOnly: true,
+    body: schemaBody,
+  },
+  'POST /v1/workspaces/{ws}/tables/{table}/rows': {
+    scope: 'workspace',
+    write: true,
+    body: () => ({ values: { title: 'new' } }),
+  },
   'GET /v1/workspaces/{ws}/tables/{table}/rows': { scope: 'workspace', write: false, query: 'status=todo&limit=5' },
   'GET /v1/workspaces/{ws}/tables/{table}/rows/{id}': { scope: 'workspace', write: false },
-  'PATCH /v1/workspaces/{ws}/tables/{table}/rows/{id}': { scope: 'workspace', write: true, body: () => ({ values: { notes: 'edited' } }) },
-  'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/claim': { scope: 'workspace', write: true, body: () => ({ leaseMs: 60_000 }) },
+  'PATCH /v1/workspaces/{ws}/tables/{table}/rows/{id}': {
+    scope: 'workspace',
+    write: true,
+    body: () => ({ values: { notes: 'edited' } }),
+  },
+  'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/claim': {
+    scope: 'workspace',
+    write: true,
+    body: () => ({ leaseMs: 60_000 }),
+  },
   'POST /v1/workspaces/{ws}/tables/{table}/claim-next': { scope: 'workspace', write: true, body: () => ({}) },
-  'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/heartbeat': { scope: 'workspace', write: true, body: () => ({ fencingToken: 1 }) },
-  'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/release': { scope: 'workspace', write: true, body: () => ({ fencingToken: 1 }) },
-  'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/transition': { scope: 'workspace', write: true, body: () => ({ to: 'done' }) },
-  'POST /v1/workspaces/{ws}/docs': { scope: 'workspace', write: true, body: () => ({ title: next('doc'), content: '# One\n\nbody\n' }) },
+  'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/heartbeat': {
+    scope: 'workspace',
+    write: true,
+    body: () => ({ fencingToken: 1 }),
+  },
+  'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/release': {
+    scope: 'workspace',
+    write: true,
+    body: () => ({ fencingToken: 1 }),
+  },
+  'POST /v1/workspaces/{ws}/tables/{table}/rows/{id}/transition': {
+    scope: 'workspace',
+    write: true,
+    body: () => ({ to: 'done' }),
+  },
+  'POST /v1/workspaces/{ws}/docs': {
+    scope: 'workspace',
+    write: true,
+    body: () => ({ title: next('doc'), content: '# One\n\nbody\n' }),
+  },
   'GET /v1/workspaces/{ws}/docs': { scope: 'workspace', write: false },
   'GET /v1/workspaces/{ws}/docs/{doc}': { scope: 'workspace', write: false },
-  'PUT /v1/workspaces/{ws}/docs/{doc}': { scope: 'workspace', write: true, body: () => ({ content: '# Intro\n\nreplaced\n', expectedVersion: 1 }) },
+  'PUT /v1/workspaces/{ws}/docs/{doc}': {
+    scope: 'workspace',
+    write: true,
+    body: () => ({ content: '# Intro\n\nreplaced\n', expectedVersion: 1 }),
+  },
   'GET /v1/workspaces/{ws}/docs/{doc}/sections/{key}': { scope: 'workspace', write: false },
-  'PUT /v1/workspaces/{ws}/docs/{doc}/sections/{key}': { scope: 'workspace', write: true, body: () => ({ body: 'rewritten' }) },
+  'PUT /v1/workspaces/{ws}/docs/{doc}/sections/{key}': {
+    scope: 'workspace',
+    write: true,
+    body: () => ({ body: 'rewritten' }),
+  },
   'GET /v1/workspaces/{ws}/docs/{doc}/sections/{key}/history': { scope: 'workspace', write: false },
   'POST /v1/workspaces/{ws}/docs/{doc}/lock': { scope: 'workspace', write: true, body: () => ({ leaseMs: 60_000 }) },
   'POST /v1/workspaces/{ws}/docs/{doc}/unlock': { scope: 'workspace', write: true },
@@ -95,7 +156,9 @@ export const ROUTES: Record<string, RouteCase> = {
 }
 
 export function routeKeysOf(openapi: { paths: Record<string, Record<string, unknown>> }): string[] {
-  return Object.entries(openapi.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+  return Object.entries(openapi.paths).flatMap(([path, ops]) =>
+    Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+  )
 }
 
 /** Fills the path template of a route key from the world. */
@@ -113,10 +176,22 @@ export function pathOf(routeKey: string, world: World, ws = 'default'): string {
 /** A workspace with one of everything the route table needs. */
 export async function buildWorld(base: string, opKey: string): Promise<World> {
   await ok(base, 'POST', '/v1/workspaces/default/tables', { key: opKey, body: tasksTable('tasks') })
-  const member = await ok(base, 'POST', '/v1/workspaces/default/principals', { key: opKey, body: { name: 'worker', kind: 'agent', roles: ['member'] } })
-  await ok(base, 'POST', '/v1/workspaces/default/principals', { key: opKey, body: { name: 'target', kind: 'agent', roles: ['member'] } })
-  const row = await ok(base, 'POST', '/v1/workspaces/default/tables/tasks/rows', { key: opKey, body: { values: { title: 'first' } } })
-  const doc = await ok(base, 'POST', '/v1/workspaces/default/docs', { key: opKey, body: { title: 'plan', content: '# Intro\n\nhello\n\n# Steps\n\none\n' } })
+  const member = await ok(base, 'POST', '/v1/workspaces/default/principals', {
+    key: opKey,
+    body: { name: 'worker', kind: 'agent', roles: ['member'] },
+  })
+  await ok(base, 'POST', '/v1/workspaces/default/principals', {
+    key: opKey,
+    body: { name: 'target', kind: 'agent', roles: ['member'] },
+  })
+  const row = await ok(base, 'POST', '/v1/workspaces/default/tables/tasks/rows', {
+    key: opKey,
+    body: { values: { title: 'first' } },
+  })
+  const doc = await ok(base, 'POST', '/v1/workspaces/default/docs', {
+    key: opKey,
+    body: { title: 'plan', content: '# Intro\n\nhello\n\n# Steps\n\none\n' },
+  })
   return {
     base,
     opKey,

@@ -27,14 +27,24 @@ describe('security over every route', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dock-security-'))
-    server = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, webRoot: null, sweepIntervalMs: 3_600_000 })
+    server = await startDockServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      operatorToken: OP,
+      webRoot: null,
+      sweepIntervalMs: 3_600_000,
+    })
     world = await buildWorld(server.url, OP)
     routeKeys = routeKeysOf(await ok(server.url, 'GET', '/v1/openapi.json'))
     const created = await ok(server.url, 'POST', '/v1/workspaces', { key: OP, body: { name: 'elsewhere' } })
     other = { key: created.operator.key, name: created.workspace.name, id: created.workspace.id }
     // The other workspace has the same shapes, so a leak would find something to hit.
     await buildWorld(server.url, other.key).catch(() => undefined)
-    const victim = await ok(server.url, 'POST', '/v1/workspaces/default/principals', { key: OP, body: { name: 'victim', roles: ['operator', 'member'] } })
+    const victim = await ok(server.url, 'POST', '/v1/workspaces/default/principals', {
+      key: OP,
+      body: { name: 'victim', roles: ['operator', 'member'] },
+    })
     suspendedKey = victim.key
     await ok(server.url, 'POST', '/v1/workspaces/default/principals/victim/suspend', { key: OP })
     defaultId = (await ok(server.url, 'GET', '/v1/workspaces/default', { key: OP })).id
@@ -53,7 +63,10 @@ describe('security over every route', () => {
     try {
       if (rc.stream) {
         // Read the head only: a refused watch is an ordinary problem reply, an accepted one an open stream.
-        const res = await fetch(server.url + path, { headers: key === null ? {} : { authorization: `Bearer ${key}` }, signal: abort.signal })
+        const res = await fetch(server.url + path, {
+          headers: key === null ? {} : { authorization: `Bearer ${key}` },
+          signal: abort.signal,
+        })
         const contentType = res.headers.get('content-type') ?? ''
         if (contentType.startsWith('text/event-stream')) {
           abort.abort()
@@ -160,12 +173,17 @@ describe('security over every route', () => {
       await ok(server.url, 'POST', '/v1/workspaces/default/unfreeze', { key: OP })
     }
     // Unfrozen, the same writes go through again.
-    const row = await call(server.url, 'POST', '/v1/workspaces/default/tables/tasks/rows', { key: world.memberKey, body: { values: { title: 'after thaw' } } })
+    const row = await call(server.url, 'POST', '/v1/workspaces/default/tables/tasks/rows', {
+      key: world.memberKey,
+      body: { values: { title: 'after thaw' } },
+    })
     expect(row.status).toBe(201)
   })
 
   it('the audit chain of both workspaces verifies after all of it', async () => {
     expect(await ok(server.url, 'GET', '/v1/workspaces/default/audit/verify', { key: OP })).toMatchObject({ ok: true })
-    expect(await ok(server.url, 'GET', `/v1/workspaces/${other.name}/audit/verify`, { key: other.key })).toMatchObject({ ok: true })
+    expect(await ok(server.url, 'GET', `/v1/workspaces/${other.name}/audit/verify`, { key: other.key })).toMatchObject({
+      ok: true,
+    })
   })
 })

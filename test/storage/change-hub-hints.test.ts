@@ -13,8 +13,16 @@ function fakeStore(): { storage: Storage; commit(): number; hint(revision: numbe
   const events: DockEvent[] = []
   let listener: (workspaceId: string, revision: number) => void = () => undefined
   const tx = {
-    getWorkspace: async () => ({ id: 'w', name: 'w', revision: events.length, headHash: '', frozen: false, createdAt: '' }),
-    listEvents: async (_w: string, since: number, limit: number) => events.filter((e) => e.revision > since).slice(0, limit),
+    getWorkspace: async () => ({
+      id: 'w',
+      name: 'w',
+      revision: events.length,
+      headHash: '',
+      frozen: false,
+      createdAt: '',
+    }),
+    listEvents: async (_w: string, since: number, limit: number) =>
+      events.filter((e) => e.revision > since).slice(0, limit),
   } as unknown as Tx
   const storage = {
     kind: 'postgres',

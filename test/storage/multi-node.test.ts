@@ -22,7 +22,10 @@ interface Reply {
 async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<Reply> {
   const res = await fetch(`${base}/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await res.text()
@@ -49,7 +52,11 @@ async function pool<T>(items: readonly T[], n: number, fn: (item: T, i: number) 
 }
 
 /** Follows `GET …/watch` and records every event's revision, in arrival order. */
-function sseWatcher(base: string, token: string, since: number): { revisions: number[]; types: string[]; stop(): void; done: Promise<void> } {
+function sseWatcher(
+  base: string,
+  token: string,
+  since: number,
+): { revisions: number[]; types: string[]; stop(): void; done: Promise<void> } {
   const revisions: number[] = []
   const types: string[] = []
   const abort = new AbortController()
@@ -88,7 +95,11 @@ function sseWatcher(base: string, token: string, since: number): { revisions: nu
 }
 
 /** Follows the long-poll form (`events?wait=`), the way simple clients watch. */
-function longPollWatcher(base: string, token: string, since: number): { revisions: number[]; stop(): void; done: Promise<void> } {
+function longPollWatcher(
+  base: string,
+  token: string,
+  since: number,
+): { revisions: number[]; stop(): void; done: Promise<void> } {
   const revisions: number[] = []
   let stopped = false
   const done = (async () => {
@@ -134,8 +145,22 @@ if (TEST_DATABASE_URL === '') {
       const databaseUrl = schemas.url(schemas.next())
       // Started together on an empty schema: migrations and bootstrap must not trip over each other.
       ;[a, b] = await Promise.all([
-        startDockServer({ databaseUrl, host: '127.0.0.1', port: 0, operatorToken: OPERATOR, webRoot: null, logger: false }),
-        startDockServer({ databaseUrl, host: '127.0.0.1', port: 0, operatorToken: OPERATOR, webRoot: null, logger: false }),
+        startDockServer({
+          databaseUrl,
+          host: '127.0.0.1',
+          port: 0,
+          operatorToken: OPERATOR,
+          webRoot: null,
+          logger: false,
+        }),
+        startDockServer({
+          databaseUrl,
+          host: '127.0.0.1',
+          port: 0,
+          operatorToken: OPERATOR,
+          webRoot: null,
+          logger: false,
+        }),
       ])
     })
 
@@ -174,13 +199,18 @@ if (TEST_DATABASE_URL === '') {
       })
       const rowIds = new Set<string>()
       await pool(range(1, ROWS), 8, async (n) => {
-        const row = await ok(a.url, OPERATOR, 'POST', '/workspaces/default/tables/tasks/rows', { values: { title: `task ${n}` } })
+        const row = await ok(a.url, OPERATOR, 'POST', '/workspaces/default/tables/tasks/rows', {
+          values: { title: `task ${n}` },
+        })
         rowIds.add(row.id)
       })
       const claimers: { key: string; node: DockServer }[] = []
       await pool(range(1, CLAIMERS), 4, async (n) => {
         const node = n % 2 === 0 ? a : b
-        const { key } = await ok(node.url, OPERATOR, 'POST', '/workspaces/default/principals', { name: `claimer-${n}`, kind: 'agent' })
+        const { key } = await ok(node.url, OPERATOR, 'POST', '/workspaces/default/principals', {
+          name: `claimer-${n}`,
+          kind: 'agent',
+        })
         claimers.push({ key, node })
       })
 
@@ -215,7 +245,8 @@ if (TEST_DATABASE_URL === '') {
       await waitFor(
         () => sse.revisions.length >= head && poll.revisions.length >= head,
         6_000,
-        () => `watchers on B to reach revision ${head} (SSE at ${sse.revisions.at(-1)}, long-poll at ${poll.revisions.at(-1)})`,
+        () =>
+          `watchers on B to reach revision ${head} (SSE at ${sse.revisions.at(-1)}, long-poll at ${poll.revisions.at(-1)})`,
       )
       const lag = Date.now() - started
       sse.stop()
@@ -236,12 +267,22 @@ if (TEST_DATABASE_URL === '') {
     })
 
     it('suspending a principal through node A ends its open stream on node B and refuses it there', async () => {
-      const { key, principal } = await ok(a.url, OPERATOR, 'POST', '/workspaces/default/principals', { name: 'watcher-to-suspend', kind: 'agent' })
+      const { key, principal } = await ok(a.url, OPERATOR, 'POST', '/workspaces/default/principals', {
+        name: 'watcher-to-suspend',
+        kind: 'agent',
+      })
       const stream = sseWatcher(b.url, key, 0)
       watchers.push(stream)
-      await waitFor(() => stream.revisions.length > 0, 5_000, () => 'the stream on B to open')
+      await waitFor(
+        () => stream.revisions.length > 0,
+        5_000,
+        () => 'the stream on B to open',
+      )
       await ok(a.url, OPERATOR, 'POST', `/workspaces/default/principals/${principal.id}/suspend`)
-      const ended = await Promise.race([stream.done.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))])
+      const ended = await Promise.race([
+        stream.done.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000)),
+      ])
       expect(ended).toBe(true)
       const refused = await call(b.url, key, 'GET', '/workspaces/default')
       expect(refused.status).toBe(403)

@@ -133,9 +133,10 @@ if (TEST_DATABASE_URL === '') {
         s.write('w1', bump),
         s.write('w1', async (tx) => {
           await bump(tx)
-          await adminQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle in transaction'", [
-            appName,
-          ])
+          await adminQuery(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle in transaction'",
+            [appName],
+          )
           return tx.nextRowSeq('w1')
         }),
         // Queued behind the other two in the same burst: the batch breaks before it takes this
@@ -183,7 +184,10 @@ if (TEST_DATABASE_URL === '') {
       // The same batch committing: the refusal arrives as itself, describing committed state.
       const [ok, conflict] = await batch('fine')
       expect(ok?.status).toBe('fulfilled')
-      expect(conflict).toMatchObject({ status: 'rejected', reason: { code: 'version_conflict', details: { current: { revision: 1 } } } })
+      expect(conflict).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'version_conflict', details: { current: { revision: 1 } } },
+      })
       expect((await s.read((tx) => tx.getWorkspace('w1')))?.revision).toBe(1)
     })
 

@@ -39,7 +39,9 @@ describe('SQLite storage: the file', () => {
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.id)
       expect(db.pragma('page_size', { simple: true })).toBe(8192)
-      expect((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql).not.toMatch(/WITHOUT ROWID/)
+      expect(
+        (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql,
+      ).not.toMatch(/WITHOUT ROWID/)
     } finally {
       db.close()
     }
@@ -59,7 +61,14 @@ describe('SQLite storage: the file', () => {
     const storage = new SqliteStorage({ dataDir })
     try {
       await storage.write(null, (tx) =>
-        tx.insertWorkspace({ id: 'w1', name: 'one', revision: 0, headHash: '0'.repeat(64), frozen: false, createdAt: new Date().toISOString() }),
+        tx.insertWorkspace({
+          id: 'w1',
+          name: 'one',
+          revision: 0,
+          headHash: '0'.repeat(64),
+          frozen: false,
+          createdAt: new Date().toISOString(),
+        }),
       )
       const batch = (name: string): Promise<PromiseSettledResult<unknown>[]> =>
         Promise.allSettled([
@@ -95,7 +104,10 @@ describe('SQLite storage: the file', () => {
       // The same batch committing: the refusal arrives as itself, describing committed state.
       const [ok, conflict] = await batch('fine')
       expect(ok?.status).toBe('fulfilled')
-      expect(conflict).toMatchObject({ status: 'rejected', reason: { code: 'version_conflict', details: { current: { revision: 1 } } } })
+      expect(conflict).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'version_conflict', details: { current: { revision: 1 } } },
+      })
     } finally {
       await storage.close()
     }

@@ -29,7 +29,14 @@ describe('SQL statements through the dialect seam', () => {
   })
 
   it('the claim order pages on (priority, seq) with one parameter for the priority', () => {
-    const q = { workspaceId: 'w1', table: 'tasks', order: 'claim', afterKey: { priority: 2, seq: 9 }, unownedAt: 1000, limit: 1 } as const
+    const q = {
+      workspaceId: 'w1',
+      table: 'tasks',
+      order: 'claim',
+      afterKey: { priority: 2, seq: 9 },
+      unownedAt: 1000,
+      limit: 1,
+    } as const
     expect(sql.queryRows(POSTGRES, q)).toEqual({
       text: 'SELECT data FROM rows WHERE workspace_id = $1 AND table_name = $2 AND (owner IS NULL OR lease_expires_at < $3) AND (priority < $4 OR (priority = $4 AND seq > $5)) ORDER BY priority DESC, seq ASC LIMIT $6',
       values: ['w1', 'tasks', 1000, 2, 9, 1],
@@ -37,7 +44,9 @@ describe('SQL statements through the dialect seam', () => {
   })
 
   it('log filters become conditions on the indexed columns; a type prefix is a substring test, not LIKE', () => {
-    expect(sql.listEvents(SQLITE, 'w1', 5, 100, { tables: ['bugs'], rows: ['r1', 'r2'], types: ['row.*', 'doc.created'] })).toEqual({
+    expect(
+      sql.listEvents(SQLITE, 'w1', 5, 100, { tables: ['bugs'], rows: ['r1', 'r2'], types: ['row.*', 'doc.created'] }),
+    ).toEqual({
       text: 'SELECT data FROM events WHERE workspace_id = $1 AND revision > $2 AND table_name = $3 AND row_id IN ($4, $5) AND (type = $6 OR substr(type, 1, 4) = $7) ORDER BY revision LIMIT $8',
       values: ['w1', 5, 'bugs', 'r1', 'r2', 'doc.created', 'row.', 100],
     })

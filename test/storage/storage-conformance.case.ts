@@ -11,7 +11,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { isDockError } from '../../src/domain/errors.js'
 import type { Doc, DockEvent, Row, Table } from '../../src/domain/types.js'
 import { DockService, type Caller } from '../../src/service/dock-service.js'
-import type { EventQueryFilter, PrincipalRecord, RowQuery, Storage, Tx, WorkspaceRecord } from '../../src/storage/storage.js'
+import type {
+  EventQueryFilter,
+  PrincipalRecord,
+  RowQuery,
+  Storage,
+  Tx,
+  WorkspaceRecord,
+} from '../../src/storage/storage.js'
 
 export interface StorageConformanceOptions {
   /** Shown in the suite's title. */
@@ -74,7 +81,9 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       const moved: WorkspaceRecord = { ...one, revision: 7, headHash: 'h'.repeat(64), frozen: true }
       await storage.write('w1', (tx) => tx.updateWorkspace(moved))
       expect(await storage.read((tx) => tx.getWorkspace('one'))).toEqual(moved)
-      expect(await storage.read((tx) => tx.getWorkspace('w2'))).toEqual(workspace('w2', 'two', { createdAt: iso(T0 + 1) }))
+      expect(await storage.read((tx) => tx.getWorkspace('w2'))).toEqual(
+        workspace('w2', 'two', { createdAt: iso(T0 + 1) }),
+      )
     })
 
     it('workspaces: a taken name is refused and leaves no trace', async () => {
@@ -106,7 +115,13 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         expect((await tx.listPrincipals('w1')).map((p) => p.id)).toEqual(['p1', 'p2'])
       })
 
-      const renamed: PrincipalRecord = { ...alice, name: 'alicia', keyHash: 'k9', status: 'suspended', roles: ['operator'] }
+      const renamed: PrincipalRecord = {
+        ...alice,
+        name: 'alicia',
+        keyHash: 'k9',
+        status: 'suspended',
+        roles: ['operator'],
+      }
       await storage.write('w1', (tx) => tx.updatePrincipal(renamed))
       await storage.read(async (tx) => {
         expect(await tx.getPrincipalByName('w1', 'alicia')).toEqual(renamed)
@@ -126,7 +141,11 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       expect(await storage.read((tx) => tx.getTable('w1', 'tasks'))).toEqual(table('w1', 'tasks'))
       expect(await storage.read((tx) => tx.getTable('w1', 'nope'))).toBeNull()
       expect((await storage.read((tx) => tx.listTables('w1'))).map((t) => t.name)).toEqual(['bugs', 'tasks'])
-      const next: Table = { ...table('w1', 'tasks'), contractVersion: 2, columns: [{ name: 'title', type: 'text', required: true }] }
+      const next: Table = {
+        ...table('w1', 'tasks'),
+        contractVersion: 2,
+        columns: [{ name: 'title', type: 'text', required: true }],
+      }
       await storage.write('w1', (tx) => tx.updateTable(next))
       expect(await storage.read((tx) => tx.getTable('w1', 'tasks'))).toEqual(next)
       expect((await storage.read((tx) => tx.getTable('w2', 'tasks')))?.id).toBe('t_other')
@@ -144,12 +163,23 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         expect((await tx.getRows('w1', ['r3', 'missing', 'r1'])).map((r) => r.id)).toEqual(['r3', 'r1'])
         expect(await tx.getRows('w1', [])).toEqual([])
       })
-      const claimed: Row = { ...rows[0]!, status: 'doing', owner: 'p1', leaseExpiresAt: iso(T0 + 60_000), version: 2, fencingToken: 5 }
+      const claimed: Row = {
+        ...rows[0]!,
+        status: 'doing',
+        owner: 'p1',
+        leaseExpiresAt: iso(T0 + 60_000),
+        version: 2,
+        fencingToken: 5,
+      }
       await storage.write('w1', (tx) => tx.updateRow(claimed))
       expect(await storage.read((tx) => tx.getRow('w1', 'r1'))).toEqual(claimed)
-      const doing = await storage.read((tx) => tx.queryRows({ workspaceId: 'w1', table: 'tasks', statuses: ['doing'], order: 'seq', limit: 10 }))
+      const doing = await storage.read((tx) =>
+        tx.queryRows({ workspaceId: 'w1', table: 'tasks', statuses: ['doing'], order: 'seq', limit: 10 }),
+      )
       expect(doing.map((r) => r.id)).toEqual(['r1'])
-      const byOwner = await storage.read((tx) => tx.queryRows({ workspaceId: 'w1', table: 'tasks', owner: 'p1', order: 'seq', limit: 10 }))
+      const byOwner = await storage.read((tx) =>
+        tx.queryRows({ workspaceId: 'w1', table: 'tasks', owner: 'p1', order: 'seq', limit: 10 }),
+      )
       expect(byOwner.map((r) => r.id)).toEqual(['r1'])
     })
 
@@ -157,12 +187,17 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       const storage = await seeded()
       await storage.write('w1', async (tx) => {
         // Inserted out of order: the store must sort by seq, not by insertion.
-        for (const seq of [5, 1, 4, 2, 3, 6]) await tx.insertRow(row('w1', 'tasks', `r${seq}`, seq, { status: seq % 2 === 0 ? 'done' : 'todo' }))
+        for (const seq of [5, 1, 4, 2, 3, 6])
+          await tx.insertRow(row('w1', 'tasks', `r${seq}`, seq, { status: seq % 2 === 0 ? 'done' : 'todo' }))
         await tx.insertRow(row('w1', 'other', 'x1', 7))
       })
       await storage.write('w2', (tx) => tx.insertRow(row('w2', 'tasks', 'y1', 1)))
       const q = (extra: Partial<RowQuery>): Promise<string[]> =>
-        storage.read(async (tx) => (await tx.queryRows({ workspaceId: 'w1', table: 'tasks', order: 'seq', limit: 100, ...extra })).map((r) => r.id))
+        storage.read(async (tx) =>
+          (await tx.queryRows({ workspaceId: 'w1', table: 'tasks', order: 'seq', limit: 100, ...extra })).map(
+            (r) => r.id,
+          ),
+        )
 
       expect(await q({})).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6'])
       expect(await q({ limit: 2 })).toEqual(['r1', 'r2'])
@@ -178,13 +213,16 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       const storage = await seeded()
       const priorities = [0, 5, -1, 5, 0.5, 0, 10, -1, 0.5, 5, 0, 2.25]
       await storage.write('w1', async (tx) => {
-        for (const [i, priority] of priorities.entries()) await tx.insertRow(row('w1', 'tasks', `r${i + 1}`, i + 1, { priority }))
+        for (const [i, priority] of priorities.entries())
+          await tx.insertRow(row('w1', 'tasks', `r${i + 1}`, i + 1, { priority }))
       })
       const expected = priorities
         .map((priority, i) => ({ id: `r${i + 1}`, priority, seq: i + 1 }))
         .sort((a, b) => b.priority - a.priority || a.seq - b.seq)
         .map((r) => r.id)
-      const all = await storage.read((tx) => tx.queryRows({ workspaceId: 'w1', table: 'tasks', order: 'claim', limit: 100 }))
+      const all = await storage.read((tx) =>
+        tx.queryRows({ workspaceId: 'w1', table: 'tasks', order: 'claim', limit: 100 }),
+      )
       expect(all.map((r) => r.id)).toEqual(expected)
 
       for (const pageSize of [1, 3, 5]) {
@@ -192,7 +230,13 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         let afterKey: { priority: number; seq: number } | undefined
         for (;;) {
           const page = await storage.read((tx) =>
-            tx.queryRows({ workspaceId: 'w1', table: 'tasks', order: 'claim', limit: pageSize, ...(afterKey ? { afterKey } : {}) }),
+            tx.queryRows({
+              workspaceId: 'w1',
+              table: 'tasks',
+              order: 'claim',
+              limit: pageSize,
+              ...(afterKey ? { afterKey } : {}),
+            }),
           )
           seen.push(...page.map((r) => r.id))
           const last = page[page.length - 1]
@@ -212,7 +256,9 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         await tx.insertRow(row('w1', 'tasks', 'live', 3, { owner: 'p1', leaseExpiresAt: iso(now + 1) }))
         await tx.insertRow(row('w1', 'tasks', 'edge', 4, { owner: 'p1', leaseExpiresAt: iso(now) }))
       })
-      const unowned = await storage.read((tx) => tx.queryRows({ workspaceId: 'w1', table: 'tasks', unownedAt: now, order: 'claim', limit: 10 }))
+      const unowned = await storage.read((tx) =>
+        tx.queryRows({ workspaceId: 'w1', table: 'tasks', unownedAt: now, order: 'claim', limit: 10 }),
+      )
       expect(unowned.map((r) => r.id)).toEqual(['free', 'expired'])
     })
 
@@ -227,7 +273,9 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         await tx.insertRow(row('w1', 'tasks', 'live', 5, { owner: 'p1', leaseExpiresAt: iso(now + 10) }))
         await tx.insertRow(row('w1', 'tasks', 'edge', 6, { owner: 'p1', leaseExpiresAt: iso(now) }))
       })
-      await storage.write('w2', (tx) => tx.insertRow(row('w2', 'tasks', 'elsewhere', 1, { owner: 'p1', leaseExpiresAt: iso(now - 99_000) })))
+      await storage.write('w2', (tx) =>
+        tx.insertRow(row('w2', 'tasks', 'elsewhere', 1, { owner: 'p1', leaseExpiresAt: iso(now - 99_000) })),
+      )
       await storage.read(async (tx) => {
         expect((await tx.listExpiredLeases('w1', now, 10)).map((r) => r.id)).toEqual(['oldest', 'older', 'late'])
         expect((await tx.listExpiredLeases('w1', now, 2)).map((r) => r.id)).toEqual(['oldest', 'older'])
@@ -242,7 +290,9 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         await tx.insertRow(row('w1', 'tasks', 'a', 1, { owner: 'p1', leaseExpiresAt: iso(now - 10) }))
         await tx.insertRow(row('w1', 'tasks', 'b', 2, { owner: 'p1', leaseExpiresAt: iso(now - 20) }))
       })
-      await storage.write('w2', (tx) => tx.insertRow(row('w2', 'tasks', 'live', 1, { owner: 'p1', leaseExpiresAt: iso(now + 10) })))
+      await storage.write('w2', (tx) =>
+        tx.insertRow(row('w2', 'tasks', 'live', 1, { owner: 'p1', leaseExpiresAt: iso(now + 10) })),
+      )
       await storage.read(async (tx) => {
         expect(await tx.listWorkspacesWithExpiredLeases(now, 10)).toEqual(['w1'])
         expect(await tx.listWorkspacesWithExpiredLeases(now + 20, 1)).toHaveLength(1)
@@ -269,7 +319,7 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
 
     // ------------------------------------------------------------ orders both stores must agree on
 
-    it('getWorkspace: an id equal to another workspace\'s name finds the workspace with that id', async () => {
+    it("getWorkspace: an id equal to another workspace's name finds the workspace with that id", async () => {
       const storage = await fresh()
       await storage.write(null, async (tx) => {
         // Inserted first, so a store without the tie-break is likely to return it.
@@ -292,7 +342,12 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       const ended = iso(now - 1_000)
       await storage.write('w1', async (tx) => {
         // Inserted against seq order, ids against it too, so neither insertion nor id order passes.
-        for (const [id, seq] of [['a', 9], ['b', 3], ['c', 7], ['d', 1]] as const) {
+        for (const [id, seq] of [
+          ['a', 9],
+          ['b', 3],
+          ['c', 7],
+          ['d', 1],
+        ] as const) {
           await tx.insertRow(row('w1', 'tasks', id, seq, { owner: 'p1', leaseExpiresAt: ended }))
         }
         await tx.insertRow(row('w1', 'tasks', 'z-earlier', 20, { owner: 'p1', leaseExpiresAt: iso(now - 2_000) }))
@@ -326,11 +381,17 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
 
     it('nextRowSeq: monotonic within and across writes, per workspace', async () => {
       const storage = await seeded()
-      const first = await storage.write('w1', async (tx) => [await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1'), await tx.nextRowSeq('w1')])
+      const first = await storage.write('w1', async (tx) => [
+        await tx.nextRowSeq('w1'),
+        await tx.nextRowSeq('w1'),
+        await tx.nextRowSeq('w1'),
+      ])
       expect(first).toEqual([1, 2, 3])
       expect(await storage.write('w1', (tx) => tx.nextRowSeq('w1'))).toBe(4)
       expect(await storage.write('w2', (tx) => tx.nextRowSeq('w2'))).toBe(1)
-      const concurrent = await Promise.all(Array.from({ length: 10 }, () => storage.write('w1', (tx) => tx.nextRowSeq('w1'))))
+      const concurrent = await Promise.all(
+        Array.from({ length: 10 }, () => storage.write('w1', (tx) => tx.nextRowSeq('w1'))),
+      )
       expect([...concurrent].sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
     })
 
@@ -508,12 +569,22 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
           }),
         ),
       )
-      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected'])
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+      ])
       expect((outcomes[2] as PromiseRejectedResult).reason).toBe(boom)
       // Each write saw the one before it that stood, never one that was undone: revisions 1..4.
       expect(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))).toEqual([1, 2, 3, 4])
       await storage.read(async (tx) => {
-        expect(await tx.getWorkspace('w1')).toEqual(workspace('w1', 'one', { revision: 4, headHash: '5'.padStart(64, 'c') }))
+        expect(await tx.getWorkspace('w1')).toEqual(
+          workspace('w1', 'one', { revision: 4, headHash: '5'.padStart(64, 'c') }),
+        )
         expect((await tx.listEvents('w1', 0, 100)).map((e) => e.revision)).toEqual([1, 2, 3, 4])
         expect((await tx.listPrincipals('w1')).map((p) => p.id).sort()).toEqual(['p0', 'p1', 'p3', 'p5'])
         for (const i of [2, 4, 6]) expect(await tx.getPrincipalByKeyHash(`key-${i}`)).toBeNull()
@@ -538,7 +609,12 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       await entered
       if (storage.kind === 'postgres') {
         // The embedded store has one writer for the file; the networked one locks per workspace.
-        await expect(withTimeout(storage.write('w2', (tx) => tx.nextRowSeq('w2')), 5_000)).resolves.toBe(1)
+        await expect(
+          withTimeout(
+            storage.write('w2', (tx) => tx.nextRowSeq('w2')),
+            5_000,
+          ),
+        ).resolves.toBe(1)
       }
       release()
       await slow
@@ -571,7 +647,11 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       })
       await waitFor(() => heard.some(([w, r]) => w === 'w2' && r === 3))
       expect(heard.some(([, r]) => r === 99)).toBe(false)
-      for (const [w, r] of heard) expect([['w1', 1], ['w2', 3]]).toContainEqual([w, r])
+      for (const [w, r] of heard)
+        expect([
+          ['w1', 1],
+          ['w2', 3],
+        ]).toContainEqual([w, r])
 
       off()
       const count = heard.length
@@ -606,7 +686,8 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       const { service, op } = await openService()
       await service.tables.createTable(op, 'default', tasksTable())
       const created = new Set<string>()
-      for (let i = 0; i < 100; i++) created.add((await service.rows.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })).id)
+      for (let i = 0; i < 100; i++)
+        created.add((await service.rows.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })).id)
       const agents = await Promise.all(Array.from({ length: 16 }, (_, i) => agent(service, op, `agent-${i}`)))
 
       const claims: { row: string; by: string; token: number }[] = []
@@ -637,7 +718,8 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
     it('service: claim, transition and release interleaved across agents keep one owner and one log', async () => {
       const { service, op } = await openService()
       await service.tables.createTable(op, 'default', tasksTable())
-      for (let i = 0; i < 30; i++) await service.rows.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })
+      for (let i = 0; i < 30; i++)
+        await service.rows.createRow(op, 'default', 'tasks', { values: { title: `task ${i}` } })
       const agents = await Promise.all(Array.from({ length: 6 }, (_, i) => agent(service, op, `worker-${i}`)))
       const done: string[] = []
       await Promise.all(
@@ -652,7 +734,10 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
               await service.rows.release(caller, 'default', 'tasks', got.row.id, { fencingToken: got.lease.token })
               continue
             }
-            await service.rows.transition(caller, 'default', 'tasks', got.row.id, { to: 'ready_for_review', fencingToken: got.lease.token })
+            await service.rows.transition(caller, 'default', 'tasks', got.row.id, {
+              to: 'ready_for_review',
+              fencingToken: got.lease.token,
+            })
             done.push(got.row.id)
           }
         }),
@@ -669,11 +754,15 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       await service.tables.createTable(op, 'default', tasksTable('bugs'))
       // Rare matches behind more than one page (200) of other events.
       for (let i = 0; i < 210; i++) {
-        await service.rows.createRow(op, 'default', i % 100 === 7 ? 'bugs' : 'tasks', { values: { title: `item ${i}` } })
+        await service.rows.createRow(op, 'default', i % 100 === 7 ? 'bugs' : 'tasks', {
+          values: { title: `item ${i}` },
+        })
       }
       const all = await service.events.listEvents(op, 'default', { since: 0, limit: 1000, filter: {} })
       const filter = { tables: ['bugs'], types: ['row.*'] }
-      const expected = all.items.filter((e) => e.target.table === 'bugs' && e.type.startsWith('row.')).map((e) => e.revision)
+      const expected = all.items
+        .filter((e) => e.target.table === 'bugs' && e.type.startsWith('row.'))
+        .map((e) => e.revision)
       expect(expected).toHaveLength(3)
       const seen: number[] = []
       let since = 0
@@ -693,7 +782,9 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
 
     it('service: concurrent creation of one workspace name yields one workspace and already_exists for the rest', async () => {
       const { service, op, storage } = await openService()
-      const results = await Promise.allSettled(Array.from({ length: 8 }, () => service.identity.createWorkspace(op, 'shared')))
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, () => service.identity.createWorkspace(op, 'shared')),
+      )
       const ok = results.filter((r) => r.status === 'fulfilled')
       const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
       expect(ok).toHaveLength(1)
@@ -731,7 +822,13 @@ function workspace(id: string, name: string, over: Partial<WorkspaceRecord> = {}
   return { id, name, revision: 0, headHash: '0'.repeat(64), frozen: false, createdAt: iso(T0), ...over }
 }
 
-function principal(workspaceId: string, id: string, name: string, keyHash: string, over: Partial<PrincipalRecord> = {}): PrincipalRecord {
+function principal(
+  workspaceId: string,
+  id: string,
+  name: string,
+  keyHash: string,
+  over: Partial<PrincipalRecord> = {},
+): PrincipalRecord {
   return {
     id,
     workspaceId,
@@ -778,7 +875,11 @@ function row(workspaceId: string, tableName: string, id: string, seq: number, ov
     id,
     workspaceId,
     table: tableName,
-    values: { title: `row ${id} it's $2 \\ "q"`, status: over.status ?? 'todo', nested: { a: [1, 2.5, 'x'], ünïcødé: '✓' } },
+    values: {
+      title: `row ${id} it's $2 \\ "q"`,
+      status: over.status ?? 'todo',
+      nested: { a: [1, 2.5, 'x'], ünïcødé: '✓' },
+    },
     status: 'todo',
     version: 1,
     revision: seq,
@@ -809,7 +910,17 @@ function doc(workspaceId: string, id: string, title: string, over: Partial<Doc> 
     version: 1,
     revision: 1,
     sections: [
-      { key: 'intro', heading: 'Intro', level: 2, body: 'Hello **world** — “quotes”', version: 1, editedBy: 'p0', editedAt: iso(T0), revision: 1, lane: null },
+      {
+        key: 'intro',
+        heading: 'Intro',
+        level: 2,
+        body: 'Hello **world** — “quotes”',
+        version: 1,
+        editedBy: 'p0',
+        editedAt: iso(T0),
+        revision: 1,
+        lane: null,
+      },
     ],
     lock: null,
     createdBy: 'p0',
@@ -852,12 +963,20 @@ export function matchesFilter(e: DockEvent, f: EventQueryFilter): boolean {
   if (f.docs !== undefined && (e.target.doc === undefined || !f.docs.includes(e.target.doc))) return false
   if (f.rows !== undefined && (e.target.kind !== 'row' || !f.rows.includes(e.target.id))) return false
   if (f.actors !== undefined && !f.actors.includes(e.actor)) return false
-  if (f.types !== undefined && !f.types.some((t) => (t.endsWith('.*') ? e.type.startsWith(t.slice(0, -1)) : e.type === t))) return false
+  if (
+    f.types !== undefined &&
+    !f.types.some((t) => (t.endsWith('.*') ? e.type.startsWith(t.slice(0, -1)) : e.type === t))
+  )
+    return false
   return true
 }
 
 /** Every filter shape against `events` (all of the workspace's log, ascending): the store returns what the reference keeps, paged too. */
-export async function expectFiltersLikeTheLog(tx: Tx, workspaceId: string, events: readonly DockEvent[]): Promise<void> {
+export async function expectFiltersLikeTheLog(
+  tx: Tx,
+  workspaceId: string,
+  events: readonly DockEvent[],
+): Promise<void> {
   const pick = <T>(values: (T | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== undefined))].sort()
   const tables = pick(events.map((e) => e.target.table))
   const statuses = pick(events.map((e) => e.target.status))
@@ -883,11 +1002,17 @@ export async function expectFiltersLikeTheLog(tx: Tx, workspaceId: string, event
   ]
   for (const filter of filters) {
     const expected = events.filter((e) => matchesFilter(e, filter)).map((e) => e.revision)
-    expect((await tx.listEvents(workspaceId, 0, 10_000, filter)).map((e) => e.revision), JSON.stringify(filter)).toEqual(expected)
+    expect(
+      (await tx.listEvents(workspaceId, 0, 10_000, filter)).map((e) => e.revision),
+      JSON.stringify(filter),
+    ).toEqual(expected)
     // Paging: after a revision, and limited.
     const since = events[Math.floor(events.length / 3)]!.revision
     const page = expected.filter((r) => r > since).slice(0, 2)
-    expect((await tx.listEvents(workspaceId, since, 2, filter)).map((e) => e.revision), JSON.stringify(filter)).toEqual(page)
+    expect(
+      (await tx.listEvents(workspaceId, since, 2, filter)).map((e) => e.revision),
+      JSON.stringify(filter),
+    ).toEqual(page)
   }
 }
 
@@ -899,9 +1024,24 @@ function variedEvents(workspaceId: string, n: number): DockEvent[] {
     switch (i % 5) {
       case 0:
       case 1:
-        return { ...base, actor, type: i % 2 === 0 ? 'row.updated' : 'row.claimed', target: { kind: 'row', id: `r${i % 7}`, table: i % 4 === 0 ? 'bugs' : 'tasks', status: ['todo', 'doing'][i % 2]! } }
+        return {
+          ...base,
+          actor,
+          type: i % 2 === 0 ? 'row.updated' : 'row.claimed',
+          target: {
+            kind: 'row',
+            id: `r${i % 7}`,
+            table: i % 4 === 0 ? 'bugs' : 'tasks',
+            status: ['todo', 'doing'][i % 2]!,
+          },
+        }
       case 2:
-        return { ...base, actor, type: 'doc.section_written', target: { kind: 'doc', id: `d${i % 2}`, doc: `d${i % 2}`, section: 'intro' } }
+        return {
+          ...base,
+          actor,
+          type: 'doc.section_written',
+          target: { kind: 'doc', id: `d${i % 2}`, doc: `d${i % 2}`, section: 'intro' },
+        }
       case 3:
         return { ...base, actor, type: 'table.created', target: { kind: 'table', id: 't1', table: 'tasks' } }
       default:
@@ -919,5 +1059,8 @@ async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))])
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)),
+  ])
 }

@@ -48,9 +48,13 @@ function fixtureRecords(): Record<(typeof RECORD_TABLES)[number], Record<string,
     const all = (sql: string): Record<string, unknown>[] => db.prepare(sql).all() as Record<string, unknown>[]
     return {
       workspaces: all('SELECT id, name, revision, head_hash, frozen, created_at, row_seq FROM workspaces ORDER BY id'),
-      principals: all('SELECT workspace_id, id, name, key_hash, created_at, data FROM principals ORDER BY workspace_id, id'),
+      principals: all(
+        'SELECT workspace_id, id, name, key_hash, created_at, data FROM principals ORDER BY workspace_id, id',
+      ),
       tables: all('SELECT workspace_id, name, id, data FROM tables ORDER BY workspace_id, name'),
-      rows: all('SELECT workspace_id, id, table_name, status, owner, lease_expires_at, priority, seq, data FROM rows ORDER BY workspace_id, id'),
+      rows: all(
+        'SELECT workspace_id, id, table_name, status, owner, lease_expires_at, priority, seq, data FROM rows ORDER BY workspace_id, id',
+      ),
       docs: all('SELECT workspace_id, id, title, created_at, data FROM docs ORDER BY workspace_id, id'),
       events: all('SELECT workspace_id, revision, data FROM events ORDER BY workspace_id, revision'),
     }
@@ -67,7 +71,11 @@ async function servedRecords(storage: Storage): Promise<Record<string, string[]>
       out['principals']!.push(...(await tx.listPrincipals(ws.id)).map((r) => JSON.stringify(r)))
       for (const t of await tx.listTables(ws.id)) {
         out['tables']!.push(JSON.stringify(t))
-        out['rows']!.push(...(await tx.queryRows({ workspaceId: ws.id, table: t.name, order: 'seq', limit: 10_000 })).map((r) => JSON.stringify(r)))
+        out['rows']!.push(
+          ...(await tx.queryRows({ workspaceId: ws.id, table: t.name, order: 'seq', limit: 10_000 })).map((r) =>
+            JSON.stringify(r),
+          ),
+        )
       }
       out['docs']!.push(...(await tx.listDocs(ws.id)).map((r) => JSON.stringify(r)))
       out['events']!.push(...(await tx.listEvents(ws.id, 0, 10_000)).map((r) => JSON.stringify(r)))
@@ -109,7 +117,12 @@ async function checkUpgraded(storage: Storage): Promise<void> {
     const created = await service.rows.createRow(op, 'default', 'tasks', { values: { title: 'after the upgrade' } })
     const maxSeq = Math.max(...fixture.rows.filter((r) => r['workspace_id'] === before.id).map((r) => Number(r['seq'])))
     expect(created.seq).toBe(maxSeq + 1)
-    expect(await service.events.verifyAudit(op, 'default')).toEqual({ ok: true, checked: before.revision + 1, headRevision: before.revision + 1, firstBreak: null })
+    expect(await service.events.verifyAudit(op, 'default')).toEqual({
+      ok: true,
+      checked: before.revision + 1,
+      headRevision: before.revision + 1,
+      firstBreak: null,
+    })
     // The in-flight claim of the fixture is still a live claim, found by the indexes the migrations rebuilt.
     const claimed = await service.rows.listRows(op, 'default', 'tasks', { statuses: ['in_progress'], limit: 10 })
     expect(claimed.items).toHaveLength(1)
@@ -123,7 +136,9 @@ describe('upgrade from release 0.1.0: SQLite', () => {
     const db = new Database(join(fixtureCopy(), 'dock.db'), { readonly: true })
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(0)
-      expect((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql).toMatch(/WITHOUT ROWID/)
+      expect((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql).toMatch(
+        /WITHOUT ROWID/,
+      )
     } finally {
       db.close()
     }
@@ -136,7 +151,9 @@ describe('upgrade from release 0.1.0: SQLite', () => {
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST)
       // Migration 4 rebuilt the log as a rowid table (records in the leaves, not one overflow page each).
-      expect((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql).not.toMatch(/WITHOUT ROWID/)
+      expect(
+        (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql,
+      ).not.toMatch(/WITHOUT ROWID/)
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
       expect(db.pragma('foreign_key_check')).toEqual([])
     } finally {
@@ -173,7 +190,10 @@ if (TEST_DATABASE_URL === '') {
           for (const record of records[table]) {
             const columns = Object.keys(record)
             const values = columns.map((c) => (table === 'workspaces' && c === 'frozen' ? record[c] === 1 : record[c]))
-            await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, values)
+            await client.query(
+              `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+              values,
+            )
           }
         }
       } finally {
@@ -188,7 +208,9 @@ if (TEST_DATABASE_URL === '') {
       const storage = new PostgresStorage({ url: TEST_DATABASE_URL, schema, poolSize: 4 })
       await storage.init()
       await checkUpgraded(storage)
-      const applied = await adminQuery<{ version: number }>(`SELECT version FROM "${schema}".dock_migrations ORDER BY version`)
+      const applied = await adminQuery<{ version: number }>(
+        `SELECT version FROM "${schema}".dock_migrations ORDER BY version`,
+      )
       expect(applied.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.id))
     })
   })

@@ -27,14 +27,23 @@ const pageErrors: string[] = []
 let agent: { id: string; key: string }
 let reviewer: { id: string; key: string }
 
-async function api(key: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }> {
+async function api(
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any; headers: Headers }> {
   const res = await fetch(`${srv.url}/v1${path}`, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await res.text()
-  return { status: res.status, json: text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text, headers: res.headers }
+  return {
+    status: res.status,
+    json: text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text,
+    headers: res.headers,
+  }
 }
 
 async function ok(key: string, method: string, path: string, body?: unknown): Promise<any> {
@@ -62,20 +71,45 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** axe-core in the page: serious and critical violations, as "rule: target" strings. */
 async function axeProblems(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8') })
+  if (!(await page.evaluate(() => 'axe' in window)))
+    await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8') })
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ passes: unknown[]; violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] })
-    return { passed: r.passes.length, list: r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })) }
+    const r = await (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: object,
+          ) => Promise<{
+            passes: unknown[]
+            violations: { id: string; impact: string; nodes: { target: string[] }[] }[]
+          }>
+        }
+      }
+    ).axe.run(document, { resultTypes: ['violations'] })
+    return {
+      passed: r.passes.length,
+      list: r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+      })),
+    }
   })
   // A run that checked nothing would pass silently: make sure rules ran.
   expect(violations.passed).toBeGreaterThan(10)
-  return violations.list.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(' | ')}`)
+  return violations.list
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(' | ')}`)
 }
 
 async function claimToReview(title: string): Promise<any> {
   const row = await ok(OP, 'POST', `${T}/rows`, { values: { title } })
   const c = await ok(agent.key, 'POST', `${T}/rows/${row.id}/claim`, {})
-  return ok(agent.key, 'POST', `${T}/rows/${row.id}/transition`, { to: 'ready_for_review', fencingToken: c.lease.token })
+  return ok(agent.key, 'POST', `${T}/rows/${row.id}/transition`, {
+    to: 'ready_for_review',
+    fencingToken: c.lease.token,
+  })
 }
 
 function newestSource(dir: string): number {
@@ -91,7 +125,11 @@ beforeAll(async () => {
   const index = join(ROOT, 'dist/web/index.html')
   if (!existsSync(index) || statSync(index).mtimeMs < newestSource(join(ROOT, 'src/web'))) {
     // NODE_ENV=production as `npm run build` does (vitest sets test, which would ship React's development build).
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } })
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'],
+      { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
+    )
   }
   mkdirSync(ARTIFACTS, { recursive: true })
   dataDir = mkdtempSync(join(tmpdir(), 'dock-console-e2e-'))
@@ -117,15 +155,31 @@ beforeAll(async () => {
     ],
     workflow,
   })
-  await ok(OP, 'POST', `${W}/tables`, { name: 'fragile', columns: [{ name: 'title', type: 'text', required: true }], workflow: { ...workflow, claim: { ...workflow.claim, maxAttempts: 2 } } })
+  await ok(OP, 'POST', `${W}/tables`, {
+    name: 'fragile',
+    columns: [{ name: 'title', type: 'text', required: true }],
+    workflow: { ...workflow, claim: { ...workflow.claim, maxAttempts: 2 } },
+  })
   const a = await ok(OP, 'POST', `${W}/principals`, { name: 'worker-4', kind: 'agent', roles: ['member'] })
   agent = { id: a.principal.id, key: a.key }
   const r = await ok(OP, 'POST', `${W}/principals`, { name: 'rita', kind: 'human', roles: ['reviewer'] })
   reviewer = { id: r.principal.id, key: r.key }
-  await ok(OP, 'POST', `${W}/docs`, { title: 'Plan', content: '# Plan\n\nThe plan.\n\n## Goals\n\n- ship the console\n\n## Risks\n\nline one\nline two\nline three\n' })
+  await ok(OP, 'POST', `${W}/docs`, {
+    title: 'Plan',
+    content: '# Plan\n\nThe plan.\n\n## Goals\n\n- ship the console\n\n## Risks\n\nline one\nline two\nline three\n',
+  })
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }, 120_000)
 
@@ -156,7 +210,10 @@ describe('the console', () => {
     const log = await ok(OP, 'GET', `${W}/events?row=${row.id}&type=row.transitioned`)
     expect(log.items.at(-1)).toMatchObject({ actor: reviewer.id, target: { status: 'done' } })
     // The timeline shows the move as a sentence, live.
-    await drawer.getByTestId('row-timeline').getByText(/rita\s+moved it from ready_for_review to done/).waitFor()
+    await drawer
+      .getByTestId('row-timeline')
+      .getByText(/rita\s+moved it from ready_for_review to done/)
+      .waitFor()
   })
 
   it('the author sees why the gate refuses its own approval', async () => {
@@ -167,14 +224,16 @@ describe('the console', () => {
     const drawer = page.getByRole('complementary', { name: 'Own work' })
     const approve = drawer.getByRole('button', { name: 'Move to done' })
     await approve.waitFor()
-    expect(await drawer.getByText(/The gate will refuse: the author cannot approve its own work/).count()).toBeGreaterThan(0)
+    expect(
+      await drawer.getByText(/The gate will refuse: the author cannot approve its own work/).count(),
+    ).toBeGreaterThan(0)
     await approve.click()
     await drawer.getByRole('alert').filter({ hasText: 'the author cannot approve its own work' }).waitFor()
     await shot(page, 'drawer-refusal')
     expect((await ok(OP, 'GET', `${T}/rows/${row.id}`)).status).toBe('ready_for_review')
   })
 
-  it('New row creates a row from the contract\'s typed form', async () => {
+  it("New row creates a row from the contract's typed form", async () => {
     const page = await signedIn(OP, '#/board/tasks')
     await page.getByRole('button', { name: 'New row' }).click()
     const form = page.getByRole('form', { name: 'New row in tasks' })
@@ -188,13 +247,20 @@ describe('the console', () => {
     await drawer.waitFor()
     const rows = (await ok(OP, 'GET', `${T}/rows?limit=500`)).items as any[]
     const made = rows.find((r) => r.values.title === 'Made in the console')
-    expect(made).toMatchObject({ status: 'todo', createdBy: expect.any(String), values: { area: 'ui', estimate: 3, urgent: true } })
+    expect(made).toMatchObject({
+      status: 'todo',
+      createdBy: expect.any(String),
+      values: { area: 'ui', estimate: 3, urgent: true },
+    })
     expect(page.url()).toContain(`#/board/tasks/${made.id}`)
 
     // A human works it like an agent: claim (a lease), then release with the claim's fencing token.
     await drawer.getByRole('button', { name: 'Claim' }).click()
     await drawer.getByTestId('drawer-owner').filter({ hasText: 'operator' }).waitFor()
-    expect(await ok(OP, 'GET', `${T}/rows/${made.id}`)).toMatchObject({ status: 'in_progress', owner: expect.any(String) })
+    expect(await ok(OP, 'GET', `${T}/rows/${made.id}`)).toMatchObject({
+      status: 'in_progress',
+      owner: expect.any(String),
+    })
     await drawer.getByRole('button', { name: 'Release' }).click()
     await drawer.getByTestId('drawer-status').filter({ hasText: 'todo' }).waitFor()
     expect(await ok(OP, 'GET', `${T}/rows/${made.id}`)).toMatchObject({ status: 'todo', owner: null })
@@ -208,10 +274,14 @@ describe('the console', () => {
     await drawer.getByRole('button', { name: 'Add note' }).click()
     await drawer.getByTestId('notes').getByText('Please add a test for the edge case.').waitFor()
     const notes = await ok(OP, 'GET', `${T}/rows/${row.id}/notes`)
-    expect(notes.items).toEqual([expect.objectContaining({ actor: reviewer.id, text: 'Please add a test for the edge case.' })])
+    expect(notes.items).toEqual([
+      expect.objectContaining({ actor: reviewer.id, text: 'Please add a test for the edge case.' }),
+    ])
 
     // An agent claims and edits through the API: the open drawer shows it without a reload.
-    await page.evaluate(() => { (window as unknown as { __noReload: boolean }).__noReload = true })
+    await page.evaluate(() => {
+      ;(window as unknown as { __noReload: boolean }).__noReload = true
+    })
     const c = await ok(agent.key, 'POST', `${T}/rows/${row.id}/claim`, {})
     await drawer.getByTestId('drawer-owner').filter({ hasText: 'worker-4' }).waitFor()
     await ok(agent.key, 'PATCH', `${T}/rows/${row.id}`, { values: { estimate: 5 }, fencingToken: c.lease.token })
@@ -237,7 +307,10 @@ describe('the console', () => {
     const drawer = page.getByRole('complementary', { name: 'Race' })
     await drawer.getByRole('button', { name: 'Edit values' }).click()
     await drawer.getByLabel('estimate').fill('8')
-    await ok(agent.key, 'PATCH', `${T}/rows/${row.id}`, { values: { estimate: 2, area: 'api' }, expectedVersion: row.version })
+    await ok(agent.key, 'PATCH', `${T}/rows/${row.id}`, {
+      values: { estimate: 2, area: 'api' },
+      expectedVersion: row.version,
+    })
     await drawer.getByRole('button', { name: 'Save values' }).click()
     const conflict = drawer.getByRole('alert').filter({ hasText: 'Someone else saved this row first' })
     await conflict.waitFor()
@@ -257,7 +330,12 @@ describe('the console', () => {
     const page = await signedIn(reviewer.key, '#/inbox')
     const nav = page.getByRole('navigation', { name: 'Views' })
     await page.getByRole('heading', { name: 'Review inbox', level: 1 }).waitFor()
-    const count = Number(await nav.getByTestId('inbox-count').textContent().then((t) => t?.trim().split(' ')[0]))
+    const count = Number(
+      await nav
+        .getByTestId('inbox-count')
+        .textContent()
+        .then((t) => t?.trim().split(' ')[0]),
+    )
     expect(count).toBeGreaterThanOrEqual(3)
     await shot(page, 'inbox')
     await page.getByRole('button', { name: 'Approve Inbox approve' }).click()
@@ -268,7 +346,10 @@ describe('the console', () => {
     await page.getByRole('button', { name: 'Send back Inbox send back' }).click()
     await page.getByRole('heading', { name: 'Inbox send back' }).waitFor({ state: 'detached' })
     expect((await ok(OP, 'GET', `${T}/rows/${b.id}`)).status).toBe('todo')
-    expect((await ok(OP, 'GET', `${T}/rows/${b.id}/notes`)).items[0]).toMatchObject({ actor: reviewer.id, text: 'The tests do not cover retries.' })
+    expect((await ok(OP, 'GET', `${T}/rows/${b.id}/notes`)).items[0]).toMatchObject({
+      actor: reviewer.id,
+      text: 'The tests do not cover retries.',
+    })
 
     // Keyboard: focus the list's item for c, then `a` approves it.
     const item = page.locator(`li.inbox-item[data-row-id="${c.id}"]`)
@@ -293,16 +374,24 @@ describe('the console', () => {
     await risks.getByRole('button', { name: 'Edit Risks' }).click()
     await box.fill('line one\nline two\nline three (mine)')
     const s1 = await ok(OP, 'GET', `${W}/docs/Plan/sections/risks`)
-    await ok(agent.key, 'PUT', `${W}/docs/Plan/sections/risks`, { body: 'line one (theirs)\nline two\nline three', expectedVersion: s1.version })
+    await ok(agent.key, 'PUT', `${W}/docs/Plan/sections/risks`, {
+      body: 'line one (theirs)\nline two\nline three',
+      expectedVersion: s1.version,
+    })
     await risks.getByRole('button', { name: 'Save' }).click()
     await risks.getByRole('status').filter({ hasText: 'merged with an edit made meanwhile' }).waitFor()
-    expect((await ok(OP, 'GET', `${W}/docs/Plan/sections/risks`)).body).toBe('line one (theirs)\nline two\nline three (mine)')
+    expect((await ok(OP, 'GET', `${W}/docs/Plan/sections/risks`)).body).toBe(
+      'line one (theirs)\nline two\nline three (mine)',
+    )
 
     // Same line: nothing written, both shown, mine kept in the box.
     await risks.getByRole('button', { name: 'Edit Risks' }).click()
     await box.fill('line one (theirs)\nline TWO (mine)\nline three (mine)')
     const s2 = await ok(OP, 'GET', `${W}/docs/Plan/sections/risks`)
-    await ok(agent.key, 'PUT', `${W}/docs/Plan/sections/risks`, { body: 'line one (theirs)\nline 2 (theirs)\nline three (mine)', expectedVersion: s2.version })
+    await ok(agent.key, 'PUT', `${W}/docs/Plan/sections/risks`, {
+      body: 'line one (theirs)\nline 2 (theirs)\nline three (mine)',
+      expectedVersion: s2.version,
+    })
     await risks.getByRole('button', { name: 'Save' }).click()
     const clash = risks.getByRole('alert').filter({ hasText: 'Someone changed the same lines meanwhile' })
     await clash.waitFor()
@@ -338,11 +427,12 @@ describe('the console', () => {
     await page.getByRole('complementary', { name: 'Held by worker-4' }).waitFor()
   })
 
-  it('dead letter: the reason from the row\'s events, and an operator Requeue', async () => {
+  it("dead letter: the reason from the row's events, and an operator Requeue", async () => {
     const row = await ok(OP, 'POST', `${W}/tables/fragile/rows`, { values: { title: 'Flaky job' } })
     for (let i = 0; i < 2; i++) {
       await ok(agent.key, 'POST', `${W}/tables/fragile/rows/${row.id}/claim`, { leaseMs: 50 })
-      for (let t = 0; t < 100 && (await ok(OP, 'GET', `${W}/tables/fragile/rows/${row.id}`)).owner !== null; t++) await new Promise((r) => setTimeout(r, 50))
+      for (let t = 0; t < 100 && (await ok(OP, 'GET', `${W}/tables/fragile/rows/${row.id}`)).owner !== null; t++)
+        await new Promise((r) => setTimeout(r, 50))
     }
     expect((await ok(OP, 'GET', `${W}/tables/fragile/rows/${row.id}`)).status).toBe('failed')
     const page = await signedIn(OP, '#/dead')
@@ -359,7 +449,10 @@ describe('the console', () => {
     const page = await signedIn(OP)
     await page.getByRole('heading', { name: 'Crew health', level: 1 }).waitFor()
     const stats = await ok(OP, 'GET', `${W}/stats`)
-    await page.getByTestId('review-waiting').filter({ hasText: String(stats.review.waiting) }).waitFor()
+    await page
+      .getByTestId('review-waiting')
+      .filter({ hasText: String(stats.review.waiting) })
+      .waitFor()
     await page.getByRole('row', { name: /worker-4/ }).waitFor()
     await shot(page, 'health')
   })
@@ -367,7 +460,9 @@ describe('the console', () => {
   it('after a server restart the views load again by themselves (no manual reload)', async () => {
     const page = await signedIn(OP, '#/board/tasks')
     await page.locator('[data-testid="board"]').waitFor()
-    await page.evaluate(() => { (window as unknown as { __noReload: boolean }).__noReload = true })
+    await page.evaluate(() => {
+      ;(window as unknown as { __noReload: boolean }).__noReload = true
+    })
     const port = srv.port
     await srv.close()
     await page.locator('[data-testid="feed-status"]:not([data-status="live"])').waitFor()
@@ -383,35 +478,56 @@ describe('the console', () => {
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true)
   })
 
-  it('serves the UI\'s assets and JSON compressed', async () => {
+  it("serves the UI's assets and JSON compressed", async () => {
     const html = await (await fetch(srv.url)).text()
     const js = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1]
     expect(js).toBeDefined()
     const res = await fetch(`${srv.url}${js}`, { headers: { 'accept-encoding': 'br, gzip' } })
     expect(['br', 'gzip']).toContain(res.headers.get('content-encoding'))
-    const rows = await fetch(`${srv.url}/v1${T}/rows?limit=100`, { headers: { authorization: `Bearer ${OP}`, 'accept-encoding': 'gzip' } })
+    const rows = await fetch(`${srv.url}/v1${T}/rows?limit=100`, {
+      headers: { authorization: `Bearer ${OP}`, 'accept-encoding': 'gzip' },
+    })
     expect(rows.headers.get('content-encoding')).toBe('gzip')
   })
 
   it('a 2,000-row board keeps the DOM under 5,000 nodes; filters live in the URL', async () => {
-    await ok(OP, 'POST', `${W}/tables`, { name: 'big', columns: [{ name: 'title', type: 'text', required: true }], workflow: { statuses: ['todo', 'in_progress', 'done'], claim: { from: ['todo'], to: 'in_progress' }, transitions: [] } })
+    await ok(OP, 'POST', `${W}/tables`, {
+      name: 'big',
+      columns: [{ name: 'title', type: 'text', required: true }],
+      workflow: {
+        statuses: ['todo', 'in_progress', 'done'],
+        claim: { from: ['todo'], to: 'in_progress' },
+        transitions: [],
+      },
+    })
     for (let i = 0; i < 2000; i += 100) {
-      await Promise.all(Array.from({ length: 100 }, (_, j) => ok(OP, 'POST', `${W}/tables/big/rows`, { values: { title: `Task ${String(i + j).padStart(4, '0')}` } })))
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) =>
+          ok(OP, 'POST', `${W}/tables/big/rows`, { values: { title: `Task ${String(i + j).padStart(4, '0')}` } }),
+        ),
+      )
     }
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     contexts.push(context)
     await context.addInitScript((k) => {
       localStorage.setItem('dock.key', k)
       ;(window as unknown as { __long: number[] }).__long = []
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) (window as unknown as { __long: number[] }).__long.push(e.duration) }).observe({ type: 'longtask', buffered: true })
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) (window as unknown as { __long: number[] }).__long.push(e.duration)
+      }).observe({ type: 'longtask', buffered: true })
     }, OP)
     const page = await context.newPage()
     page.on('pageerror', (err) => pageErrors.push(err.message))
     await page.goto(`${srv.url}/#/board/big`)
-    await page.locator('[data-testid="board"][data-table="big"] section[data-status="todo"] .count').filter({ hasText: '2000' }).waitFor({ timeout: 60_000 })
+    await page
+      .locator('[data-testid="board"][data-table="big"] section[data-status="todo"] .count')
+      .filter({ hasText: '2000' })
+      .waitFor({ timeout: 60_000 })
     const nodes = await page.evaluate(() => document.getElementsByTagName('*').length)
     const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long)
-    console.log(`2,000-row board: ${nodes} DOM nodes; ${long.length} long tasks, ${Math.round(long.reduce((a, b) => a + b, 0))} ms in all, longest ${Math.round(Math.max(0, ...long))} ms`)
+    console.log(
+      `2,000-row board: ${nodes} DOM nodes; ${long.length} long tasks, ${Math.round(long.reduce((a, b) => a + b, 0))} ms in all, longest ${Math.round(Math.max(0, ...long))} ms`,
+    )
     expect(nodes).toBeLessThan(5000)
     await page.getByRole('button', { name: /Show more in todo/ }).click()
     expect(await page.evaluate(() => document.getElementsByTagName('*').length)).toBeLessThan(5000)
@@ -435,17 +551,30 @@ describe('the console', () => {
     await ok(agent.key, 'POST', `${T}/rows/${row.id}/notes`, { text: 'ready' })
     const page = await signedIn(reviewer.key)
     const views: [string, string][] = [
-      ['health', '#/health'], ['board', '#/board/tasks'], ['drawer', `#/board/tasks/${row.id}`], ['inbox', '#/inbox'], ['docs', '#/docs'],
-      ['trail', '#/trail'], ['swimlanes', '#/swimlanes'], ['agents', '#/agents'], ['dead', '#/dead'],
+      ['health', '#/health'],
+      ['board', '#/board/tasks'],
+      ['drawer', `#/board/tasks/${row.id}`],
+      ['inbox', '#/inbox'],
+      ['docs', '#/docs'],
+      ['trail', '#/trail'],
+      ['swimlanes', '#/swimlanes'],
+      ['agents', '#/agents'],
+      ['dead', '#/dead'],
     ]
     const found: Record<string, string[]> = {}
     for (const [name, hash] of views) {
       const started = Date.now()
       // In-app navigation (no reload), as a user moves between views; axe stays injected.
-      await page.evaluate((h) => { window.location.hash = h }, hash)
+      await page.evaluate((h) => {
+        window.location.hash = h
+      }, hash)
       await page.locator('main h1').waitFor()
       // Not networkidle: the live feed keeps a connection open for good. Wait for the loading notes to go.
-      await page.locator('main .loading').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined)
+      await page
+        .locator('main .loading')
+        .first()
+        .waitFor({ state: 'detached', timeout: 5_000 })
+        .catch(() => undefined)
       found[name] = await axeProblems(page)
       console.log(`axe on ${name}: ${Date.now() - started} ms`)
     }

@@ -17,7 +17,10 @@ const ARTIFACTS = join(ROOT, 'test/web/artifacts')
 const OP = 'op-secret'
 const TABLE = 'tasks'
 
-interface Started { url: string; close(): Promise<void> }
+interface Started {
+  url: string
+  close(): Promise<void>
+}
 
 let srv: Started
 let dataDir: string
@@ -48,7 +51,9 @@ async function ok(key: string, method: string, path: string, body?: unknown): Pr
 const ws = '/workspaces/default'
 
 function card(status: string, title: string) {
-  return page.locator(`[data-testid="board"] section[data-status="${status}"]`).getByRole('article', { name: title, exact: true })
+  return page
+    .locator(`[data-testid="board"] section[data-status="${status}"]`)
+    .getByRole('article', { name: title, exact: true })
 }
 
 /** Newest modification time of the UI sources, to rebuild a dist/web older than them. */
@@ -67,11 +72,15 @@ beforeAll(async () => {
     // NODE_ENV=production as in `npm run build`: vitest sets NODE_ENV=test, which Vite passes on to
     // React, so this would write React's development build (StrictMode double effects, slower
     // renders) to the dist/web that `dock serve` ships, and test a different UI than users get.
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-      env: { ...process.env, NODE_ENV: 'production' },
-    })
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'],
+      {
+        cwd: ROOT,
+        stdio: 'pipe',
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    )
   }
   mkdirSync(ARTIFACTS, { recursive: true })
   dataDir = mkdtempSync(join(tmpdir(), 'dock-web-e2e-'))
@@ -91,21 +100,44 @@ beforeAll(async () => {
       ],
     },
   })
-  const agent = await ok(OP, 'POST', `${ws}/principals`, { name: 'agent-1', kind: 'agent', roles: ['member'], skills: ['writing'] })
+  const agent = await ok(OP, 'POST', `${ws}/principals`, {
+    name: 'agent-1',
+    kind: 'agent',
+    roles: ['member'],
+    skills: ['writing'],
+  })
   agentKey = agent.key
   agentId = agent.principal.id
-  await ok(OP, 'POST', `${ws}/principals`, { name: 'agent-2', kind: 'agent', roles: ['member'], skills: ['ops'] }).then((a) => { agent2Key = a.key })
+  await ok(OP, 'POST', `${ws}/principals`, { name: 'agent-2', kind: 'agent', roles: ['member'], skills: ['ops'] }).then(
+    (a) => {
+      agent2Key = a.key
+    },
+  )
   await ok(OP, 'POST', `${ws}/principals`, { name: 'reviewer-1', kind: 'human', roles: ['reviewer'], skills: [] })
   const spec = await ok(OP, 'POST', `${ws}/tables/${TABLE}/rows`, { values: { title: 'Write the spec' } })
-  await ok(OP, 'POST', `${ws}/tables/${TABLE}/rows`, { values: { title: 'Ship the release' }, blockedBy: [spec.id], priority: 2 })
+  await ok(OP, 'POST', `${ws}/tables/${TABLE}/rows`, {
+    values: { title: 'Ship the release' },
+    blockedBy: [spec.id],
+    priority: 2,
+  })
   await ok(OP, 'POST', `${ws}/docs`, {
     title: 'Plan',
-    content: '# Plan\n\nThe **plan** for the week.\n\n## Goals\n\n- ship the board\n- <script>alert(1)</script> stays text\n\n## Risks\n\nNone yet.\n',
+    content:
+      '# Plan\n\nThe **plan** for the week.\n\n## Goals\n\n- ship the board\n- <script>alert(1)</script> stays text\n\n## Risks\n\nNone yet.\n',
   })
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   page = await context.newPage()
@@ -144,7 +176,9 @@ describe('web UI', () => {
 
   it('moves a card between columns when an agent claims and transitions it through the API, without a reload', async () => {
     await card('todo', 'Write the spec').waitFor()
-    await page.evaluate(() => { (window as unknown as { __noReload: boolean }).__noReload = true })
+    await page.evaluate(() => {
+      ;(window as unknown as { __noReload: boolean }).__noReload = true
+    })
 
     const claim = await ok(agentKey, 'POST', `${ws}/tables/${TABLE}/claim-next`, {})
     expect(claim.row.values.title).toBe('Write the spec')
@@ -155,10 +189,16 @@ describe('web UI', () => {
     expect(await claimed.getByRole('timer').textContent()).toMatch(/left$/)
     await page.screenshot({ path: join(ARTIFACTS, 'board-claimed-1280.png'), fullPage: true })
 
-    await ok(agentKey, 'POST', `${ws}/tables/${TABLE}/rows/${claim.row.id}/transition`, { to: 'ready_for_review', fencingToken: claim.lease.token })
+    await ok(agentKey, 'POST', `${ws}/tables/${TABLE}/rows/${claim.row.id}/transition`, {
+      to: 'ready_for_review',
+      fencingToken: claim.lease.token,
+    })
     await card('ready_for_review', 'Write the spec').waitFor()
     expect(await card('in_progress', 'Write the spec').count()).toBe(0)
-    await page.getByTestId('live-announcer').filter({ hasText: 'Write the spec moved to ready_for_review by agent-1' }).waitFor({ state: 'attached' })
+    await page
+      .getByTestId('live-announcer')
+      .filter({ hasText: 'Write the spec moved to ready_for_review by agent-1' })
+      .waitFor({ state: 'attached' })
 
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true)
     await page.screenshot({ path: join(ARTIFACTS, 'board-1280.png'), fullPage: true })
@@ -236,7 +276,10 @@ describe('web UI', () => {
     expect((await api(OP, 'GET', `${ws}/tables/${TABLE}/rows`)).status).toBe(200)
 
     await page.getByRole('button', { name: 'Unfreeze workspace' }).click()
-    await page.getByRole('dialog', { name: 'Unfreeze the workspace?' }).getByRole('button', { name: 'Unfreeze' }).click()
+    await page
+      .getByRole('dialog', { name: 'Unfreeze the workspace?' })
+      .getByRole('button', { name: 'Unfreeze' })
+      .click()
     await page.getByTestId('frozen-badge').waitFor({ state: 'detached' })
     expect((await ok(OP, 'GET', ws)).frozen).toBe(false)
   })
@@ -260,7 +303,9 @@ describe('web UI', () => {
       expect(info.outline, `focus ring on ${info.tag} ${info.text}`).not.toBe('none')
       labels.push(info.text)
     }
-    expect(labels).toEqual(expect.arrayContaining(['Sign out', 'Health', 'Board', 'Docs', 'Trail', 'Swimlanes', 'Agents', 'Dead letter']))
+    expect(labels).toEqual(
+      expect.arrayContaining(['Sign out', 'Health', 'Board', 'Docs', 'Trail', 'Swimlanes', 'Agents', 'Dead letter']),
+    )
   })
 
   it('renders docs with per-section attribution and escaped raw HTML', async () => {
@@ -299,11 +344,16 @@ describe('web UI', () => {
     await page.getByLabel('As of revision', { exact: true }).fill(String(claimedEvent.revision - 1))
     await page.getByRole('button', { name: 'Show' }).click()
     const asOf = page.locator('[data-testid="board-as-of"]')
-    await asOf.locator('section[data-status="todo"]').getByRole('article', { name: 'Write the spec', exact: true }).waitFor()
+    await asOf
+      .locator('section[data-status="todo"]')
+      .getByRole('article', { name: 'Write the spec', exact: true })
+      .waitFor()
     expect(await asOf.locator('section[data-status="ready_for_review"] article').count()).toBe(0)
     // Scrubbing to the claim's revision re-renders from the loaded events, no new Show.
     await page.getByLabel('As of revision', { exact: true }).fill(String(claimedEvent.revision))
-    const then = asOf.locator('section[data-status="in_progress"]').getByRole('article', { name: 'Write the spec', exact: true })
+    const then = asOf
+      .locator('section[data-status="in_progress"]')
+      .getByRole('article', { name: 'Write the spec', exact: true })
     await then.waitFor()
     expect(await then.getByTestId('card-owner').textContent()).toBe('agent-1')
 
@@ -312,8 +362,14 @@ describe('web UI', () => {
     await transitioned.locator('summary').click()
     const rev = Number((await transitioned.getAttribute('data-revision')) ?? 'NaN')
     await transitioned.getByRole('button', { name: `Show ${TABLE} as of #${rev}` }).click()
-    await page.getByTestId('as-of-revision').filter({ hasText: String(rev) }).waitFor()
-    await asOf.locator('section[data-status="ready_for_review"]').getByRole('article', { name: 'Write the spec', exact: true }).waitFor()
+    await page
+      .getByTestId('as-of-revision')
+      .filter({ hasText: String(rev) })
+      .waitFor()
+    await asOf
+      .locator('section[data-status="ready_for_review"]')
+      .getByRole('article', { name: 'Write the spec', exact: true })
+      .waitFor()
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('time-travel-heading')
     await page.screenshot({ path: join(ARTIFACTS, 'trail-1280.png'), fullPage: true })
 
@@ -354,7 +410,9 @@ describe('web UI', () => {
     await ship.getByRole('link', { name: 'Ship the release' }).focus()
     await page.keyboard.press('Enter')
     await page.getByRole('complementary', { name: 'Ship the release' }).waitFor()
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(
+      0,
+    )
     await page.screenshot({ path: join(ARTIFACTS, 'board-390.png'), fullPage: true })
 
     const views = [
@@ -366,7 +424,9 @@ describe('web UI', () => {
     for (const [link, name, ready] of views) {
       await page.getByRole('link', { name: link, exact: true }).click()
       await page.locator(ready).first().waitFor()
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      const wide = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      )
       expect(wide, `${name} overflows at 390 px`).toBe(0)
       await page.screenshot({ path: join(ARTIFACTS, `${name}-390.png`), fullPage: true })
     }

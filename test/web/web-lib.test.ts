@@ -12,25 +12,60 @@ import { formatRemaining } from '../../src/web/lib/time.js'
 
 function row(id: string, over: Partial<Row> = {}): Row {
   return {
-    id, workspaceId: 'w', table: 't', values: {}, status: 'todo', version: 1, revision: 1, contractVersion: 1,
-    createdBy: 'p', updatedBy: 'p', createdAt: '', updatedAt: '', owner: null, leaseExpiresAt: null, fencingToken: 0,
-    attempts: 0, author: 'p', claimedFrom: null, blockedBy: [], requiredSkills: [], priority: 0, seq: 1, ...over,
+    id,
+    workspaceId: 'w',
+    table: 't',
+    values: {},
+    status: 'todo',
+    version: 1,
+    revision: 1,
+    contractVersion: 1,
+    createdBy: 'p',
+    updatedBy: 'p',
+    createdAt: '',
+    updatedAt: '',
+    owner: null,
+    leaseExpiresAt: null,
+    fencingToken: 0,
+    attempts: 0,
+    author: 'p',
+    claimedFrom: null,
+    blockedBy: [],
+    requiredSkills: [],
+    priority: 0,
+    seq: 1,
+    ...over,
   }
 }
 
 function ev(revision: number, type: DockEvent['type'], after: unknown, over: Partial<DockEvent> = {}): DockEvent {
   const r = after as Row | null
   return {
-    workspaceId: 'w', revision, ts: new Date(Date.UTC(2026, 0, 1, 0, 0, revision)).toISOString(), actor: r?.owner ?? 'p',
-    type, target: { kind: 'row', id: r?.id ?? 'x', table: 't', ...(r?.status ? { status: r.status } : {}) },
-    before: null, after, requestId: null, signature: null, prevHash: '', hash: '', ...over,
+    workspaceId: 'w',
+    revision,
+    ts: new Date(Date.UTC(2026, 0, 1, 0, 0, revision)).toISOString(),
+    actor: r?.owner ?? 'p',
+    type,
+    target: { kind: 'row', id: r?.id ?? 'x', table: 't', ...(r?.status ? { status: r.status } : {}) },
+    before: null,
+    after,
+    requestId: null,
+    signature: null,
+    prevHash: '',
+    hash: '',
+    ...over,
   }
 }
 
 describe('workflow: moves and review gates as the UI predicts them', () => {
   const table = {
-    name: 't', workflow: {
-      statusColumn: 'status', statuses: ['todo', 'in_progress', 'ready_for_review', 'done'], initial: 'todo', done: ['done'], claim: null,
+    name: 't',
+    workflow: {
+      statusColumn: 'status',
+      statuses: ['todo', 'in_progress', 'ready_for_review', 'done'],
+      initial: 'todo',
+      done: ['done'],
+      claim: null,
       transitions: [
         { from: 'in_progress', to: 'ready_for_review', by: ['owner'] },
         { from: 'ready_for_review', to: 'done', by: ['reviewer'], require: ['not:author'] },
@@ -41,10 +76,16 @@ describe('workflow: moves and review gates as the UI predicts them', () => {
   const reviewer = { id: 'rv', roles: ['reviewer'] } as unknown as Principal
   const author = { id: 'p', roles: ['reviewer', 'member'] } as unknown as Principal
 
-  it('offers one move per target, with the gate\'s refusal for the author', () => {
+  it("offers one move per target, with the gate's refusal for the author", () => {
     const r = row('a', { status: 'ready_for_review', author: 'p' })
-    expect(moveOptions(table, r, reviewer, 0)).toEqual([{ to: 'done', refusal: null }, { to: 'todo', refusal: null }])
-    expect(moveOptions(table, r, author, 0).map((o) => o.refusal)).toEqual(['the author cannot approve its own work', 'the author cannot approve its own work'])
+    expect(moveOptions(table, r, reviewer, 0)).toEqual([
+      { to: 'done', refusal: null },
+      { to: 'todo', refusal: null },
+    ])
+    expect(moveOptions(table, r, author, 0).map((o) => o.refusal)).toEqual([
+      'the author cannot approve its own work',
+      'the author cannot approve its own work',
+    ])
   })
 
   it('lets only the live owner take owner moves', () => {
@@ -55,7 +96,10 @@ describe('workflow: moves and review gates as the UI predicts them', () => {
 
   it('splits a review status into approve (to done) and send back', () => {
     expect(reviewMoves(table, reviewer, 'ready_for_review')).toEqual({ approve: 'done', sendBack: 'todo' })
-    expect(reviewMoves(table, { id: 'm', roles: ['member'] } as unknown as Principal, 'ready_for_review')).toEqual({ approve: null, sendBack: null })
+    expect(reviewMoves(table, { id: 'm', roles: ['member'] } as unknown as Principal, 'ready_for_review')).toEqual({
+      approve: null,
+      sendBack: null,
+    })
   })
 })
 
@@ -64,19 +108,30 @@ describe('sentences and diffs', () => {
     const before = row('a', { values: { title: 'Spec', area: 'x' } })
     const after = row('a', { values: { title: 'Spec', area: 'y' }, version: 2 })
     const e = ev(5, 'row.updated', after, { actor: 'u1', before })
-    expect(sentenceOf(e, (id) => (id === 'u1' ? 'ada' : id))).toMatchObject({ actor: 'ada', verb: 'edited', object: '“Spec”' })
+    expect(sentenceOf(e, (id) => (id === 'u1' ? 'ada' : id))).toMatchObject({
+      actor: 'ada',
+      verb: 'edited',
+      object: '“Spec”',
+    })
     expect(valueChanges(e)).toEqual([{ key: 'area', before: 'x', after: 'y' }])
   })
 
-  it('explains a dead letter from the row\'s lease expiries', () => {
+  it("explains a dead letter from the row's lease expiries", () => {
     const exp = (rev: number, owner: string) => ev(rev, 'row.lease_expired', row('a'), { before: row('a', { owner }) })
-    expect(deadLetterReason([exp(1, 'w4'), exp(2, 'w4'), exp(3, 'w4')], (id) => (id === 'w4' ? 'worker-4' : id))).toBe('lease expired 3× under worker-4')
+    expect(deadLetterReason([exp(1, 'w4'), exp(2, 'w4'), exp(3, 'w4')], (id) => (id === 'w4' ? 'worker-4' : id))).toBe(
+      'lease expired 3× under worker-4',
+    )
     expect(deadLetterReason([], (id) => id)).toBe('moved here by a transition')
   })
 
   it('leaves rows alone on notes when rebuilding a past table', () => {
     const created = ev(1, 'row.created', row('a', { values: { title: 'x' } }))
-    const note = ev(2, 'row.note_added', { text: 'hi' }, { target: { kind: 'row', id: 'a', table: 't', status: 'todo' } })
+    const note = ev(
+      2,
+      'row.note_added',
+      { text: 'hi' },
+      { target: { kind: 'row', id: 'a', table: 't', status: 'todo' } },
+    )
     expect(rowsAsOf([created, note], 't', 2).map((r) => r.values['title'])).toEqual(['x'])
   })
 })
@@ -92,15 +147,23 @@ describe('time travel', () => {
   it('takes the latest after per row at or below the revision', () => {
     expect(rowsAsOf(events, 't', 0)).toEqual([])
     expect(rowsAsOf(events, 't', 1).map((r) => [r.id, r.status])).toEqual([['a', 'todo']])
-    expect(rowsAsOf(events, 't', 3).map((r) => [r.id, r.status, r.owner])).toEqual([['a', 'in_progress', 'agent'], ['b', 'todo', null]])
-    expect(rowsAsOf(events, 't', 99).map((r) => [r.id, r.status])).toEqual([['a', 'done'], ['b', 'todo']])
+    expect(rowsAsOf(events, 't', 3).map((r) => [r.id, r.status, r.owner])).toEqual([
+      ['a', 'in_progress', 'agent'],
+      ['b', 'todo', null],
+    ])
+    expect(rowsAsOf(events, 't', 99).map((r) => [r.id, r.status])).toEqual([
+      ['a', 'done'],
+      ['b', 'todo'],
+    ])
   })
   it('is independent of event order and ignores other tables', () => {
     expect(rowsAsOf([...events].reverse(), 't', 3).map((r) => r.status)).toEqual(['in_progress', 'todo'])
   })
   it('live merge keeps the newest version', () => {
     const rows = [row('a', { version: 3, status: 'done' })]
-    expect(applyRowEvent(rows, ev(9, 'row.claimed', row('a', { version: 2, status: 'in_progress' })))[0]!.status).toBe('done')
+    expect(applyRowEvent(rows, ev(9, 'row.claimed', row('a', { version: 2, status: 'in_progress' })))[0]!.status).toBe(
+      'done',
+    )
     expect(applyRowEvent(rows, ev(9, 'row.updated', row('a', { version: 4, status: 'todo' })))[0]!.status).toBe('todo')
     expect(applyRowEvent(rows, ev(9, 'row.created', row('z', { seq: 0 }))).map((r) => r.id)).toEqual(['z', 'a'])
   })
@@ -134,7 +197,9 @@ describe('swimlanes', () => {
 
 describe('markdown', () => {
   it('escapes raw HTML instead of rendering it', () => {
-    const html = renderMarkdown('Hello <script>alert(1)</script>\n\n<div onclick="x()">block</div>\n\n<img src=x onerror=alert(1)>')
+    const html = renderMarkdown(
+      'Hello <script>alert(1)</script>\n\n<div onclick="x()">block</div>\n\n<img src=x onerror=alert(1)>',
+    )
     expect(html).not.toMatch(/<script|<div|<img/i)
     expect(html).toContain('&lt;script&gt;')
   })

@@ -17,6 +17,7 @@ export function registerAuditVerifyCommand(group: Command, io: CliIo): void {
           ? `audit ok: ${r.checked} events checked, chain intact to revision ${r.headRevision}\n`
           : `audit BROKEN at revision ${r.firstBreak?.revision ?? '?'}: ${r.firstBreak?.reason ?? 'unknown'} (${r.checked} events checked, head ${r.headRevision})\n`,
       )
-      if (!report.ok) throw new CliError('audit_broken', `the hash chain breaks at revision ${report.firstBreak?.revision ?? '?'}`)
+      if (!report.ok)
+        throw new CliError('audit_broken', `the hash chain breaks at revision ${report.firstBreak?.revision ?? '?'}`)
     })
 }

@@ -24,7 +24,10 @@ export function registerClaimNextCommand(program: Command, io: CliIo): void {
     .description('claim the next eligible row for you (priority, then oldest); exit 8 when there is none')
     .option('--lease <duration>', "lease length, e.g. 90s or 5m; a bare number is seconds (default: the table's)")
     .option('--where <column=value>', 'only rows with this value; repeatable', collect)
-    .option('--wait <duration>', 'wait up to this long for eligible work, e.g. 30s or 10m; a bare number is seconds (default: do not wait)')
+    .option(
+      '--wait <duration>',
+      'wait up to this long for eligible work, e.g. 30s or 10m; a bare number is seconds (default: do not wait)',
+    )
     .addHelpText(
       'after',
       `
@@ -48,7 +51,8 @@ every command (dock --help).`,
       }
       let claim = await dock.claimNext(table, input)
       if (claim === null && waitMs > 0) {
-        if (!options.json) io.stderr(`nothing to claim in ${table} yet; waiting up to ${opts.wait ?? ''} for work (Ctrl-C to stop)\n`)
+        if (!options.json)
+          io.stderr(`nothing to claim in ${table} yet; waiting up to ${opts.wait ?? ''} for work (Ctrl-C to stop)\n`)
         claim = await claimWaiting(dock, table, input, waitMs, io.signal)
       }
       await emit(io, options, claim, (c) => (c === null ? `nothing to claim in ${table}\n` : renderClaim('claimed', c)))
@@ -65,7 +69,13 @@ every command (dock --help).`,
  * try, so an event between a try and the poll wakes the poll at once. Any
  * event wakes it, not only this table's: a blocker done elsewhere counts too.
  */
-async function claimWaiting(dock: DockClient, table: string, input: ClaimNextInput, waitMs: number, signal: AbortSignal): Promise<Claim | null> {
+async function claimWaiting(
+  dock: DockClient,
+  table: string,
+  input: ClaimNextInput,
+  waitMs: number,
+  signal: AbortSignal,
+): Promise<Claim | null> {
   const deadline = Date.now() + waitMs
   try {
     for (;;) {

@@ -13,7 +13,9 @@ export function registerClaimCommand(program: Command, io: CliIo): void {
     .option('--lease <duration>', "lease length, e.g. 60s or 5m; a bare number is seconds (default: the table's)")
     .action(async (table: string, id: string, opts: { lease?: string }, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const claim = await (await connect(options)).claim(table, id, opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) })
+      const claim = await (
+        await connect(options)
+      ).claim(table, id, opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) })
       await emit(io, options, claim, (c) => renderClaim('claimed', c))
     })
 }

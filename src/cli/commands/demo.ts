@@ -46,7 +46,10 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .description('watch a crew of agents (planner, three workers, reviewer) work a task board, live')
     .option('--fast', 'no pauses (for tests and the impatient)')
     .option('--local', 'run on an in-process server even when DOCK_URL / DOCK_TOKEN are set')
-    .option('--pace <duration>', `length of one beat between steps, e.g. 300ms or 1s; a bare number is seconds (default ${DEFAULT_PACE_MS}ms)`)
+    .option(
+      '--pace <duration>',
+      `length of one beat between steps, e.g. 300ms or 1s; a bare number is seconds (default ${DEFAULT_PACE_MS}ms)`,
+    )
     .option('-p, --port <port>', 'port of the in-process server (default: a free one)')
     .option('--keep', 'keep the in-process server up after the demo, until Ctrl-C (default on a terminal)')
     .option('--no-keep', 'stop the in-process server when the demo ends')
@@ -72,11 +75,16 @@ with --local, it starts its own server on a free port with a temporary data dire
       const keep = inProcess && (opts.keep ?? (io.isTTY && !fast))
 
       try {
-        const narrator = new Narrator({ write, colour }, CREW.map((member) => member.name))
+        const narrator = new Narrator(
+          { write, colour },
+          CREW.map((member) => member.name),
+        )
         narrator.line(`Dock demo: a planner, three workers and a reviewer coordinate through one workspace.`)
         narrator.line(`server:   ${target.url}${inProcess ? ' (in-process, temporary data)' : ''}`)
         narrator.line(`board:    ${boardUrl(target.url, TASKS_TABLE)}`)
-        narrator.line(`key:      ${target.operatorKey}  (operator of workspace "${target.workspace}": paste it into the board's sign-in)`)
+        narrator.line(
+          `key:      ${target.operatorKey}  (operator of workspace "${target.workspace}": paste it into the board's sign-in)`,
+        )
         // The CLI finds the key's workspace by itself.
         narrator.line(`follow:   DOCK_URL=${target.url} DOCK_TOKEN=${target.operatorKey} dock watch`)
         if (!fast) await new Pace(paceMs * 3, io.signal).beat()
@@ -97,7 +105,9 @@ with --local, it starts its own server on a free port with a temporary data dire
         if (!summary.audit.ok) throw new CliError('audit_broken', 'the audit chain does not verify')
 
         if (keep) {
-          narrator.line(`\nThe server stays up: browse the board, docs and trail at ${boardUrl(target.url)} — Ctrl-C to stop.`)
+          narrator.line(
+            `\nThe server stays up: browse the board, docs and trail at ${boardUrl(target.url)} — Ctrl-C to stop.`,
+          )
           await untilAborted(io.signal)
         } else if (inProcess && !fast) {
           narrator.line(`\n(run \`dock demo --keep\` to keep the server up and explore the board afterwards)`)
@@ -148,9 +158,15 @@ async function startOwnServer(opts: DemoOptions): Promise<DemoTarget> {
 }
 
 async function freshWorkspace(url: string, token: string | undefined): Promise<DemoTarget> {
-  if (token === undefined) throw new CliError('missing_token', 'a demo on a running server needs an operator key: --token or DOCK_TOKEN')
+  if (token === undefined)
+    throw new CliError('missing_token', 'a demo on a running server needs an operator key: --token or DOCK_TOKEN')
   const operator = new DockClient({ baseUrl: url, token })
   const name = `demo-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`
   const created = await operator.createWorkspace(name)
-  return { url: operator.baseUrl, operatorKey: created.operator.key, workspace: created.workspace.name, close: async () => undefined }
+  return {
+    url: operator.baseUrl,
+    operatorKey: created.operator.key,
+    workspace: created.workspace.name,
+    close: async () => undefined,
+  }
 }

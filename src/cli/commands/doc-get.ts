@@ -15,6 +15,8 @@ export function registerDocGetCommand(group: Command, io: CliIo): void {
       const options = globalOptions(cmd, io)
       const dock = await connect(options)
       const d = await dock.getDoc(name)
-      await emit(io, options, d, (v) => (opts.sections === true ? renderSections(v, new Names(dock)) : ensureNewline(renderMarkdown(v))))
+      await emit(io, options, d, (v) =>
+        opts.sections === true ? renderSections(v, new Names(dock)) : ensureNewline(renderMarkdown(v)),
+      )
     })
 }

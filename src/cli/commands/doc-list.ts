@@ -14,7 +14,10 @@ export function registerDocListCommand(group: Command, io: CliIo): void {
       const options = globalOptions(cmd, io)
       const docs = await (await connect(options)).listDocs()
       await emit(io, options, docs, (ds) =>
-        renderTable(['title', 'id', 'version', 'sections', 'updated'], ds.map((d) => [d.title, d.id, d.version, d.sections?.length, d.updatedAt])),
+        renderTable(
+          ['title', 'id', 'version', 'sections', 'updated'],
+          ds.map((d) => [d.title, d.id, d.version, d.sections?.length, d.updatedAt]),
+        ),
       )
     })
 }

@@ -16,10 +16,12 @@ interface PutOptions {
 export function registerDocPutCommand(group: Command, io: CliIo): void {
   group
     .command('put <doc> [file]')
-    .description('create a doc, or replace it whole (needs --expect-version, or --force); content from file, - (stdin) or --content')
+    .description(
+      'create a doc, or replace it whole (needs --expect-version, or --force); content from file, - (stdin) or --content',
+    )
     .option('--content <markdown>', 'the content inline')
     .option('--expect-version <n>', 'replace only if the doc is at this version')
-    .option('--force', 'replace whatever version is current (others\' concurrent edits are lost)')
+    .option('--force', "replace whatever version is current (others' concurrent edits are lost)")
     .action(async (name: string, file: string | undefined, opts: PutOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const content = textFrom(file, opts.content, 'the doc content')
@@ -27,13 +29,27 @@ export function registerDocPutCommand(group: Command, io: CliIo): void {
       const existing = await findDoc(dock, name)
       if (existing === null) {
         const created = await dock.createDoc({ title: name, content })
-        await emit(io, options, created, (d) => `created doc ${d.title} (${d.id}), ${d.sections.length} sections, v${d.version}\n`)
+        await emit(
+          io,
+          options,
+          created,
+          (d) => `created doc ${d.title} (${d.id}), ${d.sections.length} sections, v${d.version}\n`,
+        )
         return
       }
-      let expectedVersion = opts.expectVersion === undefined ? undefined : parseInteger(opts.expectVersion, '--expect-version')
+      let expectedVersion =
+        opts.expectVersion === undefined ? undefined : parseInteger(opts.expectVersion, '--expect-version')
       if (expectedVersion === undefined && opts.force === true) expectedVersion = existing.version
-      const replaced = await dock.replaceDoc(existing.id, expectedVersion === undefined ? { content } : { content, expectedVersion })
-      await emit(io, options, replaced, (d) => `replaced doc ${d.title} (${d.id}), ${d.sections.length} sections, v${d.version}\n`)
+      const replaced = await dock.replaceDoc(
+        existing.id,
+        expectedVersion === undefined ? { content } : { content, expectedVersion },
+      )
+      await emit(
+        io,
+        options,
+        replaced,
+        (d) => `replaced doc ${d.title} (${d.id}), ${d.sections.length} sections, v${d.version}\n`,
+      )
     })
 }
 

@@ -21,7 +21,10 @@ export function registerDocSectionCommand(group: Command, io: CliIo): void {
     .option('--body <markdown>', 'the new body inline')
     .option('--heading <text>', 'heading of a new section (default: the key)')
     .option('--expect-version <n>', 'refuse (409 version_conflict) unless the section is at this version')
-    .option('--lane <principal>', 'make the section a lane only this principal (or an operator) may write; "none" clears it')
+    .option(
+      '--lane <principal>',
+      'make the section a lane only this principal (or an operator) may write; "none" clears it',
+    )
     .action(async (name: string, key: string, file: string | undefined, opts: SectionOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const dock = await connect(options)
@@ -37,9 +40,17 @@ export function registerDocSectionCommand(group: Command, io: CliIo): void {
       const written = await dock.writeSection(name, key, {
         body,
         ...(opts.heading === undefined ? {} : { heading: opts.heading }),
-        ...(opts.expectVersion === undefined ? {} : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') }),
+        ...(opts.expectVersion === undefined
+          ? {}
+          : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') }),
         ...(opts.lane === undefined ? {} : { lane: opts.lane === 'none' ? null : opts.lane }),
       })
-      await emit(io, options, written, (w) => `wrote ${name}#${w.section.key} (section v${w.section.version}, doc v${w.doc.version}, revision ${w.doc.revision})\n`)
+      await emit(
+        io,
+        options,
+        written,
+        (w) =>
+          `wrote ${name}#${w.section.key} (section v${w.section.version}, doc v${w.doc.version}, revision ${w.doc.revision})\n`,
+      )
     })
 }

@@ -8,7 +8,10 @@ import { registerDocSectionCommand } from './doc-section.js'
 
 /** `dock doc list|get|put|section`: sectioned markdown docs. */
 export function registerDocCommand(program: Command, io: CliIo): void {
-  const doc = program.command('doc').alias('docs').description('markdown docs split into sections: list, get, put, section')
+  const doc = program
+    .command('doc')
+    .alias('docs')
+    .description('markdown docs split into sections: list, get, put, section')
   registerDocListCommand(doc, io)
   registerDocGetCommand(doc, io)
   registerDocPutCommand(doc, io)

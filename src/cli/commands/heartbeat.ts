@@ -14,7 +14,9 @@ export function registerHeartbeatCommand(program: Command, io: CliIo): void {
     .option('--lease <duration>', 'new lease length from now, e.g. 60s or 5m; a bare number is seconds')
     .action(async (table: string, id: string, opts: { fencing: string; lease?: string }, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const claim = await (await connect(options)).heartbeat(table, id, {
+      const claim = await (
+        await connect(options)
+      ).heartbeat(table, id, {
         fencingToken: parseInteger(opts.fencing, '--fencing'),
         ...(opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) }),
       })

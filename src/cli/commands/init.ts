@@ -16,9 +16,13 @@ export function registerInitCommand(program: Command, io: CliIo): void {
       try {
         const json = cmd.optsWithGlobals<{ json?: boolean }>().json === true
         if (json) {
-          io.stdout(`${JSON.stringify({ store: describeStore(store), created: dock.created, operatorKey: dock.operatorKey })}\n`)
+          io.stdout(
+            `${JSON.stringify({ store: describeStore(store), created: dock.created, operatorKey: dock.operatorKey })}\n`,
+          )
         } else if (dock.created && dock.operatorKey === null) {
-          io.stdout(`initialized ${describeStore(store)}: workspace "default"; the operator key is the one in DOCK_OPERATOR_TOKEN.\n`)
+          io.stdout(
+            `initialized ${describeStore(store)}: workspace "default"; the operator key is the one in DOCK_OPERATOR_TOKEN.\n`,
+          )
         } else if (dock.operatorKey !== null) {
           io.stdout(
             `initialized ${describeStore(store)}: workspace "default" and its operator.\n` +

@@ -30,7 +30,9 @@ export function registerMoveCommand(program: Command, io: CliIo): void {
       const row = await dock.transition(table, id, {
         to,
         ...(opts.fencing === undefined ? {} : { fencingToken: parseInteger(opts.fencing, '--fencing') }),
-        ...(opts.expectVersion === undefined ? {} : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') }),
+        ...(opts.expectVersion === undefined
+          ? {}
+          : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') }),
         ...(values === undefined ? {} : { values }),
       })
       await emit(io, options, row, (r) => `moved ${r.table}/${r.id} to ${r.status} (v${r.version})\n`)

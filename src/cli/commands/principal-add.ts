@@ -27,9 +27,12 @@ export function registerPrincipalAddCommand(group: Command, io: CliIo): void {
     .option('--public-key <file>', 'Ed25519 public key (PEM) the principal signs its writes with')
     .action(async (name: string, opts: AddOptions, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      if (opts.kind !== 'agent' && opts.kind !== 'human') throw new CliError('usage', `--kind must be agent or human, not ${opts.kind}`)
+      if (opts.kind !== 'agent' && opts.kind !== 'human')
+        throw new CliError('usage', `--kind must be agent or human, not ${opts.kind}`)
       const roles = (opts.role ?? []).map(checkRole)
-      const created = await (await connect(options)).createPrincipal({
+      const created = await (
+        await connect(options)
+      ).createPrincipal({
         name,
         kind: opts.kind,
         ...(roles.length > 0 ? { roles } : {}),
@@ -37,15 +40,20 @@ export function registerPrincipalAddCommand(group: Command, io: CliIo): void {
         ...(opts.budget === undefined ? {} : { budget: { writesPerMinute: parseInteger(opts.budget, '--budget') } }),
         ...(opts.publicKey === undefined ? {} : { publicKey: readTextFile(opts.publicKey).trim() }),
       })
-      await emit(io, options, created, ({ principal: p, key }) =>
-        `created ${p.kind} ${p.name} (${p.id}) roles ${formatCell(p.roles)} skills ${formatCell(p.skills)}\n` +
-        `key: ${key}\n` +
-        `(the key is shown only now; store it, e.g. export DOCK_TOKEN=${key})\n`,
+      await emit(
+        io,
+        options,
+        created,
+        ({ principal: p, key }) =>
+          `created ${p.kind} ${p.name} (${p.id}) roles ${formatCell(p.roles)} skills ${formatCell(p.skills)}\n` +
+          `key: ${key}\n` +
+          `(the key is shown only now; store it, e.g. export DOCK_TOKEN=${key})\n`,
       )
     })
 }
 
 function checkRole(role: string): Role {
-  if (!(ROLES as readonly string[]).includes(role)) throw new CliError('usage', `unknown role ${role} (one of ${ROLES.join(', ')})`)
+  if (!(ROLES as readonly string[]).includes(role))
+    throw new CliError('usage', `unknown role ${role} (one of ${ROLES.join(', ')})`)
   return role as Role
 }

@@ -24,7 +24,15 @@ export function registerPrincipalListCommand(group: Command, io: CliIo): void {
       await emit(io, options, items, (ps) =>
         renderTable(
           ['name', 'id', 'kind', 'roles', 'skills', 'status', 'claims'],
-          ps.map((p) => [p.name, p.id, p.kind, p.roles, p.skills, p.status, p.openClaims.map((c) => `${c.table}/${c.id}`)]),
+          ps.map((p) => [
+            p.name,
+            p.id,
+            p.kind,
+            p.roles,
+            p.skills,
+            p.status,
+            p.openClaims.map((c) => `${c.table}/${c.id}`),
+          ]),
         ),
       )
     })

@@ -9,7 +9,10 @@ import { registerPrincipalSuspendCommand } from './principal-suspend.js'
 
 /** `dock principal add|list|show|suspend|resume`: identities and the kill switch. */
 export function registerPrincipalCommand(program: Command, io: CliIo): void {
-  const principal = program.command('principal').alias('principals').description('agents and humans: add, list, show, suspend, resume')
+  const principal = program
+    .command('principal')
+    .alias('principals')
+    .description('agents and humans: add, list, show, suspend, resume')
   registerPrincipalAddCommand(principal, io)
   registerPrincipalListCommand(principal, io)
   registerPrincipalShowCommand(principal, io)

@@ -12,7 +12,9 @@ export function registerReleaseCommand(program: Command, io: CliIo): void {
     .requiredOption('--fencing <token>', 'the fencing token your claim returned')
     .action(async (table: string, id: string, opts: { fencing: string }, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const row = await (await connect(options)).release(table, id, { fencingToken: parseInteger(opts.fencing, '--fencing') })
+      const row = await (
+        await connect(options)
+      ).release(table, id, { fencingToken: parseInteger(opts.fencing, '--fencing') })
       await emit(io, options, row, (r) => `released ${r.table}/${r.id} (now ${r.status})\n`)
     })
 }

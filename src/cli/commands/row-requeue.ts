@@ -13,7 +13,13 @@ export function registerRowRequeueCommand(group: Command, io: CliIo): void {
     .action(async (table: string, id: string, opts: { expectVersion?: string }, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const dock = await connect(options)
-      const row = await dock.requeue(table, id, opts.expectVersion === undefined ? {} : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') })
+      const row = await dock.requeue(
+        table,
+        id,
+        opts.expectVersion === undefined
+          ? {}
+          : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') },
+      )
       await emit(io, options, row, (r) => `requeued ${r.table}/${r.id} to ${r.status} (v${r.version})\n`)
     })
 }

@@ -31,7 +31,9 @@ export function registerRowSetCommand(group: Command, io: CliIo): void {
       const updated = await dock.patchRow(tableName, id, {
         ...(values === undefined ? {} : { values }),
         ...rowExtras(opts),
-        ...(opts.expectVersion === undefined ? {} : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') }),
+        ...(opts.expectVersion === undefined
+          ? {}
+          : { expectedVersion: parseInteger(opts.expectVersion, '--expect-version') }),
         ...(opts.fencing === undefined ? {} : { fencingToken: parseInteger(opts.fencing, '--fencing') }),
         ...(opts.contract === undefined ? {} : { contractVersion: parseInteger(opts.contract, '--contract') }),
       })

@@ -10,7 +10,10 @@ import { registerRowSetCommand } from './row-set.js'
 
 /** `dock row add|list|get|set|note|notes|requeue`: rows of a table. */
 export function registerRowCommand(program: Command, io: CliIo): void {
-  const row = program.command('row').alias('rows').description('rows of a table: add, list, get, set, note, notes, requeue')
+  const row = program
+    .command('row')
+    .alias('rows')
+    .description('rows of a table: add, list, get, set, note, notes, requeue')
   registerRowAddCommand(row, io)
   registerRowListCommand(row, io)
   registerRowGetCommand(row, io)

@@ -9,7 +9,9 @@ import { describeStore, listenOptions, storeOptions } from '../server-options.js
 export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command('serve')
-    .description('run the Dock server until Ctrl-C (first start creates the workspace "default" and prints the operator key)')
+    .description(
+      'run the Dock server until Ctrl-C (first start creates the workspace "default" and prints the operator key)',
+    )
     .option('-p, --port <port>', 'port (env DOCK_PORT, default 4747; 0 picks a free one)')
     .option('--host <host>', 'interface (env DOCK_HOST, default 127.0.0.1)')
     .option('-d, --data <dir>', 'data directory (env DOCK_DATA_DIR, default ./dock-data)')
@@ -27,14 +29,20 @@ Lost the operator key? dock operator reset-key --data <dir> prints a new one.`,
       const store = storeOptions(opts, io)
       // Loaded on use: client commands should not pay for the server's start-up.
       const { startDockServer } = await import('../../http/serve.js')
-      const allowedHosts = (io.env['DOCK_ALLOWED_HOSTS'] ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '')
+      const allowedHosts = (io.env['DOCK_ALLOWED_HOSTS'] ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== '')
       let server: Awaited<ReturnType<typeof startDockServer>>
       try {
         server = await startDockServer({ ...listen, ...store, allowedHosts })
       } catch (err) {
         // The port is bound before the store is opened, so nothing was created: the next start is still a first start.
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-          throw new CliError('address_in_use', `${listen.host}:${listen.port} is already in use (another dock serve?); pick another with --port or DOCK_PORT`)
+          throw new CliError(
+            'address_in_use',
+            `${listen.host}:${listen.port} is already in use (another dock serve?); pick another with --port or DOCK_PORT`,
+          )
         }
         throw err
       }

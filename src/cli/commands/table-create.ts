@@ -52,7 +52,10 @@ export function registerTableCreateCommand(group: Command, io: CliIo): void {
     .option('--statuses <list>', `statuses, comma-separated (default ${DEFAULT_STATUSES.join(',')})`, collectList)
     .option('--initial <status>', 'status of new rows (default: the first)')
     .option('--done <list>', 'statuses that satisfy blockedBy (default: the last)', collectList)
-    .option('--claim <from:to>', 'the claim rule: claimable status(es), then the status a claim moves to, e.g. todo:in_progress')
+    .option(
+      '--claim <from:to>',
+      'the claim rule: claimable status(es), then the status a claim moves to, e.g. todo:in_progress',
+    )
     .option('--no-claim', 'rows cannot be claimed')
     .option('--claim-from <list>', 'claimable statuses (default: the initial one)', collectList)
     .option('--claim-to <status>', 'status a claim moves to (default: the second status)')
@@ -78,13 +81,19 @@ and "in_progress->done by owner" unless --transition says otherwise.`,
       const options = globalOptions(cmd, io)
       const input = buildTableInput(name, opts)
       const created = await (await connect(options)).createTable(input)
-      await emit(io, options, created, (t) => `created table ${t.name} (contract v${t.contractVersion})\n${describeTable(t)}`)
+      await emit(
+        io,
+        options,
+        created,
+        (t) => `created table ${t.name} (contract v${t.contractVersion})\n${describeTable(t)}`,
+      )
     })
 }
 
 /** The create request from a spec file, inline JSON and flags (flags win). */
 export function buildTableInput(name: string | undefined, opts: TableCreateOptions): CreateTableInput {
-  const spec = opts.file === undefined ? {} : parseJsonObject(opts.file === '-' ? readTextFile('-') : `@${opts.file}`, '--file')
+  const spec =
+    opts.file === undefined ? {} : parseJsonObject(opts.file === '-' ? readTextFile('-') : `@${opts.file}`, '--file')
   const tableName = name ?? (typeof spec['name'] === 'string' ? spec['name'] : undefined)
   if (tableName === undefined) throw new CliError('usage', 'the table needs a name (argument or "name" in --file)')
 
@@ -121,7 +130,8 @@ function applyWorkflowFlags(base: WorkflowInput | undefined, opts: TableCreateOp
 
   let transitions = base?.transitions
   if (opts.transition !== undefined) transitions = [...(transitions ?? []), ...opts.transition.map(parseTransitionSpec)]
-  else if (base === undefined && opts.statuses === undefined) transitions = [{ from: 'in_progress', to: 'done', by: ['owner'] }]
+  else if (base === undefined && opts.statuses === undefined)
+    transitions = [{ from: 'in_progress', to: 'done', by: ['owner'] }]
 
   return {
     ...base,
@@ -140,9 +150,10 @@ function defaultClaim(statuses: readonly string[], initial: string | undefined):
 }
 
 function hasClaimFlags(opts: TableCreateOptions): boolean {
-  return [opts.claim, opts.claimFrom, opts.claimTo, opts.lease, opts.maxAttempts, opts.deadLetter].some((v) => v !== undefined)
+  return [opts.claim, opts.claimFrom, opts.claimTo, opts.lease, opts.maxAttempts, opts.deadLetter].some(
+    (v) => v !== undefined,
+  )
 }
-
 
 /** `--columns`: a JSON array (inline or @file), or comma-separated column specs. */
 function parseColumns(text: string): Column[] {
@@ -160,6 +171,7 @@ function parseClaimSpec(spec: string): { from: string[]; to: string } {
   const at = spec.lastIndexOf(':')
   const from = parseList(spec.slice(0, Math.max(at, 0)))
   const to = spec.slice(at + 1).trim()
-  if (at <= 0 || from.length === 0 || to === '') throw new CliError('usage', `bad --claim ${spec} (try todo:in_progress)`)
+  if (at <= 0 || from.length === 0 || to === '')
+    throw new CliError('usage', `bad --claim ${spec} (try todo:in_progress)`)
   return { from, to }
 }

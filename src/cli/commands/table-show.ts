@@ -12,6 +12,11 @@ export function registerTableShowCommand(group: Command, io: CliIo): void {
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const t = await (await connect(options)).getTable(name)
-      await emit(io, options, t, (v) => `table ${v.name} (${v.id}), contract v${v.contractVersion}\n${describeTable(v)}`)
+      await emit(
+        io,
+        options,
+        t,
+        (v) => `table ${v.name} (${v.id}), contract v${v.contractVersion}\n${describeTable(v)}`,
+      )
     })
 }

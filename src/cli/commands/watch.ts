@@ -16,7 +16,10 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
   const watch = program
     .command('watch')
     .description('stream events as they happen until Ctrl-C (--json: one JSON event per line)')
-    .option('--since <revision>', 'replay the log after this revision first (0: the whole log; default: only events from now on)')
+    .option(
+      '--since <revision>',
+      'replay the log after this revision first (0: the whole log; default: only events from now on)',
+    )
   addEventFilterOptions(watch).action(async (opts: WatchCommandOptions, cmd: Command) => {
     const options = globalOptions(cmd, io)
     const dock = await connect(options)
@@ -26,7 +29,10 @@ export function registerWatchCommand(program: Command, io: CliIo): void {
     // so anything written after that line appears.
     const fromNow = opts.since === undefined
     const since = fromNow ? (await dock.getWorkspace()).revision : parseInteger(opts.since ?? '0', '--since')
-    if (!options.json) io.stderr(`watching ${dock.workspace} at ${options.url} ${fromNow ? `from now (revision ${since})` : `after revision ${since}`} (Ctrl-C to stop)\n`)
+    if (!options.json)
+      io.stderr(
+        `watching ${dock.workspace} at ${options.url} ${fromNow ? `from now (revision ${since})` : `after revision ${since}`} (Ctrl-C to stop)\n`,
+      )
     const events = dock.watch({
       ...filtersFrom(opts),
       since,

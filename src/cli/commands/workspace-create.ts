@@ -12,7 +12,9 @@ import type { CliIo } from '../io.js'
 export function registerWorkspaceCreateCommand(group: Command, io: CliIo): void {
   group
     .command('create <name>')
-    .description('create a workspace (operator); prints the key of its own operator, once (your key stays in its workspace)')
+    .description(
+      'create a workspace (operator); prints the key of its own operator, once (your key stays in its workspace)',
+    )
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const options = globalOptions(cmd, io)
       const created = await (await connect(options)).createWorkspace(name)

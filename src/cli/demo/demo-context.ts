@@ -27,7 +27,16 @@ export interface DemoStats {
 }
 
 export function emptyStats(): DemoStats {
-  return { claims: 0, heartbeats: 0, sectionWrites: 0, staleWritesRefused: 0, merges: 0, sendBacks: 0, approvals: 0, gateRefusals: 0 }
+  return {
+    claims: 0,
+    heartbeats: 0,
+    sectionWrites: 0,
+    staleWritesRefused: 0,
+    merges: 0,
+    sendBacks: 0,
+    approvals: 0,
+    gateRefusals: 0,
+  }
 }
 
 export function taskOf(row: Row): DemoTask {

@@ -29,7 +29,10 @@ export class Planner {
   async writePlan(): Promise<void> {
     const { narrator, pace, stats } = this.#ctx
     const doc = await this.#dock.createDoc({ title: PLAN_DOC, content: PLAN_INTRO })
-    narrator.say(this.name, `wrote the plan doc "${doc.title}" (section ${doc.sections.map((s) => s.heading).join(', ')})`)
+    narrator.say(
+      this.name,
+      `wrote the plan doc "${doc.title}" (section ${doc.sections.map((s) => s.heading).join(', ')})`,
+    )
     await pace.beat()
     await this.#dock.writeSection(PLAN_DOC, 'approach', { heading: 'Approach', body: PLAN_APPROACH })
     stats.sectionWrites++
@@ -52,12 +55,18 @@ export class Planner {
       })
       ids.set(task.key, row.id)
       const blocked = task.blockedBy.length > 0 ? `, blocked by ${task.blockedBy.join(' and ')}` : ''
-      narrator.say(this.name, `created ${task.key} "${task.title}" (needs ${task.skills.join('+')}, priority ${task.priority}${blocked})`)
+      narrator.say(
+        this.name,
+        `created ${task.key} "${task.title}" (needs ${task.skills.join('+')}, priority ${task.priority}${blocked})`,
+      )
     }
 
     await this.#dock.writeSection(PLAN_DOC, PROGRESS_SECTION, {
       heading: 'Progress',
-      body: progressBody('nothing picked up yet.', DEMO_TASKS.map((t) => progressLine(t, 'todo'))),
+      body: progressBody(
+        'nothing picked up yet.',
+        DEMO_TASKS.map((t) => progressLine(t, 'todo')),
+      ),
     })
     stats.sectionWrites++
     narrator.say(this.name, 'wrote section "Progress": one line per task')
@@ -65,7 +74,9 @@ export class Planner {
 
   /** Rewrites the notes line of the Progress section (read-modify-write, retried on conflict). */
   async note(text: string): Promise<number> {
-    const written = await this.#dock.writeSection(PLAN_DOC, PROGRESS_SECTION, (body) => replaceProgressLine(body, 'notes', text))
+    const written = await this.#dock.writeSection(PLAN_DOC, PROGRESS_SECTION, (body) =>
+      replaceProgressLine(body, 'notes', text),
+    )
     this.#ctx.stats.sectionWrites++
     this.#ctx.narrator.say(this.name, `updated the notes in "Progress": ${text} (v${written.section.version})`)
     return written.section.version

@@ -1,7 +1,15 @@
 import { isDockApiError, type DockClient } from '../../client/index.js'
 import type { Row } from '../../domain/types.js'
 import { boardFinished, MAX_IDLE_MS, taskOf, waitForBoard, type DemoContext } from './demo-context.js'
-import { PLAN_DOC, PROGRESS_SECTION, TASKS_TABLE, progressLine, replaceProgressLine, resultSectionKey, type DemoTask } from './demo-script.js'
+import {
+  PLAN_DOC,
+  PROGRESS_SECTION,
+  TASKS_TABLE,
+  progressLine,
+  replaceProgressLine,
+  resultSectionKey,
+  type DemoTask,
+} from './demo-script.js'
 
 const SEND_BACK_NOTE = 'Needs a test that two concurrent claims never both succeed.'
 
@@ -77,7 +85,9 @@ export class Reviewer {
   }
 
   async #noteProgress(task: DemoTask, state: string): Promise<void> {
-    await this.#dock.writeSection(PLAN_DOC, PROGRESS_SECTION, (body) => replaceProgressLine(body, task, progressLine(task, state)))
+    await this.#dock.writeSection(PLAN_DOC, PROGRESS_SECTION, (body) =>
+      replaceProgressLine(body, task, progressLine(task, state)),
+    )
     this.#ctx.stats.sectionWrites++
   }
 }

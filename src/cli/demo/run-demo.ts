@@ -4,7 +4,17 @@ import type { Row } from '../../domain/types.js'
 import { CliError } from '../cli-error.js'
 import { renderTable } from '../format.js'
 import { emptyStats, type DemoContext, type DemoStats } from './demo-context.js'
-import { DEMO_TASKS, PLANNER, REVIEWER, SELF_APPROVER, SENT_BACK_TASK, STALE_WRITER, TASKS_TABLE, WORKERS, type CrewMember } from './demo-script.js'
+import {
+  DEMO_TASKS,
+  PLANNER,
+  REVIEWER,
+  SELF_APPROVER,
+  SENT_BACK_TASK,
+  STALE_WRITER,
+  TASKS_TABLE,
+  WORKERS,
+  type CrewMember,
+} from './demo-script.js'
 import type { Narrator } from './narrator.js'
 import type { Pace } from './pace.js'
 import { Planner } from './planner.js'
@@ -56,7 +66,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   try {
     narrator.heading('The crew')
     const client = async (member: CrewMember): Promise<DockClient> => {
-      const created = await operator.createPrincipal({ name: member.name, kind: 'agent', roles: member.roles, skills: member.skills })
+      const created = await operator.createPrincipal({
+        name: member.name,
+        kind: 'agent',
+        roles: member.roles,
+        skills: member.skills,
+      })
       ctx.names.set(created.principal.id, member.name)
       const skills = member.skills.length > 0 ? `skills ${member.skills.join(', ')}` : `role ${member.roles.join(', ')}`
       narrator.say(member.name, `joined with its own key (${skills})`)
@@ -111,7 +126,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   }
 }
 
-function summarize(key: string, title: string, rows: readonly Row[], names: ReadonlyMap<string, string>): DemoTaskSummary {
+function summarize(
+  key: string,
+  title: string,
+  rows: readonly Row[],
+  names: ReadonlyMap<string, string>,
+): DemoTaskSummary {
   const row = rows.find((r) => r.values['key'] === key)
   const review = row?.values['review']
   return {
@@ -140,6 +160,8 @@ export function renderSummary(summary: DemoSummary, narrator: Narrator): string 
   const a = summary.audit
   const audit = a.ok
     ? narrator.good(`audit ok: ${a.checked} events checked, hash chain intact to revision ${a.headRevision}`)
-    : narrator.refusal(`audit BROKEN at revision ${a.firstBreak?.revision ?? '?'}: ${a.firstBreak?.reason ?? 'unknown'}`)
+    : narrator.refusal(
+        `audit BROKEN at revision ${a.firstBreak?.revision ?? '?'}: ${a.firstBreak?.reason ?? 'unknown'}`,
+      )
   return `${table}\n${counts}\n${audit}\n`
 }

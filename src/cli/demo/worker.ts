@@ -77,9 +77,15 @@ export class Worker {
     await pace.beat(2)
 
     const result = redo && task.fix !== undefined ? `${task.result}\n\n${task.fix}` : task.result
-    await this.#dock.writeSection(PLAN_DOC, resultSectionKey(task), { heading: `${task.key} result: ${task.title}`, body: result })
+    await this.#dock.writeSection(PLAN_DOC, resultSectionKey(task), {
+      heading: `${task.key} result: ${task.title}`,
+      body: result,
+    })
     stats.sectionWrites++
-    narrator.say(this.name, `wrote section "${task.key} result" in the plan${redo ? ' (with the fix the reviewer asked for)' : ''}`)
+    narrator.say(
+      this.name,
+      `wrote section "${task.key} result" in the plan${redo ? ' (with the fix the reviewer asked for)' : ''}`,
+    )
     await pace.beat()
 
     await this.#noteProgress(task, `in review (${this.name})`)
@@ -134,14 +140,21 @@ export class Worker {
       const current = (err.current as Partial<Section> | undefined)?.version
       narrator.say(
         this.name,
-        narrator.refusal(`stale write refused: 409 version_conflict ("Progress" is at v${current ?? '?'}, I read v${read.version})`),
+        narrator.refusal(
+          `stale write refused: 409 version_conflict ("Progress" is at v${current ?? '?'}, I read v${read.version})`,
+        ),
       )
     }
     await pace.beat()
     const written = await this.#dock.writeSectionMerging(PLAN_DOC, PROGRESS_SECTION, read.body, mine)
     stats.sectionWrites++
     stats.merges++
-    narrator.say(this.name, narrator.good(`merged my line with the planner's note (three-way merge) and retried: "Progress" v${written.section.version}`))
+    narrator.say(
+      this.name,
+      narrator.good(
+        `merged my line with the planner's note (three-way merge) and retried: "Progress" v${written.section.version}`,
+      ),
+    )
   }
 
   async #trySelfApproval(task: DemoTask, rowId: string): Promise<void> {
@@ -152,7 +165,10 @@ export class Worker {
     } catch (err) {
       if (!isDockApiError(err)) throw err
       stats.gateRefusals++
-      narrator.say(this.name, narrator.refusal(`tried to approve my own ${task.key}: refused, ${err.code} (${err.message})`))
+      narrator.say(
+        this.name,
+        narrator.refusal(`tried to approve my own ${task.key}: refused, ${err.code} (${err.message})`),
+      )
     }
   }
 }

@@ -28,7 +28,10 @@ export function registerConsoleRoutes(router: Router, service: DockService): voi
     summary: "A row's notes, oldest first (the log's row.note_added events); page on with since=nextSince",
     query: notesQuery,
     handler: ({ caller, params, query }) =>
-      service.notes.listNotes(caller, params['ws']!, params['table']!, params['id']!, { since: query.since, limit: query.limit }),
+      service.notes.listNotes(caller, params['ws']!, params['table']!, params['id']!, {
+        since: query.since,
+        limit: query.limit,
+      }),
   })
   router.add({
     method: 'POST',
@@ -37,7 +40,8 @@ export function registerConsoleRoutes(router: Router, service: DockService): voi
     summary: "Add a note to a row (any role); logged as row.note_added, leaves the row's version alone",
     body: noteCreateBody,
     status: 201,
-    handler: ({ caller, params, body }) => service.notes.addNote(caller, params['ws']!, params['table']!, params['id']!, body.text),
+    handler: ({ caller, params, body }) =>
+      service.notes.addNote(caller, params['ws']!, params['table']!, params['id']!, body.text),
   })
   router.add({
     method: 'POST',
@@ -46,13 +50,17 @@ export function registerConsoleRoutes(router: Router, service: DockService): voi
     summary: 'Operator: a dead-letter row back to its claimable status, attempts reset (row.requeued)',
     body: requeueBody,
     handler: ({ caller, params, body, request }) =>
-      service.rows.requeue(caller, params['ws']!, params['table']!, params['id']!, { expectedVersion: body.expectedVersion, ifMatch: parseIfMatch(request) }),
+      service.rows.requeue(caller, params['ws']!, params['table']!, params['id']!, {
+        expectedVersion: body.expectedVersion,
+        ifMatch: parseIfMatch(request),
+      }),
   })
   router.add({
     method: 'GET',
     url: '/v1/workspaces/:ws/stats',
     tag: 'workspaces',
-    summary: 'Crew health: review backlog and age, leases about to expire, stuck or idle principals, dead letters, done per hour',
+    summary:
+      'Crew health: review backlog and age, leases about to expire, stuck or idle principals, dead letters, done per hour',
     handler: ({ caller, params }) => service.stats.stats(caller, params['ws']!),
   })
   router.add({

@@ -41,7 +41,8 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     handler: async ({ caller, params, query, reply }) => {
       const doc = await service.docs.getDoc(caller, params['ws']!, params['doc']!)
       void reply.header('etag', `"${doc.version}"`)
-      if (query.format === 'markdown') return reply.type('text/markdown; charset=utf-8').send(renderSections(doc.sections))
+      if (query.format === 'markdown')
+        return reply.type('text/markdown; charset=utf-8').send(renderSections(doc.sections))
       return doc
     },
   })
@@ -97,7 +98,9 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: `${docPath}/sections/:key/history`,
     tag: 'docs',
     summary: "The log's writes to one section, oldest first",
-    handler: async ({ caller, params }) => ({ items: await service.docs.sectionHistory(caller, params['ws']!, params['doc']!, key(params['key'])) }),
+    handler: async ({ caller, params }) => ({
+      items: await service.docs.sectionHistory(caller, params['ws']!, params['doc']!, key(params['key'])),
+    }),
   })
   router.add({
     method: 'POST',

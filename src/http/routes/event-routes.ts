@@ -32,7 +32,13 @@ export function registerEventRoutes(router: Router, service: DockService, stream
       slot?.signal.addEventListener('abort', onClose, { once: true })
       try {
         // Suspension ends the wait inside the service (principal_suspended), whichever node suspended.
-        return await service.events.listEvents(caller, params['ws']!, { since: query.since, limit: query.limit, filter, waitMs, signal: abort.signal })
+        return await service.events.listEvents(caller, params['ws']!, {
+          since: query.since,
+          limit: query.limit,
+          filter,
+          waitMs,
+          signal: abort.signal,
+        })
       } finally {
         request.raw.off('close', onClose)
         slot?.release()
@@ -55,7 +61,16 @@ export function registerEventRoutes(router: Router, service: DockService, stream
       const filter = await service.events.resolveFilter(caller, params['ws']!, filterOf(query))
       // Authorisation and workspace checks happen before the stream opens, so refusals are ordinary problems.
       await service.identity.getWorkspace(caller, params['ws']!)
-      await streamEvents({ service, streams, caller, ws: params['ws']!, since, filter, reply, onClose: (fn) => request.raw.once('close', fn) })
+      await streamEvents({
+        service,
+        streams,
+        caller,
+        ws: params['ws']!,
+        since,
+        filter,
+        reply,
+        onClose: (fn) => request.raw.once('close', fn),
+      })
       return reply
     },
   })
@@ -83,7 +98,14 @@ function sseFrame(e: DockEvent): string {
   return frame
 }
 
-function filterOf(q: { table?: string | undefined; status?: string | undefined; doc?: string | undefined; actor?: string | undefined; type?: string | undefined; row?: string | undefined }): EventFilter {
+function filterOf(q: {
+  table?: string | undefined
+  status?: string | undefined
+  doc?: string | undefined
+  actor?: string | undefined
+  type?: string | undefined
+  row?: string | undefined
+}): EventFilter {
   return {
     tables: listParam(q.table),
     statuses: listParam(q.status),
@@ -133,7 +155,14 @@ async function streamEvents(opts: {
   try {
     while (!abort.signal.aborted) {
       // Only the first page asks the log; after that the hub's tail serves this stream like every other watcher.
-      const page = await service.events.listEvents(caller, opts.ws, { since, limit: SSE_PAGE, filter: opts.filter, waitMs: HEARTBEAT_MS, signal: abort.signal, fresh: first })
+      const page = await service.events.listEvents(caller, opts.ws, {
+        since,
+        limit: SSE_PAGE,
+        filter: opts.filter,
+        waitMs: HEARTBEAT_MS,
+        signal: abort.signal,
+        fresh: first,
+      })
       first = false
       if (suspended) throw new DockError('principal_suspended', 'the principal was suspended')
       if (abort.signal.aborted) break
@@ -144,15 +173,16 @@ async function streamEvents(opts: {
       for (const e of page.items) chunk += sseFrame(e)
       if (chunk === '') chunk = ': ping\n\n'
       since = page.nextSince
-      if (!res.write(chunk)) await new Promise<void>((resolve) => {
-        const done = (): void => {
-          res.off('drain', done)
-          abort.signal.removeEventListener('abort', done)
-          resolve()
-        }
-        res.once('drain', done)
-        abort.signal.addEventListener('abort', done, { once: true })
-      })
+      if (!res.write(chunk))
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            res.off('drain', done)
+            abort.signal.removeEventListener('abort', done)
+            resolve()
+          }
+          res.once('drain', done)
+          abort.signal.addEventListener('abort', done, { once: true })
+        })
       // A catch-up from far back is many full pages in a row: let other requests run between them.
       // (A short page means caught up: the next call waits anyway.)
       if (page.items.length === SSE_PAGE) await yieldToEventLoop()

@@ -30,14 +30,21 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     body: tableCreateBody,
     status: 201,
     handler: ({ caller, params, body }) =>
-      service.tables.createTable(caller, params['ws']!, { name: body.name, columns: body.columns as never, workflow: workflowInput(body.workflow) }),
+      service.tables.createTable(caller, params['ws']!, {
+        name: body.name,
+        columns: body.columns as never,
+        workflow: workflowInput(body.workflow),
+      }),
   })
   router.add({
     method: 'GET',
     url: '/v1/workspaces/:ws/tables',
     tag: 'tables',
     summary: 'List tables',
-    handler: async ({ caller, params }) => ({ items: await service.tables.listTables(caller, params['ws']!), nextCursor: null }),
+    handler: async ({ caller, params }) => ({
+      items: await service.tables.listTables(caller, params['ws']!),
+      nextCursor: null,
+    }),
   })
   router.add({
     method: 'GET',
@@ -98,7 +105,8 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     url: rowPath,
     tag: 'rows',
     summary: 'Read a row; ETag is its version',
-    handler: async ({ caller, params, reply }) => withEtag(reply, await service.rows.getRow(caller, params['ws']!, params['table']!, params['id']!)),
+    handler: async ({ caller, params, reply }) =>
+      withEtag(reply, await service.rows.getRow(caller, params['ws']!, params['table']!, params['id']!)),
   })
   router.add({
     method: 'PATCH',
@@ -127,13 +135,15 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     tag: 'claims',
     summary: 'Claim a row: returns the lease expiry and a fencing token',
     body: claimBody,
-    handler: ({ caller, params, body }) => service.rows.claim(caller, params['ws']!, params['table']!, params['id']!, body.leaseMs),
+    handler: ({ caller, params, body }) =>
+      service.rows.claim(caller, params['ws']!, params['table']!, params['id']!, body.leaseMs),
   })
   router.add({
     method: 'POST',
     url: '/v1/workspaces/:ws/tables/:table/claim-next',
     tag: 'claims',
-    summary: 'Claim the next eligible row (claimable, blockers done, skills match, highest priority, oldest); 204 when none',
+    summary:
+      'Claim the next eligible row (claimable, blockers done, skills match, highest priority, oldest); 204 when none',
     body: claimNextBody,
     handler: async ({ caller, params, body, reply }) => {
       const result = await service.rows.claimNext(caller, params['ws']!, params['table']!, {
@@ -162,7 +172,8 @@ export function registerTableRoutes(router: Router, service: DockService): void 
     tag: 'claims',
     summary: 'Give the row back to the status it was claimed from',
     body: releaseBody,
-    handler: ({ caller, params, body }) => service.rows.release(caller, params['ws']!, params['table']!, params['id']!, body),
+    handler: ({ caller, params, body }) =>
+      service.rows.release(caller, params['ws']!, params['table']!, params['id']!, body),
   })
   router.add({
     method: 'POST',
@@ -195,7 +206,15 @@ function workflowInput(w: WorkflowBody): Parameters<DockService['tables']['creat
     statusColumn: w.statusColumn,
     initial: w.initial,
     done: w.done,
-    claim: w.claim === null || w.claim === undefined ? null : Object.fromEntries(Object.entries(w.claim).filter(([, v]) => v !== undefined)),
-    transitions: w.transitions?.map((t) => ({ from: t.from, to: t.to, by: t.by, ...(t.require ? { require: t.require } : {}) })),
+    claim:
+      w.claim === null || w.claim === undefined
+        ? null
+        : Object.fromEntries(Object.entries(w.claim).filter(([, v]) => v !== undefined)),
+    transitions: w.transitions?.map((t) => ({
+      from: t.from,
+      to: t.to,
+      by: t.by,
+      ...(t.require ? { require: t.require } : {}),
+    })),
   }
 }

@@ -69,7 +69,10 @@ export function registerWorkspaceRoutes(router: Router, service: DockService): v
     url: '/v1/workspaces/:ws/principals',
     tag: 'principals',
     summary: 'List principals with their open claims and budget use',
-    handler: async ({ caller, params }) => ({ items: await service.identity.listPrincipals(caller, params['ws']!), nextCursor: null }),
+    handler: async ({ caller, params }) => ({
+      items: await service.identity.listPrincipals(caller, params['ws']!),
+      nextCursor: null,
+    }),
   })
   router.add({
     method: 'GET',

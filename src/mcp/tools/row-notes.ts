@@ -21,7 +21,10 @@ export function registerRowNotesTool(server: McpServer, { client }: ToolContext)
       runTool(async () => {
         if (text !== undefined) return toolResult({ note: await client.addNote(table, id, text) })
         const page = await client.notes(table, id, { limit: 100 })
-        return toolResult({ notes: page.items.map((n) => ({ revision: n.revision, ts: n.ts, actor: n.actor, text: n.text })), nextSince: page.nextSince })
+        return toolResult({
+          notes: page.items.map((n) => ({ revision: n.revision, ts: n.ts, actor: n.actor, text: n.text })),
+          nextSince: page.nextSince,
+        })
       }),
   )
 }

@@ -207,7 +207,8 @@ export class PostgresStorage implements Storage {
       // Nothing awaits between the emptiness check above and here: a write arriving
       // later finds either this queue with a free batch place or no queue at all.
       queue.batches--
-      if (queue.batches === 0 && queue.jobs.length === 0 && this.#queues.get(workspaceId) === queue) this.#queues.delete(workspaceId)
+      if (queue.batches === 0 && queue.jobs.length === 0 && this.#queues.get(workspaceId) === queue)
+        this.#queues.delete(workspaceId)
     }
   }
 
@@ -300,7 +301,12 @@ export class PostgresStorage implements Storage {
         committedRevision = moved ? after.revision : null
         // NOTIFY only when the revision moved; it is delivered on commit. synchronous_commit
         // stays at its default (on): COMMIT returns once the WAL is flushed.
-        return moved ? [`SELECT pg_notify('${COMMIT_CHANNEL}', ${client.escapeLiteral(`${after.id}:${after.revision}:${this.#scope}`)})`, 'COMMIT'] : ['COMMIT']
+        return moved
+          ? [
+              `SELECT pg_notify('${COMMIT_CHANNEL}', ${client.escapeLiteral(`${after.id}:${after.revision}:${this.#scope}`)})`,
+              'COMMIT',
+            ]
+          : ['COMMIT']
       }
       let committed = false
       if (last !== null) {
@@ -335,7 +341,11 @@ export class PostgresStorage implements Storage {
       const refusal = mapError(err)
       current?.reject(refusal)
       for (const { job } of finished) job.reject(refusal)
-      const lost = new DockError('unavailable', 'the batch this write ran in did not commit; nothing was applied, retry', { cause: err })
+      const lost = new DockError(
+        'unavailable',
+        'the batch this write ran in did not commit; nothing was applied, retry',
+        { cause: err },
+      )
       for (const { job } of refused) job.reject(lost)
       return
     } finally {
@@ -559,8 +569,17 @@ function mapError(err: unknown): unknown {
   if (!(err instanceof pg.DatabaseError)) {
     // The connection itself went away mid-transaction: nothing committed.
     const code = (err as { code?: unknown }).code
-    const lost = err instanceof Error && (/^Connection terminated|connection error and is not queryable/.test(err.message) || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(String(code)))
-    return lost ? new DockError('unavailable', 'the database connection was lost before the write committed; nothing was applied, retry', { cause: err }) : err
+    const lost =
+      err instanceof Error &&
+      (/^Connection terminated|connection error and is not queryable/.test(err.message) ||
+        ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(String(code)))
+    return lost
+      ? new DockError(
+          'unavailable',
+          'the database connection was lost before the write committed; nothing was applied, retry',
+          { cause: err },
+        )
+      : err
   }
   if (err.code === '23505' && err.constraint === 'workspaces_name_key') {
     return new DockError('already_exists', 'a workspace with this name exists', { cause: err })
@@ -571,7 +590,11 @@ function mapError(err: unknown): unknown {
   // Connection exceptions, admin shutdowns, an aborted idle transaction, serialization failures:
   // the transaction did not commit, so the write can be retried as a whole.
   if (/^(08|57P0|40001|40P01|25P03)/.test(err.code ?? '')) {
-    return new DockError('unavailable', 'the database ended the transaction before it committed; nothing was applied, retry', { cause: err })
+    return new DockError(
+      'unavailable',
+      'the database ended the transaction before it committed; nothing was applied, retry',
+      { cause: err },
+    )
   }
   return err
 }
@@ -679,7 +702,11 @@ class PgSession implements SqlSession {
 
   async all<R>(statement: Statement): Promise<R[]> {
     if (this.#buffer.length > 0) await this.client.query(this.takeBuffered().join(';\n'))
-    const result = await this.client.query<QueryResultRow>({ name: statementName(statement.text), text: statement.text, values: [...statement.values] })
+    const result = await this.client.query<QueryResultRow>({
+      name: statementName(statement.text),
+      text: statement.text,
+      values: [...statement.values],
+    })
     return result.rows as R[]
   }
 
@@ -771,5 +798,12 @@ class PgTx extends SqlRecordStore {
 
 /** A copy with exactly the stored fields (callers may pass objects with more). */
 function pickWorkspace(ws: WorkspaceRecord): WorkspaceRecord {
-  return { id: ws.id, name: ws.name, revision: ws.revision, headHash: ws.headHash, frozen: ws.frozen, createdAt: ws.createdAt }
+  return {
+    id: ws.id,
+    name: ws.name,
+    revision: ws.revision,
+    headHash: ws.headHash,
+    frozen: ws.frozen,
+    createdAt: ws.createdAt,
+  }
 }

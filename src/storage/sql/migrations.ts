@@ -24,7 +24,10 @@ export const MIGRATIONS: readonly Migration[] = [
     // Release 0.1.0's schema, as each database had it. The types differ (SQLite has no
     // BIGINT/BOOLEAN/DOUBLE PRECISION of its own), and SQLite's events were a WITHOUT ROWID table.
     sql: (d) => {
-      const t = d.name === 'sqlite' ? { bigint: 'INTEGER', bool: 'INTEGER', false: '0', double: 'REAL' } : { bigint: 'BIGINT', bool: 'BOOLEAN', false: 'false', double: 'DOUBLE PRECISION' }
+      const t =
+        d.name === 'sqlite'
+          ? { bigint: 'INTEGER', bool: 'INTEGER', false: '0', double: 'REAL' }
+          : { bigint: 'BIGINT', bool: 'BOOLEAN', false: 'false', double: 'DOUBLE PRECISION' }
       return `
 CREATE TABLE IF NOT EXISTS workspaces (
   id TEXT PRIMARY KEY,

@@ -74,7 +74,9 @@ export class SqlRecordStore implements Tx {
   }
 
   async countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string): Promise<number> {
-    const rows = await this.session.all<{ n: number | string }>(sql.countWorkspacesCreatedBy(this.#dialect, principalId, homeWorkspaceId))
+    const rows = await this.session.all<{ n: number | string }>(
+      sql.countWorkspacesCreatedBy(this.#dialect, principalId, homeWorkspaceId),
+    )
     return Number(rows[0]?.n ?? 0)
   }
 
@@ -155,7 +157,9 @@ export class SqlRecordStore implements Tx {
   }
 
   async listWorkspacesWithExpiredLeases(now: number, limit: number): Promise<string[]> {
-    return (await this.session.all<{ workspace_id: string }>(sql.listWorkspacesWithExpiredLeases(this.#dialect, now, limit))).map((r) => r.workspace_id)
+    return (
+      await this.session.all<{ workspace_id: string }>(sql.listWorkspacesWithExpiredLeases(this.#dialect, now, limit))
+    ).map((r) => r.workspace_id)
   }
 
   insertRow(r: Row): Promise<void> {

@@ -25,11 +25,22 @@ export const WORKSPACE_COLUMNS = 'id, name, revision, head_hash, frozen, created
 
 /** An id and a name may be equal (different workspaces): the id wins. */
 export const getWorkspace = (idOrName: string): Statement =>
-  stmt(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1`, idOrName)
+  stmt(
+    `SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1`,
+    idOrName,
+  )
 
-export const listWorkspaces = (): Statement => stmt(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces ORDER BY created_at, id`)
+export const listWorkspaces = (): Statement =>
+  stmt(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces ORDER BY created_at, id`)
 
-export const insertWorkspace = (ws: { id: string; name: string; revision: number; headHash: string; frozen: boolean; createdAt: string }): Statement =>
+export const insertWorkspace = (ws: {
+  id: string
+  name: string
+  revision: number
+  headHash: string
+  frozen: boolean
+  createdAt: string
+}): Statement =>
   stmt(
     'INSERT INTO workspaces (id, name, revision, head_hash, frozen, created_at, row_seq) VALUES ($1, $2, $3, $4, $5, $6, 0)',
     ws.id,
@@ -41,7 +52,13 @@ export const insertWorkspace = (ws: { id: string; name: string; revision: number
   )
 
 export const updateWorkspace = (ws: { id: string; revision: number; headHash: string; frozen: boolean }): Statement =>
-  stmt('UPDATE workspaces SET revision = $1, head_hash = $2, frozen = $3 WHERE id = $4', ws.revision, ws.headHash, ws.frozen, ws.id)
+  stmt(
+    'UPDATE workspaces SET revision = $1, head_hash = $2, frozen = $3 WHERE id = $4',
+    ws.revision,
+    ws.headHash,
+    ws.frozen,
+    ws.id,
+  )
 
 /** Workspaces other than the home one holding a principal `principalId` created (their operators: the quota). */
 export const countWorkspacesCreatedBy = (d: Dialect, principalId: string, homeWorkspaceId: string): Statement =>
@@ -53,7 +70,11 @@ export const countWorkspacesCreatedBy = (d: Dialect, principalId: string, homeWo
 
 /** Which workspaces have leases due, across all of them (rows_by_lease_due); the sweeper then visits only those. */
 export const listWorkspacesWithExpiredLeases = (d: Dialect, now: number, limit: number): Statement =>
-  stmt(`SELECT DISTINCT workspace_id FROM ${d.tableVia('rows', 'rows_by_lease_due')} WHERE owner IS NOT NULL AND lease_expires_at < $1 LIMIT $2`, now, limit)
+  stmt(
+    `SELECT DISTINCT workspace_id FROM ${d.tableVia('rows', 'rows_by_lease_due')} WHERE owner IS NOT NULL AND lease_expires_at < $1 LIMIT $2`,
+    now,
+    limit,
+  )
 
 /** Increments and returns the workspace's row creation counter (a row lock on PostgreSQL, inside the writer on SQLite). */
 export const nextRowSeq = (workspaceId: string): Statement =>
@@ -67,12 +88,16 @@ export const getPrincipal = (workspaceId: string, id: string): Statement =>
 export const getPrincipalByName = (workspaceId: string, name: string): Statement =>
   stmt('SELECT data FROM principals WHERE workspace_id = $1 AND name = $2', workspaceId, name)
 
-export const getPrincipalByKeyHash = (keyHash: string): Statement => stmt('SELECT data FROM principals WHERE key_hash = $1', keyHash)
+export const getPrincipalByKeyHash = (keyHash: string): Statement =>
+  stmt('SELECT data FROM principals WHERE key_hash = $1', keyHash)
 
 export const listPrincipals = (workspaceId: string): Statement =>
   stmt('SELECT data FROM principals WHERE workspace_id = $1 ORDER BY created_at, id', workspaceId)
 
-export const insertPrincipal = (p: { workspaceId: string; id: string; name: string; keyHash: string; createdAt: string }, data: string): Statement =>
+export const insertPrincipal = (
+  p: { workspaceId: string; id: string; name: string; keyHash: string; createdAt: string },
+  data: string,
+): Statement =>
   stmt(
     'INSERT INTO principals (workspace_id, id, name, key_hash, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)',
     p.workspaceId,
@@ -83,15 +108,26 @@ export const insertPrincipal = (p: { workspaceId: string; id: string; name: stri
     data,
   )
 
-export const updatePrincipal = (p: { workspaceId: string; id: string; name: string; keyHash: string }, data: string): Statement =>
-  stmt('UPDATE principals SET name = $1, key_hash = $2, data = $3 WHERE workspace_id = $4 AND id = $5', p.name, p.keyHash, data, p.workspaceId, p.id)
+export const updatePrincipal = (
+  p: { workspaceId: string; id: string; name: string; keyHash: string },
+  data: string,
+): Statement =>
+  stmt(
+    'UPDATE principals SET name = $1, key_hash = $2, data = $3 WHERE workspace_id = $4 AND id = $5',
+    p.name,
+    p.keyHash,
+    data,
+    p.workspaceId,
+    p.id,
+  )
 
 // ------------------------------------------------------------------ tables
 
 export const getTable = (workspaceId: string, name: string): Statement =>
   stmt('SELECT data FROM tables WHERE workspace_id = $1 AND name = $2', workspaceId, name)
 
-export const listTables = (workspaceId: string): Statement => stmt('SELECT data FROM tables WHERE workspace_id = $1 ORDER BY name', workspaceId)
+export const listTables = (workspaceId: string): Statement =>
+  stmt('SELECT data FROM tables WHERE workspace_id = $1 ORDER BY name', workspaceId)
 
 export const insertTable = (t: { workspaceId: string; name: string; id: string }, data: string): Statement =>
   stmt('INSERT INTO tables (workspace_id, name, id, data) VALUES ($1, $2, $3, $4)', t.workspaceId, t.name, t.id, data)
@@ -114,7 +150,8 @@ export interface RowColumns {
   readonly seq: number
 }
 
-export const getRow = (workspaceId: string, id: string): Statement => stmt('SELECT data FROM rows WHERE workspace_id = $1 AND id = $2', workspaceId, id)
+export const getRow = (workspaceId: string, id: string): Statement =>
+  stmt('SELECT data FROM rows WHERE workspace_id = $1 AND id = $2', workspaceId, id)
 
 /** Rows by id (two or more ids; the caller orders them as asked). */
 export const getRows = (d: Dialect, workspaceId: string, ids: readonly string[]): Statement => {
@@ -147,7 +184,10 @@ export const queryRows = (d: Dialect, q: RowQuery): Statement | null => {
     if (q.afterSeq !== undefined) where.push(`seq > ${param(q.afterSeq)}`)
     order = 'seq ASC'
   }
-  return { text: `SELECT data FROM rows WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(q.limit)}`, values }
+  return {
+    text: `SELECT data FROM rows WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(q.limit)}`,
+    values,
+  }
 }
 
 /** Oldest expiry first; rows whose leases ended at the same instant in creation order. */
@@ -197,10 +237,21 @@ export const getDoc = (workspaceId: string, idOrTitle: string): Statement =>
     idOrTitle,
   )
 
-export const listDocs = (workspaceId: string): Statement => stmt('SELECT data FROM docs WHERE workspace_id = $1 ORDER BY created_at, id', workspaceId)
+export const listDocs = (workspaceId: string): Statement =>
+  stmt('SELECT data FROM docs WHERE workspace_id = $1 ORDER BY created_at, id', workspaceId)
 
-export const insertDoc = (d: { workspaceId: string; id: string; title: string; createdAt: string }, data: string): Statement =>
-  stmt('INSERT INTO docs (workspace_id, id, title, created_at, data) VALUES ($1, $2, $3, $4, $5)', d.workspaceId, d.id, d.title, d.createdAt, data)
+export const insertDoc = (
+  d: { workspaceId: string; id: string; title: string; createdAt: string },
+  data: string,
+): Statement =>
+  stmt(
+    'INSERT INTO docs (workspace_id, id, title, created_at, data) VALUES ($1, $2, $3, $4, $5)',
+    d.workspaceId,
+    d.id,
+    d.title,
+    d.createdAt,
+    data,
+  )
 
 export const updateDoc = (d: { workspaceId: string; id: string; title: string }, data: string): Statement =>
   stmt('UPDATE docs SET title = $1, data = $2 WHERE workspace_id = $3 AND id = $4', d.title, data, d.workspaceId, d.id)
@@ -235,7 +286,13 @@ export const appendEvent = (e: EventColumns, data: string): Statement =>
   )
 
 /** A log read; null when the filter cannot match anything (an empty list). */
-export const listEvents = (d: Dialect, workspaceId: string, since: number, limit: number, filter: EventQueryFilter = {}): Statement | null => {
+export const listEvents = (
+  d: Dialect,
+  workspaceId: string,
+  since: number,
+  limit: number,
+  filter: EventQueryFilter = {},
+): Statement | null => {
   const values: unknown[] = [workspaceId, since]
   const param = (v: unknown): string => `$${values.push(v)}`
   const where = ['workspace_id = $1', 'revision > $2']
@@ -258,8 +315,14 @@ export const listEvents = (d: Dialect, workspaceId: string, since: number, limit
     const exact = filter.types.filter((t) => !t.endsWith('.*'))
     // `row.*` keeps its dot: a prefix test, written without LIKE so `_` and `%` in a type mean themselves.
     const prefixes = filter.types.filter((t) => t.endsWith('.*')).map((t) => t.slice(0, -1))
-    const any = [...(exact.length > 0 ? [oneOf('type', exact)] : []), ...prefixes.map((p) => `substr(type, 1, ${p.length}) = ${param(p)}`)]
+    const any = [
+      ...(exact.length > 0 ? [oneOf('type', exact)] : []),
+      ...prefixes.map((p) => `substr(type, 1, ${p.length}) = ${param(p)}`),
+    ]
     where.push(any.length === 1 ? any[0]! : `(${any.join(' OR ')})`)
   }
-  return { text: `SELECT data FROM events WHERE ${where.join(' AND ')} ORDER BY revision LIMIT ${param(limit)}`, values }
+  return {
+    text: `SELECT data FROM events WHERE ${where.join(' AND ')} ORDER BY revision LIMIT ${param(limit)}`,
+    values,
+  }
 }

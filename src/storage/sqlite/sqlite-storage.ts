@@ -136,13 +136,16 @@ export class SqliteStorage implements Storage {
       this.#writer.exec('COMMIT')
     } catch (err) {
       if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK')
-      const lost = new DockError('unavailable', 'the store could not commit the write; nothing was applied, retry', { cause: err })
+      const lost = new DockError('unavailable', 'the store could not commit the write; nothing was applied, retry', {
+        cause: err,
+      })
       for (const { job } of [...done, ...refused]) job.reject(lost)
       return
     }
     for (const { job, err } of refused) job.reject(err)
     for (const { job, value } of done) job.resolve(value)
-    for (const [workspaceId, revision] of revisions) for (const listener of this.#listeners) listener(workspaceId, revision)
+    for (const [workspaceId, revision] of revisions)
+      for (const listener of this.#listeners) listener(workspaceId, revision)
   }
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -19,16 +19,36 @@ export function AgentCard({ principal: p }: { readonly principal: PrincipalView 
   const self = p.id === me.id
 
   return (
-    <article className={`agent-card${suspended ? ' agent-suspended' : ''}`} aria-labelledby={titleId} data-principal={p.name}>
+    <article
+      className={`agent-card${suspended ? ' agent-suspended' : ''}`}
+      aria-labelledby={titleId}
+      data-principal={p.name}
+    >
       <header>
         <h3 id={titleId}>{p.name}</h3>
-        <span className={`badge status-${p.status}`} data-testid="principal-status">{p.status}</span>
+        <span className={`badge status-${p.status}`} data-testid="principal-status">
+          {p.status}
+        </span>
       </header>
       <dl className="agent-facts">
-        <div><dt>Kind</dt><dd>{p.kind}</dd></div>
-        <div><dt>Roles</dt><dd>{p.roles.length ? p.roles.join(', ') : '—'}</dd></div>
-        <div><dt>Skills</dt><dd>{p.skills.length ? p.skills.join(', ') : '—'}</dd></div>
-        <div><dt>Budget</dt><dd><BudgetMeter used={p.budgetUsed} limit={p.budget.writesPerMinute} /></dd></div>
+        <div>
+          <dt>Kind</dt>
+          <dd>{p.kind}</dd>
+        </div>
+        <div>
+          <dt>Roles</dt>
+          <dd>{p.roles.length ? p.roles.join(', ') : '—'}</dd>
+        </div>
+        <div>
+          <dt>Skills</dt>
+          <dd>{p.skills.length ? p.skills.join(', ') : '—'}</dd>
+        </div>
+        <div>
+          <dt>Budget</dt>
+          <dd>
+            <BudgetMeter used={p.budgetUsed} limit={p.budget.writesPerMinute} />
+          </dd>
+        </div>
       </dl>
       <OpenClaimList claims={p.openClaims} />
       {isOperator && (
@@ -40,7 +60,8 @@ export function AgentCard({ principal: p }: { readonly principal: PrincipalView 
             disabled={self}
             title={self ? 'You cannot suspend your own principal from here' : undefined}
           >
-            {suspended ? 'Resume' : 'Suspend'}<span className="visually-hidden"> {p.name}</span>
+            {suspended ? 'Resume' : 'Suspend'}
+            <span className="visually-hidden"> {p.name}</span>
           </button>
         </div>
       )}
@@ -54,9 +75,14 @@ export function AgentCard({ principal: p }: { readonly principal: PrincipalView 
         onConfirm={() => void confirm.confirm()}
         onCancel={confirm.cancel}
       >
-        {suspended
-          ? <p>{p.name} will be able to make requests again.</p>
-          : <p>{p.name}&rsquo;s next request will be refused, its open streams closed and its {p.openClaims.length} open claim{p.openClaims.length === 1 ? '' : 's'} released.</p>}
+        {suspended ? (
+          <p>{p.name} will be able to make requests again.</p>
+        ) : (
+          <p>
+            {p.name}&rsquo;s next request will be refused, its open streams closed and its {p.openClaims.length} open
+            claim{p.openClaims.length === 1 ? '' : 's'} released.
+          </p>
+        )}
       </ConfirmDialog>
     </article>
   )

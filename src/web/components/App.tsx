@@ -8,7 +8,8 @@ import { SignIn } from './SignIn.js'
 import { WorkspaceProvider } from './WorkspaceProvider.js'
 import { Shell } from './Shell.js'
 
-type Session = { state: 'signed-out'; error?: string } | { state: 'checking'; key: string } | { state: 'in'; key: string; me: Me }
+type Session =
+  { state: 'signed-out'; error?: string } | { state: 'checking'; key: string } | { state: 'in'; key: string; me: Me }
 
 export function App() {
   const [session, setSession] = useState<Session>(() => {
@@ -25,7 +26,10 @@ export function App() {
       return { error: null, refused: false }
     } catch (err) {
       if (isDockApiError(err) && (err.status === 401 || err.status === 403)) {
-        return { error: err.code === 'principal_suspended' ? 'This principal is suspended.' : 'That key was not accepted.', refused: true }
+        return {
+          error: err.code === 'principal_suspended' ? 'This principal is suspended.' : 'That key was not accepted.',
+          refused: true,
+        }
       }
       return { error: `Could not reach Dock: ${describeError(err)}`, refused: false }
     }
@@ -54,7 +58,11 @@ export function App() {
   return (
     <>
       {session.state === 'signed-out' && <SignIn onSignIn={signIn} initialError={session.error} />}
-      {session.state === 'checking' && <p className="loading" role="status">Signing in…</p>}
+      {session.state === 'checking' && (
+        <p className="loading" role="status">
+          Signing in…
+        </p>
+      )}
       {session.state === 'in' && (
         <WorkspaceProvider signKey={session.key} me={session.me} onSignOut={signOut} announce={announce}>
           <Shell />

@@ -19,7 +19,11 @@ export function Board({ table, rows, allRows, asOfRevision, selectedId, compact 
   const { nameOf } = useWorkspace()
   const byId = useMemo(() => new Map((allRows ?? rows).map((r) => [r.id, r])), [allRows, rows])
   const blockersOf = useCallback(
-    (r: Row) => r.blockedBy.filter((id) => { const b = byId.get(id); return !b || !table.workflow.done.includes(b.status) }).length,
+    (r: Row) =>
+      r.blockedBy.filter((id) => {
+        const b = byId.get(id)
+        return !b || !table.workflow.done.includes(b.status)
+      }).length,
     [byId, table],
   )
   const columns = useMemo(() => {
@@ -27,16 +31,36 @@ export function Board({ table, rows, allRows, asOfRevision, selectedId, compact 
     const by = new Map<string, Row[]>(statuses.map((s) => [s, []]))
     for (const r of rows) {
       let list = by.get(r.status)
-      if (!list) { list = []; by.set(r.status, list); statuses.push(r.status) }
+      if (!list) {
+        list = []
+        by.set(r.status, list)
+        statuses.push(r.status)
+      }
       list.push(r)
     }
-    return statuses.map((status) => ({ status, rows: (by.get(status) ?? []).sort((a, b) => b.priority - a.priority || a.seq - b.seq) }))
+    return statuses.map((status) => ({
+      status,
+      rows: (by.get(status) ?? []).sort((a, b) => b.priority - a.priority || a.seq - b.seq),
+    }))
   }, [table, rows])
 
   return (
-    <div className={`board${compact ? ' board-compact' : ''}`} data-testid={asOfRevision === undefined ? 'board' : 'board-as-of'} data-table={table.name}>
+    <div
+      className={`board${compact ? ' board-compact' : ''}`}
+      data-testid={asOfRevision === undefined ? 'board' : 'board-as-of'}
+      data-table={table.name}
+    >
       {columns.map((c) => (
-        <BoardColumn key={c.status} table={table} status={c.status} rows={c.rows} blockersOf={blockersOf} nameOf={nameOf} asOfRevision={asOfRevision} selectedId={selectedId ?? null} />
+        <BoardColumn
+          key={c.status}
+          table={table}
+          status={c.status}
+          rows={c.rows}
+          blockersOf={blockersOf}
+          nameOf={nameOf}
+          asOfRevision={asOfRevision}
+          selectedId={selectedId ?? null}
+        />
       ))}
     </div>
   )

@@ -19,14 +19,23 @@ export function BoardColumn({ table, status, rows, blockersOf, nameOf, asOfRevis
   const headingId = useId()
   const [shown, setShown] = useState(COLUMN_PAGE)
   const wf = table.workflow
-  const kind = wf.done.includes(status) ? 'done' : wf.claim?.deadLetter === status ? 'dead' : wf.claim?.to === status ? 'active' : 'open'
+  const kind = wf.done.includes(status)
+    ? 'done'
+    : wf.claim?.deadLetter === status
+      ? 'dead'
+      : wf.claim?.to === status
+        ? 'active'
+        : 'open'
   const visible = rows.slice(0, shown)
   const hidden = rows.length - visible.length
   return (
     <section className={`board-column column-${kind}`} aria-labelledby={headingId} data-status={status}>
       <h2 id={headingId} className="column-title">
         <span>{status.replace(/_/g, ' ')}</span>
-        <span className="count">{rows.length}<span className="visually-hidden"> {rows.length === 1 ? 'row' : 'rows'}</span></span>
+        <span className="count">
+          {rows.length}
+          <span className="visually-hidden"> {rows.length === 1 ? 'row' : 'rows'}</span>
+        </span>
       </h2>
       {rows.length === 0 ? (
         <p className="column-empty muted">Nothing here</p>
@@ -34,7 +43,14 @@ export function BoardColumn({ table, status, rows, blockersOf, nameOf, asOfRevis
         <ul className="cards">
           {visible.map((r) => (
             <li key={r.id}>
-              <RowCard row={r} table={table} blockedBy={blockersOf(r)} nameOf={nameOf} asOfRevision={asOfRevision} selected={r.id === selectedId} />
+              <RowCard
+                row={r}
+                table={table}
+                blockedBy={blockersOf(r)}
+                nameOf={nameOf}
+                asOfRevision={asOfRevision}
+                selected={r.id === selectedId}
+              />
             </li>
           ))}
         </ul>

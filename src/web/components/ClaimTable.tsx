@@ -15,13 +15,24 @@ export function ClaimTable({ intervals, nameOf, now }: Props) {
       <div className="table-scroll">
         <table>
           <thead>
-            <tr><th scope="col">Agent</th><th scope="col">Row</th><th scope="col">Claimed</th><th scope="col">Held</th><th scope="col">Outcome</th></tr>
+            <tr>
+              <th scope="col">Agent</th>
+              <th scope="col">Row</th>
+              <th scope="col">Claimed</th>
+              <th scope="col">Held</th>
+              <th scope="col">Outcome</th>
+            </tr>
           </thead>
           <tbody>
             {[...intervals].reverse().map((c) => (
               <tr key={`${c.table}/${c.rowId}@${c.startRevision}`}>
                 <td>{nameOf(c.actor)}</td>
-                <td>{c.label} <span className="mono small muted">{c.table}/{c.rowId}</span></td>
+                <td>
+                  {c.label}{' '}
+                  <span className="mono small muted">
+                    {c.table}/{c.rowId}
+                  </span>
+                </td>
                 <td>{formatTime(new Date(c.start).toISOString())}</td>
                 <td>{formatDuration((c.end ?? now) - c.start)}</td>
                 <td>{c.endKind === 'transitioned' ? `→ ${c.endStatus ?? '?'}` : c.endKind.replace('_', ' ')}</td>

@@ -17,7 +17,17 @@ interface Props {
  * and focus returns to the button that opened it. Cancel has initial focus so a
  * stray Enter does not confirm a destructive action.
  */
-export function ConfirmDialog({ open, title, children, confirmLabel, danger, busy, error, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  danger,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: Props) {
   const ref = useRef<HTMLDialogElement>(null)
   const cancelRef = useRef<HTMLButtonElement>(null)
   const titleId = useId()
@@ -40,13 +50,22 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
       className="confirm-dialog"
       aria-labelledby={titleId}
       aria-describedby={bodyId}
-      onCancel={(e) => { e.preventDefault(); if (!busy) onCancel() }}
+      onCancel={(e) => {
+        e.preventDefault()
+        if (!busy) onCancel()
+      }}
     >
       <h2 id={titleId}>{title}</h2>
       <div id={bodyId}>{children}</div>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="dialog-actions">
-        <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>Cancel</button>
+        <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
         <button type="button" className={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={busy}>
           {busy ? 'Working…' : confirmLabel}
         </button>

@@ -24,7 +24,15 @@ export function CreatePrincipalForm() {
     setBusy(true)
     setError(null)
     try {
-      const c = await api.createPrincipal({ name: name.trim(), kind, roles, skills: skills.split(',').map((s) => s.trim()).filter(Boolean) })
+      const c = await api.createPrincipal({
+        name: name.trim(),
+        kind,
+        roles,
+        skills: skills
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      })
       setCreated(c)
       setName('')
       setSkills('')
@@ -47,7 +55,19 @@ export function CreatePrincipalForm() {
   }
 
   const snippet = created
-    ? JSON.stringify({ mcpServers: { [created.principal.name]: { command: 'dock', args: ['mcp'], env: { DOCK_URL: window.location.origin, DOCK_WORKSPACE: workspace.name, DOCK_TOKEN: created.key } } } }, null, 2)
+    ? JSON.stringify(
+        {
+          mcpServers: {
+            [created.principal.name]: {
+              command: 'dock',
+              args: ['mcp'],
+              env: { DOCK_URL: window.location.origin, DOCK_WORKSPACE: workspace.name, DOCK_TOKEN: created.key },
+            },
+          },
+        },
+        null,
+        2,
+      )
     : ''
 
   return (
@@ -56,7 +76,14 @@ export function CreatePrincipalForm() {
       <form onSubmit={submit} className="form-grid">
         <div className="field">
           <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} type="text" value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z0-9_][A-Za-z0-9_.\-]*" />
+          <input
+            id={`${id}-name`}
+            type="text"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            pattern="[A-Za-z0-9_][A-Za-z0-9_.\-]*"
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-kind`}>Kind</label>
@@ -68,25 +95,53 @@ export function CreatePrincipalForm() {
         <fieldset className="field">
           <legend>Roles</legend>
           {ROLE_LIST.map((r) => (
-            <label key={r} className="check"><input type="checkbox" checked={roles.includes(r)} onChange={(e) => setRoles((rs) => (e.target.checked ? [...rs, r] : rs.filter((x) => x !== r)))} /> {r}</label>
+            <label key={r} className="check">
+              <input
+                type="checkbox"
+                checked={roles.includes(r)}
+                onChange={(e) => setRoles((rs) => (e.target.checked ? [...rs, r] : rs.filter((x) => x !== r)))}
+              />{' '}
+              {r}
+            </label>
           ))}
         </fieldset>
         <div className="field">
           <label htmlFor={`${id}-skills`}>Skills (comma-separated)</label>
           <input id={`${id}-skills`} type="text" value={skills} onChange={(e) => setSkills(e.target.value)} />
         </div>
-        <div className="form-actions"><button type="submit" className="primary" disabled={busy || !name.trim()}>Create principal</button></div>
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy || !name.trim()}>
+            Create principal
+          </button>
+        </div>
       </form>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {created && (
         <div className="key-once" role="status" data-testid="new-key">
-          <p><strong>{created.principal.name}</strong>&rsquo;s key, shown this once:</p>
-          <p><code className="mono key" data-testid="key-value">{created.key}</code> <button type="button" onClick={() => void copy(created.key, 'key')}>Copy key</button></p>
+          <p>
+            <strong>{created.principal.name}</strong>&rsquo;s key, shown this once:
+          </p>
+          <p>
+            <code className="mono key" data-testid="key-value">
+              {created.key}
+            </code>{' '}
+            <button type="button" onClick={() => void copy(created.key, 'key')}>
+              Copy key
+            </button>
+          </p>
           <p className="small">dock mcp config for this {created.principal.kind}:</p>
           <pre className="mono small snippet">{snippet}</pre>
-          <button type="button" onClick={() => void copy(snippet, 'MCP config')}>Copy MCP config</button>
+          <button type="button" onClick={() => void copy(snippet, 'MCP config')}>
+            Copy MCP config
+          </button>
           {copied && <span className="small"> Copied: {copied}</span>}
-          <button type="button" className="link-button" onClick={() => setCreated(null)}>I have stored it</button>
+          <button type="button" className="link-button" onClick={() => setCreated(null)}>
+            I have stored it
+          </button>
         </div>
       )}
     </section>

@@ -35,7 +35,9 @@ export function DocSection({ doc, section }: { readonly doc: Doc; readonly secti
   const html = useMemo(() => renderMarkdown(section.body), [section.body])
   const level = Math.min(6, Math.max(3, section.level + 2))
   const label = section.heading || 'Preamble'
-  const canWrite = (me.roles.includes('member') || me.roles.includes('operator')) && (section.lane === null || section.lane === me.id || me.roles.includes('operator'))
+  const canWrite =
+    (me.roles.includes('member') || me.roles.includes('operator')) &&
+    (section.lane === null || section.lane === me.id || me.roles.includes('operator'))
   const lockedByOther = doc.lock !== null && doc.lock.owner !== me.id && Date.parse(doc.lock.expiresAt) > Date.now()
 
   function start() {
@@ -52,7 +54,9 @@ export function DocSection({ doc, section }: { readonly doc: Doc; readonly secti
     setBusy(true)
     setError(null)
     try {
-      const res = await api.writeSectionMerging(doc.id, section.key, editing.base, text, { expectedVersion: editing.version })
+      const res = await api.writeSectionMerging(doc.id, section.key, editing.base, text, {
+        expectedVersion: editing.version,
+      })
       const merged = res.section.version > editing.version + 1
       setEditing(null)
       setClash(null)
@@ -75,47 +79,108 @@ export function DocSection({ doc, section }: { readonly doc: Doc; readonly secti
   }
 
   return (
-    <section className="doc-section" data-section={section.key} id={`section-${section.key}`} aria-labelledby={section.level > 0 ? headingId : undefined}>
-      {section.level > 0 && createElement(`h${level}`, { className: 'section-heading', id: headingId }, section.heading)}
+    <section
+      className="doc-section"
+      data-section={section.key}
+      id={`section-${section.key}`}
+      aria-labelledby={section.level > 0 ? headingId : undefined}
+    >
+      {section.level > 0 &&
+        createElement(`h${level}`, { className: 'section-heading', id: headingId }, section.heading)}
       <p className="section-meta muted small">
-        <span data-testid="section-editor">{nameOf(section.editedBy)}</span> · <time dateTime={section.editedAt}>{formatTime(section.editedAt)}</time> · v{section.version}
-        {section.lane && <> · <span data-testid="section-lane">lane: {nameOf(section.lane)}</span></>}
-        {' '}
-        <button type="button" className="link-button" aria-expanded={showHistory} aria-controls={historyId} onClick={() => setShowHistory((v) => !v)}>
-          {showHistory ? 'Hide history' : 'History'}<span className="visually-hidden"> of {label}</span>
+        <span data-testid="section-editor">{nameOf(section.editedBy)}</span> ·{' '}
+        <time dateTime={section.editedAt}>{formatTime(section.editedAt)}</time> · v{section.version}
+        {section.lane && (
+          <>
+            {' '}
+            · <span data-testid="section-lane">lane: {nameOf(section.lane)}</span>
+          </>
+        )}{' '}
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={showHistory}
+          aria-controls={historyId}
+          onClick={() => setShowHistory((v) => !v)}
+        >
+          {showHistory ? 'Hide history' : 'History'}
+          <span className="visually-hidden"> of {label}</span>
         </button>
         {canWrite && !editing && (
           <>
             {' '}
-            <button type="button" className="link-button" onClick={start} disabled={lockedByOther} title={lockedByOther ? `Locked by ${nameOf(doc.lock?.owner)}` : undefined}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={start}
+              disabled={lockedByOther}
+              title={lockedByOther ? `Locked by ${nameOf(doc.lock?.owner)}` : undefined}
+            >
               Edit<span className="visually-hidden"> {label}</span>
             </button>
           </>
         )}
       </p>
-      {message && <p className="ok small" role="status">{message}</p>}
+      {message && (
+        <p className="ok small" role="status">
+          {message}
+        </p>
+      )}
       {editing ? (
         <form className="section-edit" onSubmit={save}>
           {clash && (
             <div className="conflict" role="alert">
-              <p><strong>Someone changed the same lines meanwhile</strong> (now v{clash.version}). Nothing of yours was written; your text is still in the box. Their version:</p>
+              <p>
+                <strong>Someone changed the same lines meanwhile</strong> (now v{clash.version}). Nothing of yours was
+                written; your text is still in the box. Their version:
+              </p>
               <pre className="theirs">{clash.theirs}</pre>
-              <p className="small">Fold what you need from theirs into yours, then Save: it will be checked against v{clash.version}.</p>
+              <p className="small">
+                Fold what you need from theirs into yours, then Save: it will be checked against v{clash.version}.
+              </p>
             </div>
           )}
-          <label htmlFor={editId} className="visually-hidden">{label}</label>
-          <textarea id={editId} rows={Math.min(20, Math.max(4, text.split('\n').length + 1))} value={text} onChange={(e) => setText(e.target.value)} className="mono" />
-          {error && <p className="error" role="alert">{error}</p>}
+          <label htmlFor={editId} className="visually-hidden">
+            {label}
+          </label>
+          <textarea
+            id={editId}
+            rows={Math.min(20, Math.max(4, text.split('\n').length + 1))}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            className="mono"
+          />
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
           <div className="form-actions">
-            <button type="submit" className="primary" disabled={busy}>Save<span className="visually-hidden"> {label}</span></button>
-            <button type="button" onClick={() => { setEditing(null); setClash(null) }}>Cancel</button>
+            <button type="submit" className="primary" disabled={busy}>
+              Save<span className="visually-hidden"> {label}</span>
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setEditing(null)
+                setClash(null)
+              }}
+            >
+              Cancel
+            </button>
           </div>
         </form>
       ) : (
         <div className="markdown" dangerouslySetInnerHTML={{ __html: html }} />
       )}
-      {error && !editing && <p className="error" role="alert">{error}</p>}
-      <div id={historyId}>{showHistory && <SectionHistory docId={doc.id} sectionKey={section.key} version={section.version} />}</div>
+      {error && !editing && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div id={historyId}>
+        {showHistory && <SectionHistory docId={doc.id} sectionKey={section.key} version={section.version} />}
+      </div>
     </section>
   )
 }

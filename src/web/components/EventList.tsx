@@ -14,7 +14,9 @@ export function EventList({ events, docs, onTimeTravel }: Props) {
   const docTitle = (id: string) => titles.get(id) ?? id
   return (
     <ol className="event-list" aria-label="Events, newest first" data-testid="event-list">
-      {events.map((e) => <EventItem key={e.revision} event={e} docTitle={docTitle} onTimeTravel={onTimeTravel} />)}
+      {events.map((e) => (
+        <EventItem key={e.revision} event={e} docTitle={docTitle} onTimeTravel={onTimeTravel} />
+      ))}
     </ol>
   )
 }

@@ -13,11 +13,16 @@ export function FeedProblemBanner() {
   return (
     <div className="banner banner-error" role="alert">
       <p>
-        Live updates stopped. {EXPLAIN[feedProblem] ?? `The server said: ${feedProblem}.`} What you see may be out of date.
+        Live updates stopped. {EXPLAIN[feedProblem] ?? `The server said: ${feedProblem}.`} What you see may be out of
+        date.
       </p>
       <div className="banner-actions">
-        <button type="button" onClick={() => window.location.reload()}>Reload</button>
-        <button type="button" onClick={signOut}>Sign out</button>
+        <button type="button" onClick={() => window.location.reload()}>
+          Reload
+        </button>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
       </div>
     </div>
   )

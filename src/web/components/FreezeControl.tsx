@@ -16,7 +16,8 @@ export function FreezeControl() {
   return (
     <section className={`freeze-control${frozen ? ' is-frozen' : ''}`} aria-label="Workspace freeze">
       <p>
-        Workspace <strong>{workspace.name}</strong> is {frozen ? <strong>frozen: reads work, all writes are refused</strong> : 'accepting writes'}.
+        Workspace <strong>{workspace.name}</strong> is{' '}
+        {frozen ? <strong>frozen: reads work, all writes are refused</strong> : 'accepting writes'}.
       </p>
       <button type="button" className={frozen ? 'primary' : 'danger'} onClick={confirm.ask}>
         {frozen ? 'Unfreeze workspace' : 'Freeze workspace'}
@@ -31,9 +32,14 @@ export function FreezeControl() {
         onConfirm={() => void confirm.confirm()}
         onCancel={confirm.cancel}
       >
-        {frozen
-          ? <p>Agents and people will be able to write again.</p>
-          : <p>Every write by every principal will be refused with <code>workspace_frozen</code> until you unfreeze. Reads keep working.</p>}
+        {frozen ? (
+          <p>Agents and people will be able to write again.</p>
+        ) : (
+          <p>
+            Every write by every principal will be refused with <code>workspace_frozen</code> until you unfreeze. Reads
+            keep working.
+          </p>
+        )}
       </ConfirmDialog>
     </section>
   )

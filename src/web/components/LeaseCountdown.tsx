@@ -6,8 +6,13 @@ export function LeaseCountdown({ expiresAt }: { readonly expiresAt: string }) {
   const now = useNow(1000)
   const left = Date.parse(expiresAt) - now
   return (
-    <span role="timer" className={left <= 0 ? 'lease lease-expired' : left < 15_000 ? 'lease lease-soon' : 'lease'} title={`Lease expires ${formatTime(expiresAt)}`}>
-      {formatRemaining(left)}{left > 0 ? ' left' : ''}
+    <span
+      role="timer"
+      className={left <= 0 ? 'lease lease-expired' : left < 15_000 ? 'lease lease-soon' : 'lease'}
+      title={`Lease expires ${formatTime(expiresAt)}`}
+    >
+      {formatRemaining(left)}
+      {left > 0 ? ' left' : ''}
     </span>
   )
 }

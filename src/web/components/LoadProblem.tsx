@@ -1,9 +1,21 @@
 /** A failed read, said plainly, with a way to try again. */
-export function LoadProblem({ error, onRetry, what }: { readonly error: string; readonly onRetry: () => void; readonly what: string }) {
+export function LoadProblem({
+  error,
+  onRetry,
+  what,
+}: {
+  readonly error: string
+  readonly onRetry: () => void
+  readonly what: string
+}) {
   return (
     <div className="error load-problem" role="alert">
-      <p>Could not load {what}: {error}</p>
-      <button type="button" onClick={onRetry}>Retry</button>
+      <p>
+        Could not load {what}: {error}
+      </p>
+      <button type="button" onClick={onRetry}>
+        Retry
+      </button>
     </div>
   )
 }
@@ -11,5 +23,9 @@ export function LoadProblem({ error, onRetry, what }: { readonly error: string; 
 /** Marks data that may be out of date while the live feed is down. */
 export function StaleNote({ stale }: { readonly stale: boolean }) {
   if (!stale) return null
-  return <span className="badge badge-stale" role="status" data-testid="stale">Not live: may be out of date</span>
+  return (
+    <span className="badge badge-stale" role="status" data-testid="stale">
+      Not live: may be out of date
+    </span>
+  )
 }

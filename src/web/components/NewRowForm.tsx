@@ -10,7 +10,9 @@ export function NewRowForm({ table, onClose }: { readonly table: Table; readonly
   const { api, announce } = useWorkspace()
   const id = useId()
   const columns = table.columns.filter((c) => c.name !== table.workflow.statusColumn)
-  const [draft, setDraft] = useState<Record<string, Draft>>(() => Object.fromEntries(columns.map((c) => [c.name, toDraft(c, c.default)])))
+  const [draft, setDraft] = useState<Record<string, Draft>>(() =>
+    Object.fromEntries(columns.map((c) => [c.name, toDraft(c, c.default)])),
+  )
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
@@ -19,7 +21,9 @@ export function NewRowForm({ table, onClose }: { readonly table: Table; readonly
     setError(null)
     let values: Record<string, unknown>
     try {
-      values = Object.fromEntries(columns.map((c) => [c.name, fromDraft(c, draft[c.name] ?? '')]).filter(([, v]) => v !== undefined))
+      values = Object.fromEntries(
+        columns.map((c) => [c.name, fromDraft(c, draft[c.name] ?? '')]).filter(([, v]) => v !== undefined),
+      )
     } catch (err) {
       setError(describeError(err))
       return
@@ -40,19 +44,37 @@ export function NewRowForm({ table, onClose }: { readonly table: Table; readonly
   return (
     <form className="panel new-row" onSubmit={submit} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>New row in {table.name}</h2>
-      <p className="muted small">Contract v{table.contractVersion}; rows start in {table.workflow.initial}.</p>
+      <p className="muted small">
+        Contract v{table.contractVersion}; rows start in {table.workflow.initial}.
+      </p>
       <div className="form-grid">
         {columns.map((c) => (
           <div key={c.name} className="field">
-            <label htmlFor={`${id}-${c.name}`}>{c.name}{c.required ? <span aria-hidden="true"> *</span> : null}</label>
-            <ValueInput id={`${id}-${c.name}`} column={c} value={draft[c.name] ?? ''} onChange={(v) => setDraft((d) => ({ ...d, [c.name]: v }))} />
+            <label htmlFor={`${id}-${c.name}`}>
+              {c.name}
+              {c.required ? <span aria-hidden="true"> *</span> : null}
+            </label>
+            <ValueInput
+              id={`${id}-${c.name}`}
+              column={c}
+              value={draft[c.name] ?? ''}
+              onChange={(v) => setDraft((d) => ({ ...d, [c.name]: v }))}
+            />
           </div>
         ))}
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create'}</button>
-        <button type="button" onClick={onClose}>Cancel</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create'}
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
       </div>
     </form>
   )

@@ -15,12 +15,17 @@ function ClaimTitle({ claim }: { readonly claim: OpenClaim }) {
   useEffect(() => {
     if (title !== null) return
     let cancelled = false
-    api.getRow(claim.table, claim.id).then((r) => {
-      const t = rowTitle(r)
-      titles.set(key, t)
-      if (!cancelled) setTitle(t)
-    }, () => undefined)
-    return () => { cancelled = true }
+    api.getRow(claim.table, claim.id).then(
+      (r) => {
+        const t = rowTitle(r)
+        titles.set(key, t)
+        if (!cancelled) setTitle(t)
+      },
+      () => undefined,
+    )
+    return () => {
+      cancelled = true
+    }
   }, [api, claim.table, claim.id, key, title])
   return <a href={rowHref(claim.table, claim.id)}>{title ?? claim.id}</a>
 }
@@ -33,8 +38,16 @@ export function OpenClaimList({ claims }: { readonly claims: readonly OpenClaim[
       <ul>
         {claims.map((c) => (
           <li key={`${c.table}/${c.id}`}>
-            <ClaimTitle claim={c} /> <span className="muted small">{c.table} · {c.status}</span>
-            {c.leaseExpiresAt && <> · <LeaseCountdown expiresAt={c.leaseExpiresAt} /></>}
+            <ClaimTitle claim={c} />{' '}
+            <span className="muted small">
+              {c.table} · {c.status}
+            </span>
+            {c.leaseExpiresAt && (
+              <>
+                {' '}
+                · <LeaseCountdown expiresAt={c.leaseExpiresAt} />
+              </>
+            )}
           </li>
         ))}
       </ul>

@@ -19,7 +19,12 @@ export function RowBlockers({ blockedBy, rowsById, table }: Props) {
             <li key={id} className={done ? 'blocker blocker-done' : 'blocker'}>
               <span className="blocker-mark" aria-hidden="true" /> {r ? rowTitle(r, table) : id}
               <span className="visually-hidden">{r ? ` (${r.status}${done ? ', done' : ''})` : ' (other table)'}</span>
-              {r && <span className="muted small" aria-hidden="true"> · {r.status}</span>}
+              {r && (
+                <span className="muted small" aria-hidden="true">
+                  {' '}
+                  · {r.status}
+                </span>
+              )}
             </li>
           )
         })}

@@ -25,18 +25,42 @@ export const RowCard = memo(function RowCard({ row, table, blockedBy, nameOf, as
   const title = rowTitle(row, table)
   const maxAttempts = table.workflow.claim?.maxAttempts
   return (
-    <article className={`card${row.owner ? ' card-claimed' : ''}${selected ? ' card-selected' : ''}`} aria-labelledby={titleId} data-row-id={row.id} data-testid="row-card">
+    <article
+      className={`card${row.owner ? ' card-claimed' : ''}${selected ? ' card-selected' : ''}`}
+      aria-labelledby={titleId}
+      data-row-id={row.id}
+      data-testid="row-card"
+    >
       <h3 id={titleId} className="card-title">
         {asOfRevision === undefined ? <a href={rowHref(table.name, row.id)}>{title}</a> : title}
       </h3>
       <p className="card-facts small">
         <span data-testid="card-owner">{row.owner ? nameOf(row.owner) : <span className="muted">unclaimed</span>}</span>
         {row.owner && row.leaseExpiresAt && (
-          <> · {asOfRevision === undefined ? <LeaseCountdown expiresAt={row.leaseExpiresAt} /> : <span>until {formatTime(row.leaseExpiresAt)}</span>}</>
+          <>
+            {' '}
+            ·{' '}
+            {asOfRevision === undefined ? (
+              <LeaseCountdown expiresAt={row.leaseExpiresAt} />
+            ) : (
+              <span>until {formatTime(row.leaseExpiresAt)}</span>
+            )}
+          </>
         )}
-        {row.attempts > 0 && <> · try {row.attempts}{maxAttempts ? `/${maxAttempts}` : ''}</>}
+        {row.attempts > 0 && (
+          <>
+            {' '}
+            · try {row.attempts}
+            {maxAttempts ? `/${maxAttempts}` : ''}
+          </>
+        )}
         {row.priority !== 0 && <> · p{row.priority}</>}
-        {blockedBy > 0 && <> · <span className="badge badge-blocked">blocked by {blockedBy}</span></>}
+        {blockedBy > 0 && (
+          <>
+            {' '}
+            · <span className="badge badge-blocked">blocked by {blockedBy}</span>
+          </>
+        )}
       </p>
     </article>
   )

@@ -29,22 +29,28 @@ export function RowDrawer({ table, boardRow, rowId, allRows, closeHref }: Props)
   const headingRef = useRef<HTMLHeadingElement>(null)
   const titleId = useId()
   // A row on another page of the board (or not yet in the live list) is read directly.
-  const direct = useResource((signal) => (boardRow ? Promise.resolve(null) : api.getRow(table.name, rowId, { signal })), [api, table.name, rowId, boardRow === null])
+  const direct = useResource(
+    (signal) => (boardRow ? Promise.resolve(null) : api.getRow(table.name, rowId, { signal })),
+    [api, table.name, rowId, boardRow === null],
+  )
   const [fresh, setFresh] = useState<Row | null>(null)
   const candidates = [boardRow, fresh, direct.data].filter((r): r is Row => r !== null && r.id === rowId)
   const row = candidates.reduce<Row | null>((best, r) => (best === null || r.version > best.version ? r : best), null)
 
-  const timeline = useResource(async (signal) => {
-    const items: DockEvent[] = []
-    let since = 0
-    for (let i = 0; i < 20; i++) {
-      const page = await api.events({ row: rowId, since, limit: 500 }, { signal })
-      items.push(...page.items)
-      if (page.items.length < 500) break
-      since = page.nextSince
-    }
-    return items
-  }, [api, rowId])
+  const timeline = useResource(
+    async (signal) => {
+      const items: DockEvent[] = []
+      let since = 0
+      for (let i = 0; i < 20; i++) {
+        const page = await api.events({ row: rowId, since, limit: 500 }, { signal })
+        items.push(...page.items)
+        if (page.items.length < 500) break
+        since = page.nextSince
+      }
+      return items
+    },
+    [api, rowId],
+  )
   const [live, setLive] = useState<DockEvent[]>([])
   useEffect(() => setLive([]), [rowId, timeline.data])
   useFeed((e) => {
@@ -54,7 +60,9 @@ export function RowDrawer({ table, boardRow, rowId, allRows, closeHref }: Props)
   })
   const events = useMemo(() => {
     const seen = new Set<number>()
-    return [...(timeline.data ?? []), ...live].filter((e) => (seen.has(e.revision) ? false : (seen.add(e.revision), true))).sort((a, b) => a.revision - b.revision)
+    return [...(timeline.data ?? []), ...live]
+      .filter((e) => (seen.has(e.revision) ? false : (seen.add(e.revision), true)))
+      .sort((a, b) => a.revision - b.revision)
   }, [timeline.data, live])
   const notes = events.filter((e) => e.type === 'row.note_added')
 
@@ -66,11 +74,19 @@ export function RowDrawer({ table, boardRow, rowId, allRows, closeHref }: Props)
   return (
     <aside className="drawer" aria-labelledby={titleId} data-testid="row-drawer" data-row-id={rowId}>
       <header className="drawer-header">
-        <h2 id={titleId} ref={headingRef} tabIndex={-1}>{title}</h2>
-        <a href={closeHref} className="drawer-close">Close<span className="visually-hidden"> {title}</span></a>
+        <h2 id={titleId} ref={headingRef} tabIndex={-1}>
+          {title}
+        </h2>
+        <a href={closeHref} className="drawer-close">
+          Close<span className="visually-hidden"> {title}</span>
+        </a>
       </header>
       {!row && direct.error && <LoadProblem error={direct.error} onRetry={direct.reload} what="the row" />}
-      {!row && !direct.error && <p className="loading" role="status">Loading the row…</p>}
+      {!row && !direct.error && (
+        <p className="loading" role="status">
+          Loading the row…
+        </p>
+      )}
       {row && (
         <>
           <RowFacts row={row} table={table} allRows={allRows} />
@@ -78,11 +94,15 @@ export function RowDrawer({ table, boardRow, rowId, allRows, closeHref }: Props)
           <RowValuesForm key={row.id} row={row} table={table} />
           <section className="drawer-section" aria-labelledby={`${titleId}-notes`}>
             <h3 id={`${titleId}-notes`}>Notes ({notes.length})</h3>
-            {notes.length === 0 ? <p className="muted small">No notes yet.</p> : (
+            {notes.length === 0 ? (
+              <p className="muted small">No notes yet.</p>
+            ) : (
               <ul className="notes" data-testid="notes">
                 {notes.map((n) => (
                   <li key={n.revision}>
-                    <span className="note-meta small"><strong>{nameOf(n.actor)}</strong> · <time dateTime={n.ts}>{formatTime(n.ts)}</time></span>
+                    <span className="note-meta small">
+                      <strong>{nameOf(n.actor)}</strong> · <time dateTime={n.ts}>{formatTime(n.ts)}</time>
+                    </span>
                     <p className="note-text">{String((n.after as { text?: unknown } | null)?.text ?? '')}</p>
                   </li>
                 ))}
@@ -94,17 +114,30 @@ export function RowDrawer({ table, boardRow, rowId, allRows, closeHref }: Props)
             <h3 id={`${titleId}-tl`}>Timeline</h3>
             {timeline.error && <LoadProblem error={timeline.error} onRetry={timeline.reload} what="the timeline" />}
             <ol className="timeline" data-testid="row-timeline">
-              {events.map((e) => <TimelineItem key={e.revision} event={e} table={table} />)}
+              {events.map((e) => (
+                <TimelineItem key={e.revision} event={e} table={table} />
+              ))}
             </ol>
           </section>
         </>
       )}
-      <p className="small"><a href={routeHref('trail', new URLSearchParams({ row: rowId }))}>This row in the trail</a> · <span className="mono muted">{rowId}</span> · {me.name}</p>
+      <p className="small">
+        <a href={routeHref('trail', new URLSearchParams({ row: rowId }))}>This row in the trail</a> ·{' '}
+        <span className="mono muted">{rowId}</span> · {me.name}
+      </p>
     </aside>
   )
 }
 
-function RowFacts({ row, table, allRows }: { readonly row: Row; readonly table: Table; readonly allRows: readonly Row[] }) {
+function RowFacts({
+  row,
+  table,
+  allRows,
+}: {
+  readonly row: Row
+  readonly table: Table
+  readonly allRows: readonly Row[]
+}) {
   const { nameOf } = useWorkspace()
   const byId = new Map(allRows.map((r) => [r.id, r]))
   const blocking = allRows.filter((r) => r.blockedBy.includes(row.id))
@@ -115,25 +148,79 @@ function RowFacts({ row, table, allRows }: { readonly row: Row; readonly table: 
   }
   return (
     <dl className="facts">
-      <div><dt>Status</dt><dd><span className="badge" data-testid="drawer-status">{row.status}</span></dd></div>
-      <div><dt>Author</dt><dd>{nameOf(row.author)}</dd></div>
-      <div><dt>Claimant</dt><dd data-testid="drawer-owner">{row.owner ? nameOf(row.owner) : <span className="muted">none</span>}</dd></div>
-      {row.owner && row.leaseExpiresAt && <div><dt>Lease</dt><dd><LeaseCountdown expiresAt={row.leaseExpiresAt} /> (token {row.fencingToken})</dd></div>}
-      <div><dt>Attempts</dt><dd>{row.attempts}{maxAttempts ? ` of ${maxAttempts}` : ''}</dd></div>
-      <div><dt>Version</dt><dd>v{row.version} · rev {row.revision} · by {nameOf(row.updatedBy)}</dd></div>
+      <div>
+        <dt>Status</dt>
+        <dd>
+          <span className="badge" data-testid="drawer-status">
+            {row.status}
+          </span>
+        </dd>
+      </div>
+      <div>
+        <dt>Author</dt>
+        <dd>{nameOf(row.author)}</dd>
+      </div>
+      <div>
+        <dt>Claimant</dt>
+        <dd data-testid="drawer-owner">{row.owner ? nameOf(row.owner) : <span className="muted">none</span>}</dd>
+      </div>
+      {row.owner && row.leaseExpiresAt && (
+        <div>
+          <dt>Lease</dt>
+          <dd>
+            <LeaseCountdown expiresAt={row.leaseExpiresAt} /> (token {row.fencingToken})
+          </dd>
+        </div>
+      )}
+      <div>
+        <dt>Attempts</dt>
+        <dd>
+          {row.attempts}
+          {maxAttempts ? ` of ${maxAttempts}` : ''}
+        </dd>
+      </div>
+      <div>
+        <dt>Version</dt>
+        <dd>
+          v{row.version} · rev {row.revision} · by {nameOf(row.updatedBy)}
+        </dd>
+      </div>
       <div>
         <dt>Waits on</dt>
-        <dd>{row.blockedBy.length === 0 ? <span className="muted">nothing</span> : (
-          <ul className="inline-list">{row.blockedBy.map((id) => <li key={id}>{link(id)} <span className="muted small">({byId.get(id)?.status ?? 'other table'})</span></li>)}</ul>
-        )}</dd>
+        <dd>
+          {row.blockedBy.length === 0 ? (
+            <span className="muted">nothing</span>
+          ) : (
+            <ul className="inline-list">
+              {row.blockedBy.map((id) => (
+                <li key={id}>
+                  {link(id)} <span className="muted small">({byId.get(id)?.status ?? 'other table'})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
       </div>
       <div>
         <dt>Blocks</dt>
-        <dd>{blocking.length === 0 ? <span className="muted">nothing</span> : (
-          <ul className="inline-list">{blocking.map((r) => <li key={r.id}>{link(r.id)}</li>)}</ul>
-        )}</dd>
+        <dd>
+          {blocking.length === 0 ? (
+            <span className="muted">nothing</span>
+          ) : (
+            <ul className="inline-list">
+              {blocking.map((r) => (
+                <li key={r.id}>{link(r.id)}</li>
+              ))}
+            </ul>
+          )}
+        </dd>
       </div>
-      {row.requiredSkills.length > 0 && <div><dt>Skills</dt><dd>{row.requiredSkills.join(', ')}</dd></div>}
+      {row.requiredSkills.length > 0 && (
+        <div>
+          <dt>Skills</dt>
+          <dd>{row.requiredSkills.join(', ')}</dd>
+        </div>
+      )}
     </dl>
   )
 }
@@ -151,10 +238,18 @@ function RowMoves({ row, table }: { readonly row: Row; readonly table: Table }) 
     setError(null)
     try {
       const token = tokenFor(row, me)
-      await api.transition(table.name, row.id, { to, expectedVersion: row.version, ...(token !== undefined ? { fencingToken: token } : {}) })
+      await api.transition(table.name, row.id, {
+        to,
+        expectedVersion: row.version,
+        ...(token !== undefined ? { fencingToken: token } : {}),
+      })
       announce(`Moved to ${to}`)
     } catch (err) {
-      setError(isDockApiError(err) && err.code === 'version_conflict' ? 'The row changed meanwhile; look at its new state and try again.' : describeError(err))
+      setError(
+        isDockApiError(err) && err.code === 'version_conflict'
+          ? 'The row changed meanwhile; look at its new state and try again.'
+          : describeError(err),
+      )
     } finally {
       setBusy(null)
     }
@@ -180,21 +275,42 @@ function RowMoves({ row, table }: { readonly row: Row; readonly table: Table }) 
   return (
     <section className="drawer-section moves" aria-label="Moves">
       {(canClaim || mine) && (
-        <p><button type="button" disabled={busy !== null} onClick={() => void claimOrRelease()}>{mine ? 'Release' : 'Claim'}</button></p>
+        <p>
+          <button type="button" disabled={busy !== null} onClick={() => void claimOrRelease()}>
+            {mine ? 'Release' : 'Claim'}
+          </button>
+        </p>
       )}
-      {options.length === 0 ? <p className="muted small">No moves from {row.status} are open to you.</p> : (
+      {options.length === 0 ? (
+        <p className="muted small">No moves from {row.status} are open to you.</p>
+      ) : (
         <ul className="move-list">
           {options.map((o) => (
             <li key={o.to}>
-              <button type="button" className={o.refusal ? '' : 'primary'} disabled={busy !== null} onClick={() => void move(o.to)} aria-describedby={o.refusal ? `why-${o.to}` : undefined}>
+              <button
+                type="button"
+                className={o.refusal ? '' : 'primary'}
+                disabled={busy !== null}
+                onClick={() => void move(o.to)}
+                aria-describedby={o.refusal ? `why-${o.to}` : undefined}
+              >
                 Move to {o.to}
               </button>
-              {o.refusal && <span id={`why-${o.to}`} className="muted small"> The gate will refuse: {o.refusal}.</span>}
+              {o.refusal && (
+                <span id={`why-${o.to}`} className="muted small">
+                  {' '}
+                  The gate will refuse: {o.refusal}.
+                </span>
+              )}
             </li>
           ))}
         </ul>
       )}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   )
 }
@@ -260,14 +376,23 @@ function RowValuesForm({ row, table }: { readonly row: Row; readonly table: Tabl
     setBusy(true)
     try {
       const token = tokenFor(row, me)
-      await api.patchRow(table.name, row.id, { values, expectedVersion: base.version, ...(token !== undefined ? { fencingToken: token } : {}) })
+      await api.patchRow(table.name, row.id, {
+        values,
+        expectedVersion: base.version,
+        ...(token !== undefined ? { fencingToken: token } : {}),
+      })
       announce('Values saved')
       setEditing(false)
       setConflict(null)
     } catch (err) {
-      const current = isDockApiError(err) && err.code === 'version_conflict' ? (err.current as Row | undefined) : undefined
+      const current =
+        isDockApiError(err) && err.code === 'version_conflict' ? (err.current as Row | undefined) : undefined
       if (current && typeof current.version === 'number') {
-        const clashes = Object.keys(values).filter((k) => JSON.stringify(current.values[k] ?? null) !== JSON.stringify(base.values[k] ?? null) && JSON.stringify(current.values[k] ?? null) !== JSON.stringify(values[k]))
+        const clashes = Object.keys(values).filter(
+          (k) =>
+            JSON.stringify(current.values[k] ?? null) !== JSON.stringify(base.values[k] ?? null) &&
+            JSON.stringify(current.values[k] ?? null) !== JSON.stringify(values[k]),
+        )
         // Columns only the other side changed are taken from the current row; the human's own changes stay in the draft.
         setDraft((d) => {
           const next = { ...d }
@@ -288,7 +413,8 @@ function RowValuesForm({ row, table }: { readonly row: Row; readonly table: Tabl
   function pick(k: string, side: 'mine' | 'theirs', mine: Draft) {
     setChoice((c) => ({ ...c, [k]: side }))
     const col = columns.find((c) => c.name === k)
-    if (col && conflict) setDraft((d) => ({ ...d, [k]: side === 'theirs' ? toDraft(col, conflict.current.values[k]) : mine }))
+    if (col && conflict)
+      setDraft((d) => ({ ...d, [k]: side === 'theirs' ? toDraft(col, conflict.current.values[k]) : mine }))
   }
 
   if (!editing) {
@@ -296,12 +422,29 @@ function RowValuesForm({ row, table }: { readonly row: Row; readonly table: Tabl
       <section className="drawer-section" aria-labelledby={`${id}-h`}>
         <h3 id={`${id}-h`}>Values</h3>
         <dl className="facts values" data-testid="row-values">
-          {columns.map((c) => <div key={c.name}><dt>{c.name}</dt><dd>{show(row.values[c.name])}</dd></div>)}
+          {columns.map((c) => (
+            <div key={c.name}>
+              <dt>{c.name}</dt>
+              <dd>{show(row.values[c.name])}</dd>
+            </div>
+          ))}
         </dl>
         {canWrite && (
-          <button type="button" onClick={start} disabled={heldByOther} aria-describedby={heldByOther ? `${id}-held` : undefined}>Edit values</button>
+          <button
+            type="button"
+            onClick={start}
+            disabled={heldByOther}
+            aria-describedby={heldByOther ? `${id}-held` : undefined}
+          >
+            Edit values
+          </button>
         )}
-        {heldByOther && <span id={`${id}-held`} className="muted small"> Claimed by someone else: only the claimant or an operator may write.</span>}
+        {heldByOther && (
+          <span id={`${id}-held`} className="muted small">
+            {' '}
+            Claimed by someone else: only the claimant or an operator may write.
+          </span>
+        )}
       </section>
     )
   }
@@ -310,12 +453,24 @@ function RowValuesForm({ row, table }: { readonly row: Row; readonly table: Tabl
       <h3 id={`${id}-h`}>Values</h3>
       {conflict && (
         <div className="conflict" role="alert">
-          <p><strong>Someone else saved this row first</strong> (now v{conflict.current.version}, by {conflict.current.updatedBy === me.id ? 'you' : 'another principal'}). Nothing of yours was written.</p>
-          {conflict.clashes.length === 0 ? <p>Their changes touch other columns and were merged into your edit. Review and save.</p> : (
+          <p>
+            <strong>Someone else saved this row first</strong> (now v{conflict.current.version}, by{' '}
+            {conflict.current.updatedBy === me.id ? 'you' : 'another principal'}). Nothing of yours was written.
+          </p>
+          {conflict.clashes.length === 0 ? (
+            <p>Their changes touch other columns and were merged into your edit. Review and save.</p>
+          ) : (
             <fieldset>
               <legend>Both changed these columns: choose per column</legend>
               {conflict.clashes.map((k) => (
-                <ClashChoice key={k} name={k} theirs={show(conflict.current.values[k])} choice={choice[k] ?? 'mine'} onPick={(side, mine) => pick(k, side, mine)} mine={draft[k] ?? ''} />
+                <ClashChoice
+                  key={k}
+                  name={k}
+                  theirs={show(conflict.current.values[k])}
+                  choice={choice[k] ?? 'mine'}
+                  onPick={(side, mine) => pick(k, side, mine)}
+                  mine={draft[k] ?? ''}
+                />
               ))}
             </fieldset>
           )}
@@ -325,31 +480,75 @@ function RowValuesForm({ row, table }: { readonly row: Row; readonly table: Tabl
         {columns.map((c) => (
           <div key={c.name} className="field">
             <label htmlFor={`${id}-${c.name}`}>{c.name}</label>
-            <ValueInput id={`${id}-${c.name}`} column={c} value={draft[c.name] ?? ''} onChange={(v) => setDraft((d) => ({ ...d, [c.name]: v }))} />
+            <ValueInput
+              id={`${id}-${c.name}`}
+              column={c}
+              value={draft[c.name] ?? ''}
+              onChange={(v) => setDraft((d) => ({ ...d, [c.name]: v }))}
+            />
           </div>
         ))}
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>{conflict ? 'Save merged' : 'Save values'}</button>
-        <button type="button" onClick={() => setEditing(false)}>Cancel</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {conflict ? 'Save merged' : 'Save values'}
+        </button>
+        <button type="button" onClick={() => setEditing(false)}>
+          Cancel
+        </button>
       </div>
     </form>
   )
 }
 
-function ClashChoice({ name, theirs, mine, choice, onPick }: { readonly name: string; readonly theirs: string; readonly mine: Draft; readonly choice: 'mine' | 'theirs'; readonly onPick: (side: 'mine' | 'theirs', mine: Draft) => void }) {
+function ClashChoice({
+  name,
+  theirs,
+  mine,
+  choice,
+  onPick,
+}: {
+  readonly name: string
+  readonly theirs: string
+  readonly mine: Draft
+  readonly choice: 'mine' | 'theirs'
+  readonly onPick: (side: 'mine' | 'theirs', mine: Draft) => void
+}) {
   const [kept] = useState(mine)
   return (
     <div className="clash" data-column={name}>
       <span className="clash-name">{name}</span>
-      <label><input type="radio" name={`clash-${name}`} checked={choice === 'theirs'} onChange={() => onPick('theirs', kept)} /> Current: {theirs}</label>
-      <label><input type="radio" name={`clash-${name}`} checked={choice === 'mine'} onChange={() => onPick('mine', kept)} /> Mine: {String(kept)}</label>
+      <label>
+        <input
+          type="radio"
+          name={`clash-${name}`}
+          checked={choice === 'theirs'}
+          onChange={() => onPick('theirs', kept)}
+        />{' '}
+        Current: {theirs}
+      </label>
+      <label>
+        <input type="radio" name={`clash-${name}`} checked={choice === 'mine'} onChange={() => onPick('mine', kept)} />{' '}
+        Mine: {String(kept)}
+      </label>
     </div>
   )
 }
 
-function AddNote({ table, rowId, onAdded }: { readonly table: string; readonly rowId: string; readonly onAdded: () => void }) {
+function AddNote({
+  table,
+  rowId,
+  onAdded,
+}: {
+  readonly table: string
+  readonly rowId: string
+  readonly onAdded: () => void
+}) {
   const { api } = useWorkspace()
   const id = useId()
   const [text, setText] = useState('')
@@ -374,8 +573,14 @@ function AddNote({ table, rowId, onAdded }: { readonly table: string; readonly r
     <form className="add-note" onSubmit={submit}>
       <label htmlFor={id}>Add a note</label>
       <textarea id={id} rows={2} value={text} onChange={(e) => setText(e.target.value)} maxLength={4000} />
-      {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" disabled={busy || !text.trim()}>Add note</button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy || !text.trim()}>
+        Add note
+      </button>
     </form>
   )
 }
@@ -383,14 +588,23 @@ function AddNote({ table, rowId, onAdded }: { readonly table: string; readonly r
 function TimelineItem({ event: e, table }: { readonly event: DockEvent; readonly table: Table }) {
   const { nameOf } = useWorkspace()
   const s = sentenceOf(e, nameOf)
-  const changes = e.type === 'row.updated' || e.type === 'row.transitioned' ? valueChanges(e, table.workflow.statusColumn) : []
+  const changes =
+    e.type === 'row.updated' || e.type === 'row.transitioned' ? valueChanges(e, table.workflow.statusColumn) : []
   return (
     <li data-type={e.type}>
-      <span className="muted small"><time dateTime={e.ts}>{formatTime(e.ts)}</time> · #{e.revision}</span>{' '}
-      <span><strong>{s.actor}</strong> {s.verb} {e.type === 'row.note_added' ? '' : 'it'} {s.detail}</span>
+      <span className="muted small">
+        <time dateTime={e.ts}>{formatTime(e.ts)}</time> · #{e.revision}
+      </span>{' '}
+      <span>
+        <strong>{s.actor}</strong> {s.verb} {e.type === 'row.note_added' ? '' : 'it'} {s.detail}
+      </span>
       {changes.length > 0 && (
         <ul className="diff">
-          {changes.map((c) => <li key={c.key}><span className="diff-key">{c.key}</span>: <del>{show(c.before)}</del> → <ins>{show(c.after)}</ins></li>)}
+          {changes.map((c) => (
+            <li key={c.key}>
+              <span className="diff-key">{c.key}</span>: <del>{show(c.before)}</del> → <ins>{show(c.after)}</ins>
+            </li>
+          ))}
         </ul>
       )}
     </li>

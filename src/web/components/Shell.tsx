@@ -16,7 +16,14 @@ const AgentsView = lazy(() => import('../views/AgentsView.js').then((m) => ({ de
 const DeadLetterView = lazy(() => import('../views/DeadLetterView.js').then((m) => ({ default: m.DeadLetterView })))
 
 const TITLES: Record<View, string> = {
-  health: 'Crew health', board: 'Board', inbox: 'Review inbox', docs: 'Docs', trail: 'Trail', swimlanes: 'Swimlanes', agents: 'Agents', dead: 'Dead letter',
+  health: 'Crew health',
+  board: 'Board',
+  inbox: 'Review inbox',
+  docs: 'Docs',
+  trail: 'Trail',
+  swimlanes: 'Swimlanes',
+  agents: 'Agents',
+  dead: 'Dead letter',
 }
 
 /** Page frame: header, navigation, and the routed view. */
@@ -39,12 +46,27 @@ export function Shell() {
 
   return (
     <div className="shell">
-      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.focus() }}>Skip to content</a>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault()
+          mainRef.current?.focus()
+        }}
+      >
+        Skip to content
+      </a>
       <AppHeader />
       <MainNav current={route.view} inboxCount={inbox.data?.length ?? null} />
       <FeedProblemBanner />
       <main id="main" ref={mainRef} tabIndex={-1} aria-label={TITLES[route.view]}>
-        <Suspense fallback={<p className="loading" role="status">Loading…</p>}>
+        <Suspense
+          fallback={
+            <p className="loading" role="status">
+              Loading…
+            </p>
+          }
+        >
           {route.view === 'health' && <HealthView />}
           {route.view === 'board' && <BoardView route={route} />}
           {route.view === 'inbox' && <InboxView inbox={inbox} />}

@@ -39,8 +39,14 @@ export function SignIn({ onSignIn, initialError }: Props) {
           aria-describedby={error ? errorId : undefined}
           autoFocus
         />
-        {error && <p id={errorId} className="error" role="alert">{error}</p>}
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+        {error && (
+          <p id={errorId} className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
       </form>
     </main>
   )

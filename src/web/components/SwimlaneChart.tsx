@@ -15,10 +15,16 @@ const BAR_H = 20
 
 export function describeClaim(c: ClaimInterval, nameOf: (id: string) => string, now: number): string {
   const end = c.end ?? now
-  const how = c.endKind === 'open' ? 'still open'
-    : c.endKind === 'transitioned' ? `moved to ${c.endStatus ?? '?'}`
-    : c.endKind === 'lease_expired' ? 'lease expired'
-    : c.endKind === 'superseded' ? 'claimed again' : 'released'
+  const how =
+    c.endKind === 'open'
+      ? 'still open'
+      : c.endKind === 'transitioned'
+        ? `moved to ${c.endStatus ?? '?'}`
+        : c.endKind === 'lease_expired'
+          ? 'lease expired'
+          : c.endKind === 'superseded'
+            ? 'claimed again'
+            : 'released'
   return `${nameOf(c.actor)} held ${c.label} (${c.table}/${c.rowId}) from ${formatClock(c.start)} for ${formatDuration(end - c.start)}, ${how}`
 }
 
@@ -29,7 +35,9 @@ export function SwimlaneChart({ intervals, from, to, nameOf }: Props) {
   useEffect(() => {
     const el = wrap.current
     if (!el) return
-    const ro = new ResizeObserver(([entry]) => { if (entry) setWidth(Math.max(280, Math.floor(entry.contentRect.width))) })
+    const ro = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(280, Math.floor(entry.contentRect.width)))
+    })
     ro.observe(el)
     return () => ro.disconnect()
   }, [])
@@ -49,12 +57,20 @@ export function SwimlaneChart({ intervals, from, to, nameOf }: Props) {
 
   return (
     <div className="swimlane-chart" ref={wrap}>
-      <svg width={width} height={height} role="img" aria-label={`Claims per agent from ${formatClock(from)} to ${formatClock(to)}; the table below lists them`} data-testid="swimlanes-svg">
+      <svg
+        width={width}
+        height={height}
+        role="img"
+        aria-label={`Claims per agent from ${formatClock(from)} to ${formatClock(to)}; the table below lists them`}
+        data-testid="swimlanes-svg"
+      >
         <g className="axis">
           {ticks.map((t, i) => (
             <g key={i}>
               <line x1={x(t)} x2={x(t)} y1={AXIS_H - 6} y2={height} />
-              <text x={x(t)} y={AXIS_H - 10} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>{formatClock(t, span < 20_000)}</text>
+              <text x={x(t)} y={AXIS_H - 10} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>
+                {formatClock(t, span < 20_000)}
+              </text>
             </g>
           ))}
         </g>
@@ -63,33 +79,52 @@ export function SwimlaneChart({ intervals, from, to, nameOf }: Props) {
           return (
             <g key={lane.actor} className="lane" data-actor={lane.name}>
               <rect className="lane-bg" x={0} y={y} width={width} height={LANE_H} />
-              <text className="lane-label" x={6} y={y + LANE_H / 2 + 4}>{lane.name.length > (labelW / 8) ? `${lane.name.slice(0, Math.floor(labelW / 8) - 1)}…` : lane.name}</text>
-              {intervals.filter((c) => c.actor === lane.actor).map((c) => {
-                const x0 = x(c.start)
-                const w = Math.max(3, x(c.end ?? to) - x0)
-                const chars = Math.floor((w - 8) / 6.5)
-                return (
-                  <g key={`${c.table}/${c.rowId}@${c.startRevision}`}>
-                    <rect className={`bar bar-${c.endKind}`} x={x0} y={y + (LANE_H - BAR_H) / 2} width={w} height={BAR_H} rx={3}>
-                      <title>{describeClaim(c, nameOf, to)}</title>
-                    </rect>
-                    {chars >= 4 && (
-                      <text className="bar-label" x={x0 + 4} y={y + LANE_H / 2 + 4} aria-hidden="true">
-                        {c.label.length > chars ? `${c.label.slice(0, chars - 1)}…` : c.label}
-                      </text>
-                    )}
-                  </g>
-                )
-              })}
+              <text className="lane-label" x={6} y={y + LANE_H / 2 + 4}>
+                {lane.name.length > labelW / 8 ? `${lane.name.slice(0, Math.floor(labelW / 8) - 1)}…` : lane.name}
+              </text>
+              {intervals
+                .filter((c) => c.actor === lane.actor)
+                .map((c) => {
+                  const x0 = x(c.start)
+                  const w = Math.max(3, x(c.end ?? to) - x0)
+                  const chars = Math.floor((w - 8) / 6.5)
+                  return (
+                    <g key={`${c.table}/${c.rowId}@${c.startRevision}`}>
+                      <rect
+                        className={`bar bar-${c.endKind}`}
+                        x={x0}
+                        y={y + (LANE_H - BAR_H) / 2}
+                        width={w}
+                        height={BAR_H}
+                        rx={3}
+                      >
+                        <title>{describeClaim(c, nameOf, to)}</title>
+                      </rect>
+                      {chars >= 4 && (
+                        <text className="bar-label" x={x0 + 4} y={y + LANE_H / 2 + 4} aria-hidden="true">
+                          {c.label.length > chars ? `${c.label.slice(0, chars - 1)}…` : c.label}
+                        </text>
+                      )}
+                    </g>
+                  )
+                })}
             </g>
           )
         })}
       </svg>
       <ul className="legend" aria-label="Legend">
-        <li><span className="swatch bar-open" aria-hidden="true" /> open</li>
-        <li><span className="swatch bar-transitioned" aria-hidden="true" /> moved on</li>
-        <li><span className="swatch bar-released" aria-hidden="true" /> released</li>
-        <li><span className="swatch bar-lease_expired" aria-hidden="true" /> lease expired</li>
+        <li>
+          <span className="swatch bar-open" aria-hidden="true" /> open
+        </li>
+        <li>
+          <span className="swatch bar-transitioned" aria-hidden="true" /> moved on
+        </li>
+        <li>
+          <span className="swatch bar-released" aria-hidden="true" /> released
+        </li>
+        <li>
+          <span className="swatch bar-lease_expired" aria-hidden="true" /> lease expired
+        </li>
       </ul>
     </div>
   )

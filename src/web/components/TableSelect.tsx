@@ -16,7 +16,9 @@ export function TableSelect({ tables, value, onChange, label = 'Table' }: Props)
       <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
         {value === null && <option value="">Choose…</option>}
         {tables.map((t) => (
-          <option key={t.id} value={t.name}>{t.name}</option>
+          <option key={t.id} value={t.name}>
+            {t.name}
+          </option>
         ))}
       </select>
     </span>

@@ -24,7 +24,13 @@ export interface TravelRequest {
   readonly revision: number
 }
 
-export function TimeTravel({ tables, request }: { readonly tables: readonly Table[]; readonly request?: TravelRequest | null }) {
+export function TimeTravel({
+  tables,
+  request,
+}: {
+  readonly tables: readonly Table[]
+  readonly request?: TravelRequest | null
+}) {
   const { api, workspace } = useWorkspace()
   const id = useId()
   const [tableName, setTableName] = useState('')
@@ -37,27 +43,30 @@ export function TimeTravel({ tables, request }: { readonly tables: readonly Tabl
   const revision = revisionText === '' ? workspace.revision : Number(revisionText)
   const valid = Number.isInteger(revision) && revision >= 0
 
-  const load = useCallback(async (name: string) => {
-    setBusy(true)
-    setError(null)
-    try {
-      const through = workspace.revision
-      const table = await api.getTable(name)
-      const events: DockEvent[] = []
-      let since = 0
-      for (;;) {
-        const page = await api.events({ since, limit: PAGE, table: name, type: 'row.*' })
-        events.push(...page.items)
-        if (page.items.length < PAGE) break
-        since = page.items[page.items.length - 1]!.revision
+  const load = useCallback(
+    async (name: string) => {
+      setBusy(true)
+      setError(null)
+      try {
+        const through = workspace.revision
+        const table = await api.getTable(name)
+        const events: DockEvent[] = []
+        let since = 0
+        for (;;) {
+          const page = await api.events({ since, limit: PAGE, table: name, type: 'row.*' })
+          events.push(...page.items)
+          if (page.items.length < PAGE) break
+          since = page.items[page.items.length - 1]!.revision
+        }
+        setLoaded({ table, events, through: Math.max(through, events[events.length - 1]?.revision ?? 0) })
+      } catch (err) {
+        setError(describeError(err))
+      } finally {
+        setBusy(false)
       }
-      setLoaded({ table, events, through: Math.max(through, events[events.length - 1]?.revision ?? 0) })
-    } catch (err) {
-      setError(describeError(err))
-    } finally {
-      setBusy(false)
-    }
-  }, [api, workspace.revision])
+    },
+    [api, workspace.revision],
+  )
 
   function show(e: FormEvent) {
     e.preventDefault()
@@ -79,18 +88,35 @@ export function TimeTravel({ tables, request }: { readonly tables: readonly Tabl
   }, [request])
 
   const current = loaded && loaded.table.name === chosen && valid ? loaded : null
-  const rows = useMemo(() => (current ? rowsAsOf(current.events, current.table.name, revision) : []), [current, revision])
+  const rows = useMemo(
+    () => (current ? rowsAsOf(current.events, current.table.name, revision) : []),
+    [current, revision],
+  )
   const stale = current !== null && revision > current.through
 
   return (
     <section className="time-travel" aria-labelledby="time-travel-heading">
-      <h2 id="time-travel-heading" tabIndex={-1}>Time travel</h2>
-      <p className="muted small">See a table as it was at a revision, rebuilt from the log. After the first Show, the slider updates the view directly.</p>
+      <h2 id="time-travel-heading" tabIndex={-1}>
+        Time travel
+      </h2>
+      <p className="muted small">
+        See a table as it was at a revision, rebuilt from the log. After the first Show, the slider updates the view
+        directly.
+      </p>
       <form className="filters" onSubmit={show}>
         <span className="field">
           <label htmlFor={`${id}-table`}>Table</label>
-          <select id={`${id}-table`} value={chosen} onChange={(e) => setTableName(e.target.value)} disabled={tables.length === 0}>
-            {tables.map((t) => <option key={t.id} value={t.name}>{t.name}</option>)}
+          <select
+            id={`${id}-table`}
+            value={chosen}
+            onChange={(e) => setTableName(e.target.value)}
+            disabled={tables.length === 0}
+          >
+            {tables.map((t) => (
+              <option key={t.id} value={t.name}>
+                {t.name}
+              </option>
+            ))}
           </select>
         </span>
         <span className="field">
@@ -118,14 +144,23 @@ export function TimeTravel({ tables, request }: { readonly tables: readonly Tabl
             onChange={(e) => setRevisionText(e.target.value)}
           />
         </span>
-        <button type="submit" className="primary" disabled={busy || !chosen}>{busy ? 'Rebuilding…' : current ? 'Reload' : 'Show'}</button>
+        <button type="submit" className="primary" disabled={busy || !chosen}>
+          {busy ? 'Rebuilding…' : current ? 'Reload' : 'Show'}
+        </button>
       </form>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {current && (
         <div className="as-of" role="region" aria-label={`${current.table.name} as of revision ${revision}`}>
           <p className="small" aria-live="polite">
-            <strong>{current.table.name}</strong> as of revision <strong data-testid="as-of-revision">{revision}</strong>: {rows.length} rows
-            {stale && <span className="muted"> (events after revision {current.through} not loaded yet: press Reload)</span>}
+            <strong>{current.table.name}</strong> as of revision{' '}
+            <strong data-testid="as-of-revision">{revision}</strong>: {rows.length} rows
+            {stale && (
+              <span className="muted"> (events after revision {current.through} not loaded yet: press Reload)</span>
+            )}
           </p>
           <Board table={current.table} rows={rows} asOfRevision={revision} />
         </div>

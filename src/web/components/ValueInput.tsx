@@ -21,7 +21,8 @@ export function fromDraft(col: Column, d: Draft): unknown {
     case 'number':
     case 'integer': {
       const n = Number(s)
-      if (!Number.isFinite(n) || (col.type === 'integer' && !Number.isInteger(n))) throw new Error(`${col.name} must be ${col.type === 'integer' ? 'a whole number' : 'a number'}`)
+      if (!Number.isFinite(n) || (col.type === 'integer' && !Number.isInteger(n)))
+        throw new Error(`${col.name} must be ${col.type === 'integer' ? 'a whole number' : 'a number'}`)
       return n
     }
     case 'json':
@@ -47,7 +48,13 @@ interface Props {
 /** One typed input per column type: numbers, dates, checkboxes, selects for enums and principals. */
 export function ValueInput({ id, column: c, value, onChange, disabled, describedBy }: Props) {
   const { principals } = useWorkspace()
-  const common = { id, disabled, 'aria-describedby': describedBy, required: c.required === true && c.type !== 'boolean', name: c.name }
+  const common = {
+    id,
+    disabled,
+    'aria-describedby': describedBy,
+    required: c.required === true && c.type !== 'boolean',
+    name: c.name,
+  }
   switch (c.type) {
     case 'boolean':
       return <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
@@ -55,24 +62,56 @@ export function ValueInput({ id, column: c, value, onChange, disabled, described
       return (
         <select {...common} value={String(value)} onChange={(e) => onChange(e.target.value)}>
           <option value="">—</option>
-          {(c.values ?? []).map((v) => <option key={v} value={v}>{v}</option>)}
+          {(c.values ?? []).map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
         </select>
       )
     case 'principal':
       return (
         <select {...common} value={String(value)} onChange={(e) => onChange(e.target.value)}>
           <option value="">—</option>
-          {principals.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          {principals.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
         </select>
       )
     case 'number':
     case 'integer':
-      return <input {...common} type="number" step={c.type === 'integer' ? 1 : 'any'} value={String(value)} onChange={(e) => onChange(e.target.value)} />
+      return (
+        <input
+          {...common}
+          type="number"
+          step={c.type === 'integer' ? 1 : 'any'}
+          value={String(value)}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )
     case 'date':
       return <input {...common} type="date" value={String(value)} onChange={(e) => onChange(e.target.value)} />
     case 'json':
-      return <textarea {...common} rows={3} className="mono" value={String(value)} onChange={(e) => onChange(e.target.value)} />
+      return (
+        <textarea
+          {...common}
+          rows={3}
+          className="mono"
+          value={String(value)}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )
     default:
-      return <input {...common} type="text" value={String(value)} onChange={(e) => onChange(e.target.value)} placeholder={c.type === 'ref' ? `row id in ${c.table ?? '?'}` : undefined} />
+      return (
+        <input
+          {...common}
+          type="text"
+          value={String(value)}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder={c.type === 'ref' ? `row id in ${c.table ?? '?'}` : undefined}
+        />
+      )
   }
 }

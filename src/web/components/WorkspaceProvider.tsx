@@ -50,11 +50,13 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
     const deliver = (e: DockEvent): void => {
       setWorkspace((w) => {
         let next = e.revision > w.revision ? { ...w, revision: e.revision } : w
-        if (e.type === 'workspace.frozen' || e.type === 'workspace.unfrozen') next = { ...next, frozen: e.type === 'workspace.frozen' }
+        if (e.type === 'workspace.frozen' || e.type === 'workspace.unfrozen')
+          next = { ...next, frozen: e.type === 'workspace.frozen' }
         return next
       })
       // Open claims and budget use live on the principals list.
-      if (e.type.startsWith('principal.') || (e.type.startsWith('row.') && e.type !== 'row.note_added')) scheduleRefresh()
+      if (e.type.startsWith('principal.') || (e.type.startsWith('row.') && e.type !== 'row.note_added'))
+        scheduleRefresh()
       for (const fn of listeners.current) {
         try {
           fn(e)
@@ -81,7 +83,8 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
             }
           },
           onReconnect: () => setFeedStatus('reconnecting'),
-        })) deliver(e)
+        }))
+          deliver(e)
         if (!ac.signal.aborted) setFeedStatus('stopped')
       } catch (err) {
         if (ac.signal.aborted) return
@@ -112,25 +115,42 @@ export function WorkspaceProvider({ signKey, me, onSignOut, announce, children }
     return m
   }, [principals, me.principal])
 
-  const nameOf = useCallback((id: string | null | undefined) => (id ? names.get(id) ?? id : '—'), [names])
+  const nameOf = useCallback((id: string | null | undefined) => (id ? (names.get(id) ?? id) : '—'), [names])
 
-  const value: WorkspaceState = useMemo(() => ({
-    key: signKey,
-    me: me.principal,
-    isOperator: me.principal.roles.includes('operator'),
-    api,
-    workspace,
-    principals,
-    feedStatus,
-    feedProblem,
-    epoch,
-    nameOf,
-    subscribe,
-    refreshPrincipals,
-    setWorkspace,
-    announce,
-    signOut: onSignOut,
-  }), [signKey, me.principal, api, workspace, principals, feedStatus, feedProblem, epoch, nameOf, subscribe, refreshPrincipals, announce, onSignOut])
+  const value: WorkspaceState = useMemo(
+    () => ({
+      key: signKey,
+      me: me.principal,
+      isOperator: me.principal.roles.includes('operator'),
+      api,
+      workspace,
+      principals,
+      feedStatus,
+      feedProblem,
+      epoch,
+      nameOf,
+      subscribe,
+      refreshPrincipals,
+      setWorkspace,
+      announce,
+      signOut: onSignOut,
+    }),
+    [
+      signKey,
+      me.principal,
+      api,
+      workspace,
+      principals,
+      feedStatus,
+      feedProblem,
+      epoch,
+      nameOf,
+      subscribe,
+      refreshPrincipals,
+      announce,
+      onSignOut,
+    ],
+  )
 
   return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>
 }

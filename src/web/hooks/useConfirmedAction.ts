@@ -6,7 +6,10 @@ export function useConfirmedAction(action: () => Promise<unknown>, onDone?: () =
   const [open, setOpen] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const ask = useCallback(() => { setError(null); setOpen(true) }, [])
+  const ask = useCallback(() => {
+    setError(null)
+    setOpen(true)
+  }, [])
   const cancel = useCallback(() => setOpen(false), [])
   const confirm = useCallback(async () => {
     setBusy(true)

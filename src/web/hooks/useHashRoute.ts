@@ -17,9 +17,17 @@ export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '')
   const q = raw.indexOf('?')
   const path = q === -1 ? raw : raw.slice(0, q)
-  const parts = path.split('/').filter(Boolean).map((p) => safeDecode(p))
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => safeDecode(p))
   const view = (VIEWS as readonly string[]).includes(parts[0] ?? '') ? (parts[0] as View) : 'health'
-  return { view, param: parts[1] ?? null, parts: parts.slice(1), query: new URLSearchParams(q === -1 ? '' : raw.slice(q + 1)) }
+  return {
+    view,
+    param: parts[1] ?? null,
+    parts: parts.slice(1),
+    query: new URLSearchParams(q === -1 ? '' : raw.slice(q + 1)),
+  }
 }
 
 function safeDecode(s: string): string {

@@ -19,26 +19,41 @@ export interface InboxItem {
  */
 export function useInbox(): Resource<InboxItem[]> {
   const { api, me } = useWorkspace()
-  const inbox = useResource(async (signal) => {
-    const out: InboxItem[] = []
-    for (const table of await api.listTables({ signal })) {
-      const statuses = [...new Set(reviewTransitions(table, me).map((t) => t.from))]
-      if (statuses.length === 0) continue
-      for (const row of await listAllRows(api, table.name, { status: statuses }, signal)) {
-        if (row.author === me.id) continue
-        out.push({ table, row, ...reviewMoves(table, me, row.status) })
+  const inbox = useResource(
+    async (signal) => {
+      const out: InboxItem[] = []
+      for (const table of await api.listTables({ signal })) {
+        const statuses = [...new Set(reviewTransitions(table, me).map((t) => t.from))]
+        if (statuses.length === 0) continue
+        for (const row of await listAllRows(api, table.name, { status: statuses }, signal)) {
+          if (row.author === me.id) continue
+          out.push({ table, row, ...reviewMoves(table, me, row.status) })
+        }
       }
-    }
-    return out.sort((a, b) => Date.parse(a.row.updatedAt) - Date.parse(b.row.updatedAt))
-  }, [api, me])
+      return out.sort((a, b) => Date.parse(a.row.updatedAt) - Date.parse(b.row.updatedAt))
+    },
+    [api, me],
+  )
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const reload = inbox.reload
   useFeed((e) => {
-    if (e.type === 'table.created' || e.type === 'table.schema_published' || (e.type.startsWith('row.') && e.type !== 'row.heartbeat' && e.type !== 'row.note_added')) {
+    if (
+      e.type === 'table.created' ||
+      e.type === 'table.schema_published' ||
+      (e.type.startsWith('row.') && e.type !== 'row.heartbeat' && e.type !== 'row.note_added')
+    ) {
       if (timer.current) return
-      timer.current = setTimeout(() => { timer.current = null; reload() }, 300)
+      timer.current = setTimeout(() => {
+        timer.current = null
+        reload()
+      }, 300)
     }
   })
-  useEffect(() => () => { if (timer.current) clearTimeout(timer.current) }, [])
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current)
+    },
+    [],
+  )
   return inbox
 }

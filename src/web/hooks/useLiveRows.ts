@@ -31,7 +31,9 @@ export function useLiveRows(tableName: string | null, retry = 0): LiveRows {
     let cancelled = false
     buffer.current = []
     // A reload after a reconnect keeps showing the last rows until the fresh ones arrive.
-    setState((s) => (s.table?.name === tableName ? { ...s, loading: true } : { table: null, rows: [], error: null, loading: true }))
+    setState((s) =>
+      s.table?.name === tableName ? { ...s, loading: true } : { table: null, rows: [], error: null, loading: true },
+    )
     void (async () => {
       try {
         const [table, rows] = await Promise.all([api.getTable(tableName), listAllRows(api, tableName)])
@@ -57,10 +59,13 @@ export function useLiveRows(tableName: string | null, retry = 0): LiveRows {
   useFeed((e) => {
     if (!tableName) return
     if (e.type === 'table.schema_published' && e.target.table === tableName) {
-      void api.getTable(tableName).then((table) => {
-        tableRef.current = table
-        setState((s) => ({ ...s, table }))
-      }, () => undefined)
+      void api.getTable(tableName).then(
+        (table) => {
+          tableRef.current = table
+          setState((s) => ({ ...s, table }))
+        },
+        () => undefined,
+      )
       return
     }
     if (!isRowEvent(e) || e.target.table !== tableName) return

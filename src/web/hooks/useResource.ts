@@ -19,7 +19,11 @@ export interface Resource<T> {
  */
 export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): Resource<T> {
   const { epoch, feedStatus } = useWorkspace()
-  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true })
+  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  })
   const [tick, setTick] = useState(0)
   const loadRef = useRef(load)
   loadRef.current = load
@@ -28,8 +32,13 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
     const ac = new AbortController()
     setState((s) => ({ ...s, loading: true }))
     loadRef.current(ac.signal).then(
-      (data) => { if (!ac.signal.aborted) setState({ data, error: null, loading: false }) },
-      (err: unknown) => { if (!ac.signal.aborted && !isAbort(err)) setState((s) => ({ data: s.data, error: describeError(err), loading: false })) },
+      (data) => {
+        if (!ac.signal.aborted) setState({ data, error: null, loading: false })
+      },
+      (err: unknown) => {
+        if (!ac.signal.aborted && !isAbort(err))
+          setState((s) => ({ data: s.data, error: describeError(err), loading: false }))
+      },
     )
     return () => ac.abort()
   }, [...deps, epoch, tick])

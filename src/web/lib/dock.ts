@@ -16,11 +16,20 @@ export function createClient(key: string, workspace?: string): DockClient {
 }
 
 /** Every row of a table (pages of 500). */
-export async function listAllRows(client: DockClient, table: string, query: { status?: string | readonly string[] } = {}, signal?: AbortSignal): Promise<Row[]> {
+export async function listAllRows(
+  client: DockClient,
+  table: string,
+  query: { status?: string | readonly string[] } = {},
+  signal?: AbortSignal,
+): Promise<Row[]> {
   const out: Row[] = []
   let cursor: string | undefined
   do {
-    const page = await client.listRows(table, { ...query, limit: 500, ...(cursor ? { cursor } : {}) }, signal ? { signal } : undefined)
+    const page = await client.listRows(
+      table,
+      { ...query, limit: 500, ...(cursor ? { cursor } : {}) },
+      signal ? { signal } : undefined,
+    )
     out.push(...page.items)
     cursor = page.nextCursor ?? undefined
   } while (cursor)
@@ -42,7 +51,8 @@ export async function listAllPrincipals(client: DockClient): Promise<PrincipalVi
 export function describeError(err: unknown): string {
   if (isDockApiError(err)) return `${err.message} (${err.code})`
   if (isMergeConflictError(err)) return err.message
-  if (err instanceof TypeError && /fetch/i.test(err.message)) return 'Dock could not be reached (the server may be restarting).'
+  if (err instanceof TypeError && /fetch/i.test(err.message))
+    return 'Dock could not be reached (the server may be restarting).'
   if (err instanceof Error) return err.message
   return String(err)
 }

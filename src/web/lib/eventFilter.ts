@@ -32,7 +32,7 @@ export function describeTarget(e: DockEvent, nameOf: (id: string) => string = (i
       return `${t.table ?? '?'} / ${t.id}${title}${t.status ? ` → ${t.status}` : ''}`
     }
     case 'doc':
-      return `doc ${typeof after?.title === 'string' ? after.title : t.doc ?? t.id}${t.section ? ` § ${t.section}` : ''}`
+      return `doc ${typeof after?.title === 'string' ? after.title : (t.doc ?? t.id)}${t.section ? ` § ${t.section}` : ''}`
     case 'principal':
       return `principal ${nameOf(t.id)}`
     case 'table':

@@ -14,7 +14,12 @@ export function show(v: unknown): string {
 }
 
 function asRow(v: unknown): Row | null {
-  return v !== null && typeof v === 'object' && typeof (v as Row).id === 'string' && typeof (v as Row).values === 'object' ? (v as Row) : null
+  return v !== null &&
+    typeof v === 'object' &&
+    typeof (v as Row).id === 'string' &&
+    typeof (v as Row).values === 'object'
+    ? (v as Row)
+    : null
 }
 
 /** Values that differ between an event's before and after (status column included: a move shows as a change). */
@@ -55,7 +60,11 @@ export interface Sentence {
 }
 
 /** "worker-4 claimed “Write the spec” in tasks" — the parts, so the view can link the object. */
-export function sentenceOf(e: DockEvent, nameOf: (id: string) => string, docTitle: (id: string) => string = (id) => id): Sentence {
+export function sentenceOf(
+  e: DockEvent,
+  nameOf: (id: string) => string,
+  docTitle: (id: string) => string = (id) => id,
+): Sentence {
   const actor = e.actor === 'system' ? 'Dock' : nameOf(e.actor)
   const t = e.target
   const after = e.after as Record<string, unknown> | null
@@ -63,34 +72,75 @@ export function sentenceOf(e: DockEvent, nameOf: (id: string) => string, docTitl
   const rowName = titleOf(e.after) ?? titleOf(e.before) ?? t.id
   const row = (verb: string, detail = ''): Sentence => ({ actor, verb, object: `“${rowName}”`, detail })
   switch (e.type) {
-    case 'row.created': return row('created', `in ${t.table ?? '?'} (${t.status ?? ''})`)
-    case 'row.updated': return row('edited')
-    case 'row.claimed': return row('claimed', `lease until ${typeof after?.['leaseExpiresAt'] === 'string' ? new Date(after['leaseExpiresAt']).toLocaleTimeString() : '?'}`)
-    case 'row.heartbeat': return row('extended the lease on')
-    case 'row.released': return row('released', `back to ${t.status ?? '?'}`)
-    case 'row.transitioned': return row('moved', `from ${String(before?.['status'] ?? '?')} to ${t.status ?? '?'}`)
+    case 'row.created':
+      return row('created', `in ${t.table ?? '?'} (${t.status ?? ''})`)
+    case 'row.updated':
+      return row('edited')
+    case 'row.claimed':
+      return row(
+        'claimed',
+        `lease until ${typeof after?.['leaseExpiresAt'] === 'string' ? new Date(after['leaseExpiresAt']).toLocaleTimeString() : '?'}`,
+      )
+    case 'row.heartbeat':
+      return row('extended the lease on')
+    case 'row.released':
+      return row('released', `back to ${t.status ?? '?'}`)
+    case 'row.transitioned':
+      return row('moved', `from ${String(before?.['status'] ?? '?')} to ${t.status ?? '?'}`)
     case 'row.lease_expired': {
       const owner = typeof before?.['owner'] === 'string' ? nameOf(before['owner']) : 'its claimant'
       const dead = after?.['deadLettered'] === true
-      return { actor, verb: dead ? 'dead-lettered' : 'returned', object: `“${rowName}”`, detail: `: the lease of ${owner} expired${dead ? ` (${t.status ?? 'dead letter'})` : ` (back to ${t.status ?? '?'})`}` }
+      return {
+        actor,
+        verb: dead ? 'dead-lettered' : 'returned',
+        object: `“${rowName}”`,
+        detail: `: the lease of ${owner} expired${dead ? ` (${t.status ?? 'dead letter'})` : ` (back to ${t.status ?? '?'})`}`,
+      }
     }
-    case 'row.note_added': return { actor, verb: 'noted on', object: `“${rowName === t.id ? t.id : rowName}”`, detail: `: ${String(after?.['text'] ?? '')}` }
-    case 'row.requeued': return row('requeued', `to ${t.status ?? '?'}, attempts reset`)
-    case 'doc.created': return { actor, verb: 'created doc', object: `“${String(after?.['title'] ?? docTitle(t.id))}”`, detail: '' }
-    case 'doc.replaced': return { actor, verb: 'rewrote doc', object: `“${docTitle(t.doc ?? t.id)}”`, detail: '' }
-    case 'doc.section_written': return { actor, verb: 'edited', object: `§ ${t.section ?? '?'}`, detail: `of “${docTitle(t.doc ?? t.id)}”` }
-    case 'doc.locked': return { actor, verb: 'locked doc', object: `“${docTitle(t.doc ?? t.id)}”`, detail: '' }
-    case 'doc.unlocked': return { actor, verb: 'unlocked doc', object: `“${docTitle(t.doc ?? t.id)}”`, detail: '' }
-    case 'principal.created': return { actor, verb: 'added', object: nameOf(t.id), detail: typeof after?.['kind'] === 'string' ? `(${after['kind']})` : '' }
-    case 'principal.updated': return { actor, verb: 'updated', object: nameOf(t.id), detail: '' }
-    case 'principal.suspended': return { actor, verb: 'suspended', object: nameOf(t.id), detail: '' }
-    case 'principal.resumed': return { actor, verb: 'resumed', object: nameOf(t.id), detail: '' }
-    case 'table.created': return { actor, verb: 'created table', object: t.table ?? t.id, detail: '' }
-    case 'table.schema_published': return { actor, verb: 'published a new contract for', object: t.table ?? t.id, detail: '' }
-    case 'workspace.created': return { actor, verb: 'created the workspace', object: '', detail: '' }
-    case 'workspace.frozen': return { actor, verb: 'froze the workspace', object: '', detail: '' }
-    case 'workspace.unfrozen': return { actor, verb: 'unfroze the workspace', object: '', detail: '' }
-    default: return { actor, verb: String(e.type), object: t.id, detail: '' }
+    case 'row.note_added':
+      return {
+        actor,
+        verb: 'noted on',
+        object: `“${rowName === t.id ? t.id : rowName}”`,
+        detail: `: ${String(after?.['text'] ?? '')}`,
+      }
+    case 'row.requeued':
+      return row('requeued', `to ${t.status ?? '?'}, attempts reset`)
+    case 'doc.created':
+      return { actor, verb: 'created doc', object: `“${String(after?.['title'] ?? docTitle(t.id))}”`, detail: '' }
+    case 'doc.replaced':
+      return { actor, verb: 'rewrote doc', object: `“${docTitle(t.doc ?? t.id)}”`, detail: '' }
+    case 'doc.section_written':
+      return { actor, verb: 'edited', object: `§ ${t.section ?? '?'}`, detail: `of “${docTitle(t.doc ?? t.id)}”` }
+    case 'doc.locked':
+      return { actor, verb: 'locked doc', object: `“${docTitle(t.doc ?? t.id)}”`, detail: '' }
+    case 'doc.unlocked':
+      return { actor, verb: 'unlocked doc', object: `“${docTitle(t.doc ?? t.id)}”`, detail: '' }
+    case 'principal.created':
+      return {
+        actor,
+        verb: 'added',
+        object: nameOf(t.id),
+        detail: typeof after?.['kind'] === 'string' ? `(${after['kind']})` : '',
+      }
+    case 'principal.updated':
+      return { actor, verb: 'updated', object: nameOf(t.id), detail: '' }
+    case 'principal.suspended':
+      return { actor, verb: 'suspended', object: nameOf(t.id), detail: '' }
+    case 'principal.resumed':
+      return { actor, verb: 'resumed', object: nameOf(t.id), detail: '' }
+    case 'table.created':
+      return { actor, verb: 'created table', object: t.table ?? t.id, detail: '' }
+    case 'table.schema_published':
+      return { actor, verb: 'published a new contract for', object: t.table ?? t.id, detail: '' }
+    case 'workspace.created':
+      return { actor, verb: 'created the workspace', object: '', detail: '' }
+    case 'workspace.frozen':
+      return { actor, verb: 'froze the workspace', object: '', detail: '' }
+    case 'workspace.unfrozen':
+      return { actor, verb: 'unfroze the workspace', object: '', detail: '' }
+    default:
+      return { actor, verb: String(e.type), object: t.id, detail: '' }
   }
 }
 
@@ -103,6 +153,8 @@ export function deadLetterReason(events: readonly DockEvent[], nameOf: (id: stri
     const o = (e.before as { owner?: unknown } | null)?.owner
     if (typeof o === 'string') owners.set(o, (owners.get(o) ?? 0) + 1)
   }
-  const who = [...owners.entries()].sort((a, b) => b[1] - a[1]).map(([id, n]) => (owners.size > 1 ? `${nameOf(id)} ×${n}` : nameOf(id)))
+  const who = [...owners.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([id, n]) => (owners.size > 1 ? `${nameOf(id)} ×${n}` : nameOf(id)))
   return `lease expired ${expiries.length}× under ${who.join(', ') || 'unknown claimants'}`
 }

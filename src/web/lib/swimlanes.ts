@@ -64,7 +64,13 @@ export function claimIntervals(events: readonly DockEvent[]): ClaimInterval[] {
       case 'row.claimed': {
         if (open.has(key)) close(key, e, 'superseded')
         const actor = (after?.owner as string | undefined) ?? e.actor
-        open.set(key, { actor, table, label: labelOf(after, e.target.id), start: Date.parse(e.ts), startRevision: e.revision })
+        open.set(key, {
+          actor,
+          table,
+          label: labelOf(after, e.target.id),
+          start: Date.parse(e.ts),
+          startRevision: e.revision,
+        })
         break
       }
       case 'row.released':
@@ -83,8 +89,16 @@ export function claimIntervals(events: readonly DockEvent[]): ClaimInterval[] {
   }
   for (const [key, o] of open) {
     out.push({
-      actor: o.actor, table: o.table, rowId: key.slice(key.indexOf('\u0000') + 1), label: o.label, start: o.start,
-      end: null, endKind: 'open', endStatus: null, startRevision: o.startRevision, endRevision: null,
+      actor: o.actor,
+      table: o.table,
+      rowId: key.slice(key.indexOf('\u0000') + 1),
+      label: o.label,
+      start: o.start,
+      end: null,
+      endKind: 'open',
+      endStatus: null,
+      startRevision: o.startRevision,
+      endRevision: null,
     })
   }
   return out.sort((a, b) => a.start - b.start)

@@ -15,7 +15,14 @@ export function formatRemaining(ms: number): string {
 export function formatTime(iso: string): string {
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
 }
 
 export function formatClock(ms: number, fractional = false): string {
@@ -23,7 +30,7 @@ export function formatClock(ms: number, fractional = false): string {
   const s = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
   if (!fractional) return s
   // Tenths, inserted after the seconds so "08:25:37 AM" reads "08:25:37.4 AM".
-  return s.replace(/(\d{2}:\d{2}:\d{2})/, `$1.${Math.floor((d.getMilliseconds()) / 100)}`)
+  return s.replace(/(\d{2}:\d{2}:\d{2})/, `$1.${Math.floor(d.getMilliseconds() / 100)}`)
 }
 
 export function formatDuration(ms: number): string {

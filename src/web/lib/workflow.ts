@@ -30,7 +30,8 @@ function admits(t: Transition, row: Row, me: Principal, now: number): boolean {
   return t.by.some((who) => {
     // `any` means any worker (src/domain/roles.ts): a reviewer-only principal is not admitted by it.
     if (who === 'any') return isWriter(me.roles)
-    if (who === 'owner') return row.owner === me.id && row.leaseExpiresAt !== null && Date.parse(row.leaseExpiresAt) > now
+    if (who === 'owner')
+      return row.owner === me.id && row.leaseExpiresAt !== null && Date.parse(row.leaseExpiresAt) > now
     return (me.roles as readonly string[]).includes(who)
   })
 }
@@ -46,12 +47,19 @@ function requireRefusal(t: Transition, row: Row, me: Principal): string | null {
 /** Review gates the principal's roles open: transitions out of a status that keep the author out. */
 export function reviewTransitions(table: Table, me: Principal): Transition[] {
   return table.workflow.transitions.filter(
-    (t) => t.from !== '*' && (t.require ?? []).includes('not:author') && t.by.some((who) => (me.roles as readonly string[]).includes(who)),
+    (t) =>
+      t.from !== '*' &&
+      (t.require ?? []).includes('not:author') &&
+      t.by.some((who) => (me.roles as readonly string[]).includes(who)),
   )
 }
 
 /** For one review status: the approving move (into a done status) and the sending-back one. */
-export function reviewMoves(table: Table, me: Principal, status: string): { approve: string | null; sendBack: string | null } {
+export function reviewMoves(
+  table: Table,
+  me: Principal,
+  status: string,
+): { approve: string | null; sendBack: string | null } {
   const ts = reviewTransitions(table, me).filter((t) => t.from === status)
   const approve = ts.find((t) => table.workflow.done.includes(t.to))?.to ?? null
   const sendBack = ts.find((t) => !table.workflow.done.includes(t.to))?.to ?? null

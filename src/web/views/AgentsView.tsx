@@ -13,18 +13,40 @@ export function AgentsView() {
     <div className="agents-view">
       <div className="view-toolbar">
         <h1>Agents</h1>
-        <span className="muted small">{principals.filter((p) => p.status === 'active').length} active · {principals.length} principals</span>
+        <span className="muted small">
+          {principals.filter((p) => p.status === 'active').length} active · {principals.length} principals
+        </span>
       </div>
       {isOperator && <FreezeControl />}
       {isOperator && <CreatePrincipalForm />}
-      {principals.length === 0 && <p className="loading" role="status">Loading principals…</p>}
+      {principals.length === 0 && (
+        <p className="loading" role="status">
+          Loading principals…
+        </p>
+      )}
       <section aria-labelledby="agents-h">
-        <h2 id="agents-h" className="group-title">Agents ({agents.length})</h2>
-        <ul className="agent-grid">{agents.map((p) => <li key={p.id}><AgentCard principal={p} /></li>)}</ul>
+        <h2 id="agents-h" className="group-title">
+          Agents ({agents.length})
+        </h2>
+        <ul className="agent-grid">
+          {agents.map((p) => (
+            <li key={p.id}>
+              <AgentCard principal={p} />
+            </li>
+          ))}
+        </ul>
       </section>
       <section aria-labelledby="humans-h">
-        <h2 id="humans-h" className="group-title">Humans ({humans.length})</h2>
-        <ul className="agent-grid">{humans.map((p) => <li key={p.id}><AgentCard principal={p} /></li>)}</ul>
+        <h2 id="humans-h" className="group-title">
+          Humans ({humans.length})
+        </h2>
+        <ul className="agent-grid">
+          {humans.map((p) => (
+            <li key={p.id}>
+              <AgentCard principal={p} />
+            </li>
+          ))}
+        </ul>
       </section>
     </div>
   )

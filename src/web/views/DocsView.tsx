@@ -22,16 +22,34 @@ export function DocsView({ docId }: { readonly docId: string | null }) {
   useEffect(() => {
     let cancelled = false
     setError(null)
-    api.listDocs().then((d) => { if (!cancelled) setDocs(d) }, (err) => { if (!cancelled) setError(describeError(err)) })
-    return () => { cancelled = true }
+    api.listDocs().then(
+      (d) => {
+        if (!cancelled) setDocs(d)
+      },
+      (err) => {
+        if (!cancelled) setError(describeError(err))
+      },
+    )
+    return () => {
+      cancelled = true
+    }
   }, [api, epoch])
 
   useEffect(() => {
     if (!selected) return
     let cancelled = false
     setDoc((d) => (d && d.id === selected ? d : null))
-    api.getDoc(selected).then((d) => { if (!cancelled) setDoc(d) }, (err) => { if (!cancelled) setError(describeError(err)) })
-    return () => { cancelled = true }
+    api.getDoc(selected).then(
+      (d) => {
+        if (!cancelled) setDoc(d)
+      },
+      (err) => {
+        if (!cancelled) setError(describeError(err))
+      },
+    )
+    return () => {
+      cancelled = true
+    }
   }, [api, selected, epoch])
 
   useFeed((e) => {
@@ -40,18 +58,27 @@ export function DocsView({ docId }: { readonly docId: string | null }) {
     // Versions in the list move with every write, so re-read the (body-less) list too.
     void api.listDocs().then(setDocs, () => undefined)
     if (doc && (id === doc.id || id === doc.title)) {
-      void api.getDoc(doc.id).then((d) => {
-        setDoc(d)
-        const what = e.target.section ? `Section ${e.target.section}` : d.title
-        announce(`${what} updated by ${nameOf(e.actor)}`)
-      }, () => undefined)
+      void api.getDoc(doc.id).then(
+        (d) => {
+          setDoc(d)
+          const what = e.target.section ? `Section ${e.target.section}` : d.title
+          announce(`${what} updated by ${nameOf(e.actor)}`)
+        },
+        () => undefined,
+      )
     }
   })
 
   return (
     <div className="docs-view">
-      <div className="view-toolbar"><h1>Docs</h1></div>
-      {error && <p className="error" role="alert">{error}</p>}
+      <div className="view-toolbar">
+        <h1>Docs</h1>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="docs-layout">
         <nav className="doc-list" aria-label="Documents">
           {docs && docs.length === 0 && <p className="empty">No docs yet.</p>}
@@ -67,7 +94,11 @@ export function DocsView({ docId }: { readonly docId: string | null }) {
           </ul>
         </nav>
         <div className="doc-pane">
-          {selected && !doc && !error && <p className="loading" role="status">Loading…</p>}
+          {selected && !doc && !error && (
+            <p className="loading" role="status">
+              Loading…
+            </p>
+          )}
           {doc && <DocArticle doc={doc} />}
         </div>
       </div>

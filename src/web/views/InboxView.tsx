@@ -24,10 +24,19 @@ export function InboxView({ inbox }: { readonly inbox: Resource<InboxItem[]> }) 
     const cards = [...(listRef.current?.querySelectorAll<HTMLElement>('li.inbox-item') ?? [])]
     const at = cards.findIndex((c) => c.contains(document.activeElement))
     const focusCard = (i: number) => cards[Math.max(0, Math.min(cards.length - 1, i))]?.focus()
-    if (e.key === 'j') { e.preventDefault(); focusCard(at + 1) }
-    else if (e.key === 'k') { e.preventDefault(); focusCard(at - 1) }
-    else if (e.key === 'a' && at >= 0) { e.preventDefault(); cards[at]?.querySelector<HTMLButtonElement>('button[data-action="approve"]')?.click() }
-    else if (e.key === 's' && at >= 0) { e.preventDefault(); cards[at]?.querySelector<HTMLTextAreaElement>('textarea')?.focus() }
+    if (e.key === 'j') {
+      e.preventDefault()
+      focusCard(at + 1)
+    } else if (e.key === 'k') {
+      e.preventDefault()
+      focusCard(at - 1)
+    } else if (e.key === 'a' && at >= 0) {
+      e.preventDefault()
+      cards[at]?.querySelector<HTMLButtonElement>('button[data-action="approve"]')?.click()
+    } else if (e.key === 's' && at >= 0) {
+      e.preventDefault()
+      cards[at]?.querySelector<HTMLTextAreaElement>('textarea')?.focus()
+    }
   }
 
   return (
@@ -37,13 +46,21 @@ export function InboxView({ inbox }: { readonly inbox: Resource<InboxItem[]> }) 
         <span className="muted small">{items.length} waiting for you</span>
         <StaleNote stale={inbox.stale} />
       </div>
-      <p id={keysId} className="muted small">Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>a</kbd> approve, <kbd>s</kbd> write a send-back reason.</p>
+      <p id={keysId} className="muted small">
+        Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>a</kbd> approve, <kbd>s</kbd> write a send-back reason.
+      </p>
       {inbox.error && <LoadProblem error={inbox.error} onRetry={inbox.reload} what="the inbox" />}
-      {inbox.loading && !inbox.data && <p className="loading" role="status">Loading…</p>}
+      {inbox.loading && !inbox.data && (
+        <p className="loading" role="status">
+          Loading…
+        </p>
+      )}
       {inbox.data && items.length === 0 && <p className="empty">Nothing waits for your review.</p>}
       {items.length > 0 && (
         <ol className="inbox" ref={listRef} onKeyDown={onKey} aria-describedby={keysId} data-testid="inbox">
-          {items.map((item) => <InboxEntry key={item.row.id} item={item} onDone={inbox.reload} />)}
+          {items.map((item) => (
+            <InboxEntry key={item.row.id} item={item} onDone={inbox.reload} />
+          ))}
         </ol>
       )}
     </div>
@@ -79,25 +96,52 @@ function InboxEntry({ item, onDone }: { readonly item: InboxItem; readonly onDon
 
   return (
     <li className="inbox-item panel" tabIndex={-1} aria-labelledby={`${id}-t`} data-row-id={row.id}>
-      <h2 id={`${id}-t`} className="card-title"><a href={rowHref(table.name, row.id)}>{title}</a></h2>
-      <p className="muted small">{table.name} · {row.status} · by {nameOf(row.author)} · waiting {formatDuration(now - Date.parse(row.updatedAt))}</p>
+      <h2 id={`${id}-t`} className="card-title">
+        <a href={rowHref(table.name, row.id)}>{title}</a>
+      </h2>
+      <p className="muted small">
+        {table.name} · {row.status} · by {nameOf(row.author)} · waiting{' '}
+        {formatDuration(now - Date.parse(row.updatedAt))}
+      </p>
       <div className="inbox-actions">
         {item.approve && (
-          <button type="button" className="primary" data-action="approve" disabled={busy} onClick={() => void act(item.approve!, null)}>
+          <button
+            type="button"
+            className="primary"
+            data-action="approve"
+            disabled={busy}
+            onClick={() => void act(item.approve!, null)}
+          >
             Approve<span className="visually-hidden"> {title}</span>
           </button>
         )}
         {item.sendBack && (
           <span className="send-back">
-            <label htmlFor={`${id}-r`} className="visually-hidden">Reason for sending back {title}</label>
-            <textarea id={`${id}-r`} rows={1} placeholder="Why send it back?" value={reason} onChange={(e) => setReason(e.target.value)} />
-            <button type="button" disabled={busy || !reason.trim()} onClick={() => void act(item.sendBack!, reason.trim())}>
+            <label htmlFor={`${id}-r`} className="visually-hidden">
+              Reason for sending back {title}
+            </label>
+            <textarea
+              id={`${id}-r`}
+              rows={1}
+              placeholder="Why send it back?"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+            <button
+              type="button"
+              disabled={busy || !reason.trim()}
+              onClick={() => void act(item.sendBack!, reason.trim())}
+            >
               Send back<span className="visually-hidden"> {title}</span>
             </button>
           </span>
         )}
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </li>
   )
 }

@@ -48,7 +48,9 @@ export function SwimlanesView() {
         if (!cancelled) setError(describeError(err))
       }
     })()
-    return () => { cancelled = true }
+    return () => {
+      cancelled = true
+    }
   }, [api, epoch])
 
   useFeed((e) => {
@@ -76,12 +78,24 @@ export function SwimlanesView() {
         <span className="field-inline">
           <label htmlFor={`${id}-range`}>Range</label>
           <select id={`${id}-range`} value={rangeMs} onChange={(e) => setRangeMs(Number(e.target.value))}>
-            {RANGES.map((r) => <option key={r.ms} value={r.ms}>{r.label}</option>)}
+            {RANGES.map((r) => (
+              <option key={r.ms} value={r.ms}>
+                {r.label}
+              </option>
+            ))}
           </select>
         </span>
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
-      {!loaded && !error && <p className="loading" role="status">Reading the log…</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!loaded && !error && (
+        <p className="loading" role="status">
+          Reading the log…
+        </p>
+      )}
       {loaded && visible.length === 0 && <p className="empty">No claims in this range.</p>}
       {visible.length > 0 && (
         <>

@@ -32,7 +32,9 @@ export function TrailView({ query }: { readonly query: URLSearchParams }) {
   const [filters, setFiltersState] = useState<EventFilters>(() => filtersFromQuery(query))
   const setFilters = useCallback((f: EventFilters) => {
     setFiltersState(f)
-    const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''))
+    const q = new URLSearchParams(
+      Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+    )
     history.replaceState(null, '', `#/trail${q.toString() ? `?${q}` : ''}`)
   }, [])
   const [events, setEvents] = useState<readonly DockEvent[]>([])
@@ -50,39 +52,42 @@ export function TrailView({ query }: { readonly query: URLSearchParams }) {
     api.listDocs().then(setDocs, () => undefined)
   }, [api, epoch])
 
-  const loadOlder = useCallback(async (from: number, f: EventFilters, gen: number) => {
-    setLoading(true)
-    setError(null)
-    try {
-      let hi = from
-      const found: DockEvent[] = []
-      // Backwards in windows of revisions, keeping the newest ENOUGH: a page is 100 events, never a whole window.
-      while (hi > 0 && found.length < ENOUGH) {
-        const since = Math.max(0, hi - WINDOW)
-        const page = await api.events({ since, limit: WINDOW, ...f })
-        if (gen !== generation.current) return
-        const inWindow = page.items.filter((e) => e.revision <= hi)
-        const need = ENOUGH - found.length
-        if (inWindow.length > need) {
-          const kept = inWindow.slice(-need)
-          found.push(...kept)
-          hi = kept[0]!.revision - 1
-          break
+  const loadOlder = useCallback(
+    async (from: number, f: EventFilters, gen: number) => {
+      setLoading(true)
+      setError(null)
+      try {
+        let hi = from
+        const found: DockEvent[] = []
+        // Backwards in windows of revisions, keeping the newest ENOUGH: a page is 100 events, never a whole window.
+        while (hi > 0 && found.length < ENOUGH) {
+          const since = Math.max(0, hi - WINDOW)
+          const page = await api.events({ since, limit: WINDOW, ...f })
+          if (gen !== generation.current) return
+          const inWindow = page.items.filter((e) => e.revision <= hi)
+          const need = ENOUGH - found.length
+          if (inWindow.length > need) {
+            const kept = inWindow.slice(-need)
+            found.push(...kept)
+            hi = kept[0]!.revision - 1
+            break
+          }
+          found.push(...inWindow)
+          hi = since
         }
-        found.push(...inWindow)
-        hi = since
+        setEvents((prev) => {
+          const seen = new Set(prev.map((e) => e.revision))
+          return [...prev, ...found.filter((e) => !seen.has(e.revision))].sort((a, b) => b.revision - a.revision)
+        })
+        setLo(hi)
+      } catch (err) {
+        if (gen === generation.current) setError(describeError(err))
+      } finally {
+        if (gen === generation.current) setLoading(false)
       }
-      setEvents((prev) => {
-        const seen = new Set(prev.map((e) => e.revision))
-        return [...prev, ...found.filter((e) => !seen.has(e.revision))].sort((a, b) => b.revision - a.revision)
-      })
-      setLo(hi)
-    } catch (err) {
-      if (gen === generation.current) setError(describeError(err))
-    } finally {
-      if (gen === generation.current) setLoading(false)
-    }
-  }, [api])
+    },
+    [api],
+  )
 
   useEffect(() => {
     const gen = ++generation.current
@@ -100,21 +105,41 @@ export function TrailView({ query }: { readonly query: URLSearchParams }) {
 
   return (
     <div className="trail-view">
-      <div className="view-toolbar"><h1>Trail</h1></div>
+      <div className="view-toolbar">
+        <h1>Trail</h1>
+      </div>
       <TrailFilters value={filters} onChange={setFilters} tables={tables} docs={docs} />
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <p className="small">
-        <button type="button" className="link-button" onClick={() => document.getElementById('time-travel-heading')?.focus()}>Jump to time travel</button>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => document.getElementById('time-travel-heading')?.focus()}
+        >
+          Jump to time travel
+        </button>
       </p>
       <EventList events={events} docs={docs} onTimeTravel={(table, revision) => setTravel({ table, revision })} />
       <div className="load-more">
-        {loading && <p className="loading" role="status">Loading events…</p>}
+        {loading && (
+          <p className="loading" role="status">
+            Loading events…
+          </p>
+        )}
         {!loading && lo !== null && lo > 0 && (
           <button type="button" onClick={() => void loadOlder(lo, filters, generation.current)}>
             Next 100 older events (before rev {lo + 1})
           </button>
         )}
-        {!loading && lo === 0 && <p className="muted small">Start of the log. {events.length} event{events.length === 1 ? '' : 's'} shown.</p>}
+        {!loading && lo === 0 && (
+          <p className="muted small">
+            Start of the log. {events.length} event{events.length === 1 ? '' : 's'} shown.
+          </p>
+        )}
       </div>
       <TimeTravel tables={tables} request={travel} />
     </div>
