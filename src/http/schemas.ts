@@ -27,7 +27,7 @@ const values = z.record(z.string().max(64), z.unknown())
  * `0x10` as 16, `1e3` as 1000 and `''` or ` ` as 0; a client that sent those
  * meant something else, so they are refused.
  */
-function queryInteger(min: number, max: number) {
+export function queryInteger(min: number, max: number) {
   // A JSON number is taken as is: the MCP tools reuse these shapes for their (JSON) arguments.
   return z
     .union([

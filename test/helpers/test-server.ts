@@ -10,6 +10,8 @@ export { TEST_STORE }
 
 export interface TestServer extends DockServer {
   readonly dataDir: string
+  /** Set when the server runs on PostgreSQL (a schema of the test database). */
+  readonly databaseUrl: string | undefined
   /** A caller with the operator's key. */
   readonly op: Api
   api(key: string): Api
@@ -53,7 +55,15 @@ export async function startTestServer(options: Partial<StartDockServerOptions> =
     await store.drop()
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
   }
-  return { ...server, dataDir, op: api(OPERATOR_KEY), api, close, [Symbol.asyncDispose]: close }
+  return {
+    ...server,
+    dataDir,
+    databaseUrl: options.databaseUrl ?? store.databaseUrl,
+    op: api(OPERATOR_KEY),
+    api,
+    close,
+    [Symbol.asyncDispose]: close,
+  }
 }
 
 export function makeApi(baseUrl: string, key: string | null): Api {

@@ -1,9 +1,14 @@
-import { join } from 'node:path'
-
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { makeApi, revisionOf, startTestServer, TASKS_TABLE, type TestServer } from '../helpers/test-server.js'
+import {
+  makeApi,
+  revisionOf,
+  startTestServer,
+  TASKS_TABLE,
+  TEST_STORE,
+  type TestServer,
+} from '../helpers/test-server.js'
+import { storeSql } from '../helpers/test-stores.js'
 
 const W = '/v1/workspaces/default'
 
@@ -200,7 +205,7 @@ describe('bad input is harmless', () => {
 
   it('health and OpenAPI need no key', async () => {
     const health = await makeApi(server.url, null)('GET', '/v1/health')
-    expect(health.body).toMatchObject({ ok: true, storage: 'sqlite' })
+    expect(health.body).toMatchObject({ ok: true, storage: TEST_STORE })
     const doc = await makeApi(server.url, null)('GET', '/v1/openapi.json')
     expect(doc.body.openapi).toBe('3.1.0')
     expect(Object.keys(doc.body.paths)).toContain('/v1/workspaces/{ws}/tables/{table}/claim-next')
@@ -227,12 +232,10 @@ describe('the hash-chained log', () => {
   })
 
   it('detects a tampered event', async () => {
-    const db = new Database(join(server.dataDir, 'dock.db'))
-    const row = db.prepare('SELECT data FROM events WHERE revision = 10').get() as { data: string }
-    const forged = row.data.replace(/"title":"r\d+"/, '"title":"forged"')
-    expect(forged).not.toBe(row.data)
-    db.prepare('UPDATE events SET data = ? WHERE revision = 10').run(forged)
-    db.close()
+    const [row] = await storeSql<{ data: string }>(server, 'SELECT data FROM events WHERE revision = 10')
+    const forged = row!.data.replace(/"title":"r\d+"/, '"title":"forged"')
+    expect(forged).not.toBe(row!.data)
+    await storeSql(server, 'UPDATE events SET data = $1 WHERE revision = 10', [forged])
     const report = await server.op('GET', `${W}/audit/verify`)
     expect(report.body.ok).toBe(false)
     expect(report.body.firstBreak.revision).toBe(10)

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { startDockServer, type DockServer } from '../../src/http/serve.js'
 import { call, ok, tasksTable } from './http.js'
+import { openTestStore } from '../helpers/test-stores.js'
 
 const OP = 'op-model-secret'
 const RUNS = Number(process.env['DOCK_MODEL_RUNS'] ?? 120)
@@ -81,6 +82,8 @@ describe('claims, leases and fencing under random operation sequences', () => {
   let fenced = 0
   let expiredSettled = 0
 
+  const store = openTestStore('claims_model')
+
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dock-model-'))
     // No sweeper: every lease expiry then happens inside a request and is checked with it.
@@ -88,6 +91,7 @@ describe('claims, leases and fencing under random operation sequences', () => {
       host: '127.0.0.1',
       port: 0,
       dataDir,
+      ...(store.databaseUrl === undefined ? {} : { databaseUrl: store.databaseUrl }),
       operatorToken: OP,
       webRoot: null,
       sweepIntervalMs: 3_600_000,
@@ -109,6 +113,7 @@ describe('claims, leases and fencing under random operation sequences', () => {
     )
     expect(fenced).toBeGreaterThan(0)
     await server?.close()
+    await store.drop()
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
   })
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDockServer, type DockServer } from '../../src/http/serve.js'
 import { spawnTs, type Child } from './child.js'
 import { call, ok, readLog, sleep, tasksTable } from './http.js'
+import { openTestStore } from '../helpers/test-stores.js'
 
 const OP = 'op-fencing-secret'
 const LEASE_MS = 1500
@@ -31,6 +32,8 @@ describe('lease and fencing with a SIGSTOPped claimant', () => {
   const agents: Record<string, { id: string; key: string }> = {}
   const children: Child[] = []
 
+  const store = openTestStore('lease_fencing')
+
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dock-fencing-'))
     // A fast sweeper, so an expired lease is also returned by the server on its own.
@@ -38,6 +41,7 @@ describe('lease and fencing with a SIGSTOPped claimant', () => {
       host: '127.0.0.1',
       port: 0,
       dataDir,
+      ...(store.databaseUrl === undefined ? {} : { databaseUrl: store.databaseUrl }),
       operatorToken: OP,
       webRoot: null,
       sweepIntervalMs: 200,
@@ -61,6 +65,7 @@ describe('lease and fencing with a SIGSTOPped claimant', () => {
       }
     }
     await server?.close()
+    await store.drop()
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
   })
 

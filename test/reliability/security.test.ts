@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDockServer, type DockServer } from '../../src/http/serve.js'
 import { call, ok, workspaceRevision, type HttpReply } from './http.js'
 import { buildWorld, pathOf, routeKeysOf, ROUTES, type RouteCase, type World } from './route-table.js'
+import { openTestStore } from '../helpers/test-stores.js'
 
 const OP = 'op-security-secret'
 
@@ -25,12 +26,15 @@ describe('security over every route', () => {
   let suspendedKey = ''
   let defaultId = ''
 
+  const store = openTestStore('security')
+
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dock-security-'))
     server = await startDockServer({
       host: '127.0.0.1',
       port: 0,
       dataDir,
+      ...(store.databaseUrl === undefined ? {} : { databaseUrl: store.databaseUrl }),
       operatorToken: OP,
       webRoot: null,
       sweepIntervalMs: 3_600_000,
@@ -52,6 +56,7 @@ describe('security over every route', () => {
 
   afterAll(async () => {
     await server?.close()
+    await store.drop()
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
   })
 

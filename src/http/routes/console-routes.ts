@@ -3,13 +3,14 @@ import { z } from 'zod'
 import type { DockService } from '../../service/dock-service.js'
 import { MAX_NOTE_LENGTH } from '../../service/note-service.js'
 import { parseIfMatch, type Router } from '../route.js'
+import { queryInteger } from '../schemas.js'
 
 const version = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 
 export const noteCreateBody = z.strictObject({ text: z.string().min(1).max(MAX_NOTE_LENGTH) })
 export const notesQuery = z.strictObject({
-  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  since: queryInteger(0, Number.MAX_SAFE_INTEGER).default(0),
+  limit: queryInteger(1, 500).default(100),
 })
 export const requeueBody = z.strictObject({ expectedVersion: version.optional() })
 
