@@ -656,6 +656,9 @@ async function runStore(kind: StoreKind, opts: Options, cleanups: (() => Promise
       operatorToken: OP,
       webRoot: null,
       logger: false,
+      // The fan-out measurement opens thousands of streams with one key; the
+      // per-principal cap (64 by default) exists for real crews, not this rig.
+      maxStreamsPerPrincipal: 100_000,
     })
   } else {
     where = `dock_growth_${process.pid}_${randomBytes(3).toString('hex')}`
@@ -674,6 +677,9 @@ async function runStore(kind: StoreKind, opts: Options, cleanups: (() => Promise
       operatorToken: OP,
       webRoot: null,
       logger: false,
+      // The fan-out measurement opens thousands of streams with one key; the
+      // per-principal cap (64 by default) exists for real crews, not this rig.
+      maxStreamsPerPrincipal: 100_000,
     })
   }
   const stopServer = async (): Promise<void> => server.close()
