@@ -20,7 +20,7 @@ export class DocService {
 
   async createDoc(caller: Caller, ws: string, input: { title: string; content: string }): Promise<Doc> {
     authorize(caller, 'doc.create')
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       if ((await scope.tx.getDoc(scope.workspace.id, input.title)) !== null)
         throw new DockError('already_exists', `doc ${input.title} exists`)
       const revision = scope.nextRevision
@@ -72,7 +72,7 @@ export class DocService {
     if (input.expectedVersion === undefined && input.ifMatch === undefined) {
       throw new DockError('precondition_required', 'replacing a whole doc needs expectedVersion or If-Match')
     }
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const doc = await findDoc(scope.tx, scope.workspace.id, idOrTitle)
       checkPrecondition(doc.version, input, doc, `doc ${doc.title}`)
       checkDocLock(doc, caller, input.lockToken, scope.now)
@@ -138,7 +138,7 @@ export class DocService {
   ): Promise<{ section: Section; doc: { id: string; version: number; revision: number } }> {
     authorize(caller, 'doc.write')
     checkSectionBody(input.body)
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const doc = await findDoc(scope.tx, scope.workspace.id, idOrTitle)
       checkDocLock(doc, caller, input.lockToken, scope.now)
       const index = doc.sections.findIndex((s) => s.key === key)
@@ -225,7 +225,7 @@ export class DocService {
    */
   async lockDoc(caller: Caller, ws: string, idOrTitle: string, leaseMs?: number): Promise<{ doc: Doc; lock: Lease }> {
     authorize(caller, 'doc.lock')
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const doc = await findDoc(scope.tx, scope.workspace.id, idOrTitle)
       if (doc.lock !== null && doc.lock.owner !== caller.principal.id && Date.parse(doc.lock.expiresAt) > scope.now) {
         throw new DockError(
@@ -260,7 +260,7 @@ export class DocService {
    */
   async unlockDoc(caller: Caller, ws: string, idOrTitle: string, token?: number): Promise<Doc> {
     authorize(caller, 'doc.lock')
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const doc = await findDoc(scope.tx, scope.workspace.id, idOrTitle)
       // Nothing to protect: a retried unlock, or a stale holder's after its successor unlocked.
       if (doc.lock === null) return doc

@@ -240,7 +240,7 @@ export class IdentityService {
     authorize(caller, 'principal.create')
     if (input.publicKey) checkPublicKey(input.publicKey)
     const key = newKey()
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       if ((await scope.tx.getPrincipalByName(scope.workspace.id, input.name)) !== null) {
         throw new DockError('already_exists', `principal ${input.name} exists`)
       }
@@ -331,7 +331,7 @@ export class IdentityService {
   /** Kill switch: refuses the principal's next request, closes its streams, releases its leases. */
   async suspend(caller: Caller, ws: string, idOrName: string): Promise<Principal> {
     authorize(caller, 'principal.suspend')
-    const result = await this.#core.write(caller, ws, { operatorAuthority: true }, async (scope) => {
+    const result = await this.#core.writeEvenWhenFrozen(caller, ws, async (scope) => {
       const p = await findPrincipal(scope.tx, scope.workspace.id, idOrName)
       if (p.id === caller.principal.id) throw new DockError('forbidden', 'an operator cannot suspend itself')
       if (p.status === 'suspended') return publicPrincipal(p)
@@ -358,7 +358,7 @@ export class IdentityService {
 
   async resume(caller: Caller, ws: string, idOrName: string): Promise<Principal> {
     authorize(caller, 'principal.suspend')
-    return this.#core.write(caller, ws, { operatorAuthority: true }, async (scope) => {
+    return this.#core.writeEvenWhenFrozen(caller, ws, async (scope) => {
       const p = await findPrincipal(scope.tx, scope.workspace.id, idOrName)
       if (p.status === 'active') return publicPrincipal(p)
       const next: PrincipalRecord = { ...p, status: 'active' }
@@ -370,7 +370,7 @@ export class IdentityService {
 
   async setFrozen(caller: Caller, ws: string, frozen: boolean): Promise<Workspace> {
     authorize(caller, 'workspace.freeze')
-    return this.#core.write(caller, ws, { operatorAuthority: true }, async (scope) => {
+    return this.#core.writeEvenWhenFrozen(caller, ws, async (scope) => {
       if (scope.workspace.frozen === frozen) return publicWorkspace(scope.workspace)
       const before = publicWorkspace(scope.workspace)
       scope.setFrozen(frozen)

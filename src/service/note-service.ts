@@ -31,7 +31,7 @@ export class NoteService {
     if (trimmed === '') throw new DockError('invalid_input', 'a note needs some text')
     if (trimmed.length > MAX_NOTE_LENGTH)
       throw new DockError('invalid_input', `a note is at most ${MAX_NOTE_LENGTH} characters`)
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       const e = await scope.emit('row.note_added', rowTarget(row), null, { text: trimmed })
       return { revision: e.revision, ts: e.ts, actor: e.actor, table: row.table, rowId: row.id, text: trimmed }

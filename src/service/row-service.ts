@@ -68,7 +68,7 @@ export class RowService {
   ): Promise<Row> {
     authorize(caller, 'row.create')
     refuseProtoKeys(input.values)
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       checkContractPin(table, input.contractVersion)
       const statusColumn = table.workflow.statusColumn
@@ -186,7 +186,7 @@ export class RowService {
   ): Promise<Row> {
     authorize(caller, 'row.update')
     refuseProtoKeys(input.values)
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       checkPrecondition(row.version, input, row, `row ${row.id}`)
@@ -247,7 +247,7 @@ export class RowService {
 
   async claim(caller: Caller, ws: string, tableName: string, id: string, leaseMs?: number): Promise<ClaimResult> {
     authorize(caller, 'row.claim')
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const rule = claimRule(table)
       let row = await findRow(scope.tx, scope.workspace.id, tableName, id)
@@ -289,7 +289,7 @@ export class RowService {
   ): Promise<ClaimResult | null> {
     authorize(caller, 'row.claim')
     if (opts.where !== undefined) refuseProtoKeys(opts.where)
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const rule = claimRule(table)
       // Rows whose lease ran out count as claimable again, so settle them first.
@@ -359,7 +359,7 @@ export class RowService {
     input: { fencingToken: number; leaseMs?: number },
   ): Promise<ClaimResult> {
     authorize(caller, 'row.lease')
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       checkFencing(row, caller.principal, input.fencingToken, scope.now)
@@ -383,7 +383,7 @@ export class RowService {
     input: { fencingToken: number },
   ): Promise<Row> {
     authorize(caller, 'row.lease')
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       checkFencing(row, caller.principal, input.fencingToken, scope.now)
@@ -424,7 +424,7 @@ export class RowService {
         )
       refuseProtoKeys(input.values)
     }
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)
       checkPrecondition(row.version, input, row, `row ${row.id}`)
@@ -456,7 +456,7 @@ export class RowService {
    */
   async requeue(caller: Caller, ws: string, tableName: string, id: string, input: Precondition = {}): Promise<Row> {
     authorize(caller, 'row.requeue')
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const rule = claimRule(table)
       const row = await findRow(scope.tx, scope.workspace.id, tableName, id)

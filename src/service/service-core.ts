@@ -62,10 +62,20 @@ export class ServiceCore {
     return id
   }
 
-  async write<T>(
+  /** The one write path: a transaction on the workspace, refused while it is frozen. */
+  write<T>(caller: Caller, ws: string, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+    return this.#write(caller, ws, { operatorAuthority: false }, fn)
+  }
+
+  /** The write path for operator switches (suspend, resume, unfreeze), which must work while frozen. */
+  writeEvenWhenFrozen<T>(caller: Caller, ws: string, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+    return this.#write(caller, ws, { operatorAuthority: true }, fn)
+  }
+
+  async #write<T>(
     caller: Caller,
     ws: string,
-    opts: { operatorAuthority?: boolean },
+    opts: { readonly operatorAuthority: boolean },
     fn: (scope: WriteScope) => Promise<T>,
   ): Promise<T> {
     const w = { id: await this.workspaceId(caller, ws) }
@@ -77,7 +87,7 @@ export class ServiceCore {
       if (workspace === null) throw new DockError('not_found', `no workspace ${ws}`)
       // Re-read inside the transaction: a suspension that committed a moment ago must win.
       const principal = requireActive(await tx.getPrincipal(w.id, caller.principal.id), 'unknown principal')
-      if (workspace.frozen && opts.operatorAuthority !== true)
+      if (workspace.frozen && !opts.operatorAuthority)
         throw new DockError('workspace_frozen', `workspace ${workspace.name} is frozen`)
       const scope = new WriteScope({
         tx,

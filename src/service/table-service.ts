@@ -23,7 +23,7 @@ export class TableService {
   ): Promise<Table> {
     authorize(caller, 'table.create')
     const { columns, workflow } = normalizeContract(input.columns, input.workflow)
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       if ((await scope.tx.getTable(scope.workspace.id, input.name)) !== null) {
         throw new DockError('already_exists', `table ${input.name} exists`)
       }
@@ -72,7 +72,7 @@ export class TableService {
     // Operators only: the contract carries the gates, and nobody may loosen a gate on their own work.
     authorize(caller, 'table.publish')
     const { columns, workflow } = normalizeContract(input.columns, input.workflow)
-    return this.#core.write(caller, ws, {}, async (scope) => {
+    return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, name)
       if (input.expectedVersion !== undefined && input.expectedVersion !== table.contractVersion) {
         throw new DockError('version_conflict', `table ${name} is at contract version ${table.contractVersion}`, {
