@@ -15,6 +15,7 @@ import type { Caller, ClaimResult, Precondition } from './service-types.js'
 import { WriteScope } from './write-scope.js'
 
 const CLAIM_SCAN_PAGE = 64
+const CLAIM_SCAN_FIRST_PAGE = 4
 /** Expired leases handled per workspace per sweep pass; the rest wait for the next pass. */
 const SWEEP_BATCH = 500
 /** Workspaces visited per sweep pass. */
@@ -112,6 +113,7 @@ export class RowService {
         seq: await scope.tx.nextRowSeq(scope.workspace.id),
       }
       await scope.tx.insertRow(row)
+      if (blockedBy.length > 0) await this.#recordBlockers(scope.tx, row, table)
       await scope.emit('row.created', rowTarget(row), null, row)
       return row
     })
@@ -132,7 +134,7 @@ export class RowService {
     const now = this.#core.now()
     return this.#core.storage.read(async (tx) => {
       const table = await findTable(tx, w.id, tableName)
-      let afterSeq = q.cursor === undefined ? 0 : decodeCursor(q.cursor)
+      const afterSeq = q.cursor === undefined ? 0 : decodeCursor(q.cursor)
       let owner = q.owner
       if (owner !== undefined) {
         const p = (await tx.getPrincipal(w.id, owner)) ?? (await tx.getPrincipalByName(w.id, owner))
@@ -143,30 +145,19 @@ export class RowService {
         const claimable = table.workflow.claim?.from ?? [table.workflow.initial]
         statuses = statuses === undefined ? [...claimable] : statuses.filter((s) => claimable.includes(s))
       }
-      const items: Row[] = []
-      // `ready` filters after the query (blockers live in other rows), so keep paging until the page is full.
-      for (;;) {
-        const batch = await tx.queryRows({
-          workspaceId: w.id,
-          table: table.name,
-          order: 'seq',
-          afterSeq,
-          limit: q.limit,
-          ...(statuses !== undefined ? { statuses } : {}),
-          ...(owner !== undefined ? { owner } : {}),
-          ...(q.ready === true ? { unownedAt: now } : {}),
-        })
-        for (const row of batch) {
-          afterSeq = row.seq
-          if (q.ready === true && !(await this.#blockersDone(tx, w.id, row, table))) continue
-          items.push(row)
-          if (items.length === q.limit) break
-        }
-        if (items.length === q.limit || batch.length < q.limit) {
-          const more = items.length === q.limit
-          return { items, nextCursor: more ? encodeCursor(afterSeq) : null }
-        }
-      }
+      const items = await tx.queryRows({
+        workspaceId: w.id,
+        table: table.name,
+        order: 'seq',
+        afterSeq,
+        limit: q.limit,
+        ...(statuses !== undefined ? { statuses } : {}),
+        ...(owner !== undefined ? { owner } : {}),
+        // Readiness is stored with the row, so the query returns exactly the page: no blocked row is read.
+        ...(q.ready === true ? { unownedAt: now, ready: true } : {}),
+      })
+      const last = items.at(-1)
+      return { items, nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(last.seq) : null }
     })
   }
 
@@ -225,6 +216,7 @@ export class RowService {
         ...bump(row, scope, caller),
       }
       await scope.tx.updateRow(next)
+      if (input.blockedBy !== undefined) await this.#recordBlockers(scope.tx, next, table)
       await scope.emit('row.updated', rowTarget(next), row, next)
       return next
     })
@@ -298,14 +290,18 @@ export class RowService {
         await this.#expireLease(scope, table, expired)
       }
       let afterKey: { priority: number; seq: number } | undefined
+      // Blocked rows are left out by the query (stored readiness), so the first row usually
+      // qualifies; the page starts small and grows only while skills or `where` skip rows.
+      let limit = CLAIM_SCAN_FIRST_PAGE
       for (;;) {
         const batch = await scope.tx.queryRows({
           workspaceId: scope.workspace.id,
           table: table.name,
           statuses: rule.from,
           unownedAt: scope.now,
+          ready: true,
           order: 'claim',
-          limit: CLAIM_SCAN_PAGE,
+          limit,
           ...(afterKey ? { afterKey } : {}),
         })
         for (const row of batch) {
@@ -313,10 +309,10 @@ export class RowService {
           if (row.owner !== null && hasLiveClaim(row, scope.now)) continue
           if (opts.where !== undefined && !Object.entries(opts.where).every(([k, v]) => row.values[k] === v)) continue
           if (!hasSkills(row, caller.principal)) continue
-          if (!(await this.#blockersDone(scope.tx, scope.workspace.id, row, table))) continue
           return this.#takeClaim(scope, table, row, caller, opts.leaseMs)
         }
-        if (batch.length < CLAIM_SCAN_PAGE) return null
+        if (batch.length < limit) return null
+        limit = Math.min(limit * 4, CLAIM_SCAN_PAGE)
       }
     })
   }
@@ -346,7 +342,7 @@ export class RowService {
       lapsedClaimant: null,
       ...bump(row, scope, caller),
     }
-    await scope.tx.updateRow(next)
+    await this.#saveRow(scope, table, row, next)
     await scope.emit('row.claimed', rowTarget(next), row, next)
     return { row: next, lease: { token, expiresAt } }
   }
@@ -402,7 +398,7 @@ export class RowService {
       claimedFrom: null,
       ...bump(row, scope, null),
     }
-    await scope.tx.updateRow(next)
+    await this.#saveRow(scope, table, row, next)
     await scope.emit('row.released', rowTarget(next), row, next)
     return next
   }
@@ -444,7 +440,7 @@ export class RowService {
         ...(keepsClaim ? {} : { owner: null, leaseExpiresAt: null, claimedFrom: null }),
         ...bump(row, scope, caller),
       }
-      await scope.tx.updateRow(next)
+      await this.#saveRow(scope, table, row, next)
       await scope.emit('row.transitioned', rowTarget(next), row, next)
       return next
     })
@@ -481,7 +477,7 @@ export class RowService {
         attempts: 0,
         ...bump(row, scope, caller),
       }
-      await scope.tx.updateRow(next)
+      await this.#saveRow(scope, table, row, next)
       await scope.emit('row.requeued', rowTarget(next), row, next)
       return next
     })
@@ -600,7 +596,7 @@ export class RowService {
       revision: scope.nextRevision,
       updatedAt: scope.nowIso,
     }
-    await scope.tx.updateRow(next)
+    await this.#saveRow(scope, table, row, next)
     await scope.emit('row.lease_expired', rowTarget(next), row, {
       ...next,
       deadLettered: dead,
@@ -609,10 +605,31 @@ export class RowService {
     return next
   }
 
+  /**
+   * Writes a row whose status may have changed; when it crossed into or out of its
+   * table's done statuses, the rows it blocks gain or lose one unfinished blocker.
+   */
+  async #saveRow(scope: WriteScope, table: Table, before: Row, next: Row): Promise<void> {
+    await scope.tx.updateRow(next)
+    const wasDone = table.workflow.done.includes(before.status)
+    const isDone = table.workflow.done.includes(next.status)
+    if (wasDone !== isDone) await scope.tx.adjustDependents(next.workspaceId, next.id, isDone ? -1 : 1)
+  }
+
+  /** Stores the row's blocker edges and how many of those blockers are unfinished now. */
+  async #recordBlockers(tx: Tx, row: Row, table: Table): Promise<void> {
+    await tx.setRowBlockers(row.workspaceId, row.id, row.blockedBy, await this.#unfinishedBlockers(tx, row, table))
+  }
+
   async #blockersDone(tx: Tx, workspaceId: string, row: Row, table: Table): Promise<boolean> {
-    if (row.blockedBy.length === 0) return true
+    return (await this.#unfinishedBlockers(tx, row, table, workspaceId)) === 0
+  }
+
+  /** How many of the row's blockers are not in a done status of their table (a missing one counts). */
+  async #unfinishedBlockers(tx: Tx, row: Row, table: Table, workspaceId = row.workspaceId): Promise<number> {
+    if (row.blockedBy.length === 0) return 0
     const blockers = await tx.getRows(workspaceId, row.blockedBy)
-    if (blockers.length < row.blockedBy.length) return false
+    let unfinished = row.blockedBy.length - blockers.length
     const doneByTable = new Map<string, readonly string[]>([[table.name, table.workflow.done]])
     for (const b of blockers) {
       let done = doneByTable.get(b.table)
@@ -620,9 +637,9 @@ export class RowService {
         done = (await tx.getTable(workspaceId, b.table))?.workflow.done ?? []
         doneByTable.set(b.table, done)
       }
-      if (!done.includes(b.status)) return false
+      if (!done.includes(b.status)) unfinished++
     }
-    return true
+    return unfinished
   }
 
   async #checkBlockers(tx: Tx, workspaceId: string, ids: readonly string[], self: string | null): Promise<string[]> {

@@ -82,6 +82,13 @@ export class TableService {
       await this.#checkRefColumns(scope.tx, scope.workspace.id, columns, name)
       const next: Table = { ...table, contractVersion: table.contractVersion + 1, columns, workflow }
       await scope.tx.updateTable(next)
+      // Rows of this table that stop (or start) counting as finished change the readiness of the rows they block.
+      const before = table.workflow.done
+      const after = next.workflow.done
+      const leftDone = before.filter((s) => !after.includes(s))
+      const becameDone = after.filter((s) => !before.includes(s))
+      await scope.tx.adjustDependentsOfTable(scope.workspace.id, table.name, leftDone, 1)
+      await scope.tx.adjustDependentsOfTable(scope.workspace.id, table.name, becameDone, -1)
       await scope.emit('table.schema_published', { kind: 'table', id: table.id, table: name }, table, next)
       return next
     })

@@ -27,6 +27,8 @@ export interface RowQuery {
   readonly afterKey?: { readonly priority: number; readonly seq: number }
   /** Only rows without a live owner at this instant (ms since epoch). */
   readonly unownedAt?: number
+  /** Only rows whose stored unfinished-blocker count is zero (see `setRowBlockers`). */
+  readonly ready?: boolean
   readonly limit: number
 }
 
@@ -90,6 +92,19 @@ export interface Tx {
   listWorkspacesWithExpiredLeases(now: number, limit: number): Promise<string[]>
   insertRow(r: Row): Promise<void>
   updateRow(r: Row): Promise<void>
+  /**
+   * Records which rows block `rowId` and how many of them are unfinished. The
+   * store keeps the count beside the row (never in the record, so writing a row
+   * read earlier cannot undo an adjustment); `ready` queries read it.
+   */
+  setRowBlockers(workspaceId: string, rowId: string, blockerIds: readonly string[], unfinished: number): Promise<void>
+  /** Adds `delta` to the unfinished-blocker count of every row `blockerId` blocks. */
+  adjustDependents(workspaceId: string, blockerId: string, delta: number): Promise<void>
+  /**
+   * Adds `delta` to the count of every row blocked by a row of `table` whose status
+   * is in `statuses`, once per such blocker (a table's done statuses changed).
+   */
+  adjustDependentsOfTable(workspaceId: string, table: string, statuses: readonly string[], delta: number): Promise<void>
   /** Next value of the workspace's row creation counter. */
   nextRowSeq(workspaceId: string): Promise<number>
 

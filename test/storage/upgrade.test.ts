@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 import { DockService, type Caller } from '../../src/service/dock-service.js'
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.js'
-import { MIGRATIONS } from '../../src/storage/sql/migrations.js'
+import { POSTGRES } from '../../src/storage/sql/dialect.js'
+import { MIGRATIONS, migrationSql } from '../../src/storage/sql/migrations.js'
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
 import type { Storage } from '../../src/storage/storage.js'
 import { adminQuery, SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres-test-db.js'
@@ -212,6 +213,124 @@ if (TEST_DATABASE_URL === '') {
         `SELECT version FROM "${schema}".dock_migrations ORDER BY version`,
       )
       expect(applied.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.id))
+    })
+  })
+}
+
+/**
+ * Migration 5 (stored readiness) over a store the release before it wrote
+ * (fixtures/store-v4): the backfilled counts are what the service's rule gives,
+ * and ready reads and claim-next answer from them.
+ */
+const V4 = join(FIXTURES, 'store-v4', 'dock.db')
+
+/** The unfinished-blocker count each fixture row's title announces ("2: blocked by …"). */
+function expectedBlockersLeft(title: string): number {
+  const m = /^(\d+): /.exec(title)
+  return m === null ? 0 : Number(m[1])
+}
+
+function v4Records(): Record<(typeof RECORD_TABLES)[number], Record<string, unknown>[]> {
+  const db = new Database(V4, { readonly: true, fileMustExist: true })
+  try {
+    const out = {} as Record<(typeof RECORD_TABLES)[number], Record<string, unknown>[]>
+    for (const table of RECORD_TABLES)
+      out[table] = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[]
+    return out
+  } finally {
+    db.close()
+  }
+}
+
+async function checkReadiness(
+  storage: Storage,
+  counts: () => Promise<{ title: string; left: number }[]>,
+): Promise<void> {
+  const stored = await counts()
+  expect(stored.length).toBeGreaterThan(6)
+  for (const r of stored) expect(r.left, r.title).toBe(expectedBlockersLeft(r.title))
+  const service = new DockService({ storage })
+  try {
+    const op: Caller = { principal: await service.identity.authenticate(FIXTURE_OPERATOR_TOKEN) }
+    const ready = await service.rows.listRows(op, 'default', 'tasks', { ready: true, limit: 100 })
+    expect(ready.items.map((r) => r.values['title']).sort()).toEqual(
+      ['open', '0: blocked by a finished task', '0: blocked by an approved spec', '0: not blocked'].sort(),
+    )
+    // Finishing the open task frees the rows it held back, through the counts the migration wrote.
+    const open = (await service.rows.listRows(op, 'default', 'tasks', { limit: 100 })).items.find(
+      (r) => r.values['title'] === 'open',
+    )!
+    await service.rows.transition(op, 'default', 'tasks', open.id, { to: 'done' })
+    const after = await service.rows.listRows(op, 'default', 'tasks', { ready: true, limit: 100 })
+    expect(after.items.map((r) => r.values['title'])).toContain('1: blocked by an open task')
+    expect(after.items.map((r) => r.values['title'])).not.toContain('2: blocked by a draft spec and an open task')
+  } finally {
+    await service.close()
+  }
+}
+
+describe('upgrade from migration 4 (before stored readiness): SQLite', () => {
+  it('backfills each row’s unfinished-blocker count, and ready reads follow it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dock-upgrade-v4-'))
+    copies.push(dir)
+    cpSync(V4, join(dir, 'dock.db'))
+    const before = new Database(join(dir, 'dock.db'), { readonly: true })
+    expect(before.pragma('user_version', { simple: true })).toBe(4)
+    before.close()
+    const storage = new SqliteStorage({ dataDir: dir })
+    await storage.init()
+    await checkReadiness(storage, async () => {
+      const db = new Database(join(dir, 'dock.db'), { readonly: true })
+      try {
+        return db
+          .prepare(`SELECT json_extract(data, '$.values.title') AS title, blockers_left AS left FROM rows`)
+          .all() as { title: string; left: number }[]
+      } finally {
+        db.close()
+      }
+    })
+  })
+})
+
+if (TEST_DATABASE_URL !== '') {
+  describe('upgrade from migration 4 (before stored readiness): PostgreSQL', () => {
+    const schemas = new TestSchemas('upgrade_v4')
+    afterAll(() => schemas.dropAll())
+
+    it('backfills each row’s unfinished-blocker count, and ready reads follow it', async () => {
+      const schema = schemas.next()
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
+      await client.connect()
+      try {
+        // A schema at migration 4: 0.1.0's, then migrations 2–4 as released, holding the fixture's records.
+        await client.query(`CREATE SCHEMA "${schema}"`)
+        await client.query(`SET search_path TO "${schema}"`)
+        await client.query(readFileSync(join(FIXTURES, 'postgres-0.1.0-schema.sql'), 'utf8'))
+        for (const m of MIGRATIONS.filter((m) => m.id > 1 && m.id <= 4)) {
+          await client.query(migrationSql(m, POSTGRES))
+          await client.query('INSERT INTO dock_migrations (version, description) VALUES ($1, $2)', [m.id, m.name])
+        }
+        const records = v4Records()
+        for (const table of RECORD_TABLES) {
+          for (const record of records[table]) {
+            const columns = Object.keys(record)
+            const values = columns.map((c) => (table === 'workspaces' && c === 'frozen' ? record[c] === 1 : record[c]))
+            await client.query(
+              `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+              values,
+            )
+          }
+        }
+      } finally {
+        await client.end()
+      }
+      const storage = new PostgresStorage({ url: TEST_DATABASE_URL, schema, poolSize: 4 })
+      await storage.init()
+      await checkReadiness(storage, () =>
+        adminQuery<{ title: string; left: number }>(
+          `SELECT (data::json #>> '{values,title}') AS title, blockers_left::int AS left FROM "${schema}".rows`,
+        ),
+      )
     })
   })
 }

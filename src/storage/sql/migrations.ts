@@ -155,6 +155,48 @@ CREATE INDEX events_by_type ON events (workspace_id, type, revision);
 `
     },
   },
+  {
+    id: 5,
+    name: 'rows: stored readiness (unfinished-blocker count and the edges that maintain it)',
+    // claim-next and `ready=true` used to check each candidate's blockers one row at a time, so
+    // their cost grew with the blocked rows in front of the first ready one. Each row now carries
+    // how many of its blockers are unfinished (kept by the service as blockers change status), and
+    // `row_blockers` finds the rows a blocker holds back; the partial indexes hold ready rows only,
+    // so a scan for ready rows never visits a blocked one. The backfill applies the rule the
+    // service applies: a blocker is finished when its status is one of its table's `done`
+    // statuses; a missing blocker or table is unfinished. Only claim-next reads in claim order, and
+    // only for ready rows, so the ready index replaces the full one.
+    sql: (d) => {
+      const int = d.name === 'sqlite' ? 'INTEGER' : 'BIGINT'
+      const edges =
+        d.name === 'sqlite'
+          ? `SELECT DISTINCT r.workspace_id, b.value, r.id FROM rows r, json_each(r.data, '$.blockedBy') b`
+          : `SELECT DISTINCT r.workspace_id, b.value, r.id FROM rows r, json_array_elements_text(r.data::json -> 'blockedBy') b`
+      const isDone =
+        d.name === 'sqlite'
+          ? `EXISTS (SELECT 1 FROM json_each(t.data, '$.workflow.done') dn WHERE dn.value = b.status)`
+          : `EXISTS (SELECT 1 FROM json_array_elements_text(t.data::json -> 'workflow' -> 'done') dn WHERE dn = b.status)`
+      return `
+ALTER TABLE rows ADD COLUMN blockers_left ${int} NOT NULL DEFAULT 0;
+CREATE TABLE row_blockers (
+  workspace_id TEXT NOT NULL,
+  blocker_id TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, blocker_id, row_id)
+);
+INSERT INTO row_blockers (workspace_id, blocker_id, row_id) ${edges};
+UPDATE rows SET blockers_left = (
+  SELECT count(*) FROM row_blockers e
+  LEFT JOIN rows b ON b.workspace_id = e.workspace_id AND b.id = e.blocker_id
+  LEFT JOIN tables t ON t.workspace_id = b.workspace_id AND t.name = b.table_name
+  WHERE e.workspace_id = rows.workspace_id AND e.row_id = rows.id AND NOT (b.id IS NOT NULL AND t.name IS NOT NULL AND ${isDone})
+) WHERE EXISTS (SELECT 1 FROM row_blockers e WHERE e.workspace_id = rows.workspace_id AND e.row_id = rows.id);
+DROP INDEX IF EXISTS rows_by_status;
+CREATE INDEX rows_ready_claim ON rows (workspace_id, table_name, status, priority DESC, seq) WHERE blockers_left = 0;
+CREATE INDEX rows_ready_seq ON rows (workspace_id, table_name, status, seq) WHERE blockers_left = 0;
+`
+    },
+  },
 ]
 
 export function migrationSql(migration: Migration, dialect: Dialect): string {

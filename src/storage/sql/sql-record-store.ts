@@ -170,6 +170,31 @@ export class SqlRecordStore implements Tx {
     return this.session.run(sql.updateRow(rowColumns(r), JSON.stringify(r)))
   }
 
+  async setRowBlockers(
+    workspaceId: string,
+    rowId: string,
+    blockerIds: readonly string[],
+    unfinished: number,
+  ): Promise<void> {
+    await this.session.run(sql.deleteRowBlockers(workspaceId, rowId))
+    if (blockerIds.length > 0) await this.session.run(sql.insertRowBlockers(workspaceId, rowId, blockerIds))
+    await this.session.run(sql.setBlockersLeft(workspaceId, rowId, unfinished))
+  }
+
+  adjustDependents(workspaceId: string, blockerId: string, delta: number): Promise<void> {
+    return this.session.run(sql.adjustDependents(workspaceId, blockerId, delta))
+  }
+
+  async adjustDependentsOfTable(
+    workspaceId: string,
+    table: string,
+    statuses: readonly string[],
+    delta: number,
+  ): Promise<void> {
+    if (statuses.length === 0) return
+    await this.session.run(sql.adjustDependentsOfTable(this.#dialect, workspaceId, table, statuses, delta))
+  }
+
   async nextRowSeq(workspaceId: string): Promise<number> {
     const rows = await this.session.all<{ row_seq: number | string }>(sql.nextRowSeq(workspaceId))
     if (rows[0] === undefined) throw new Error(`workspace ${workspaceId} vanished`)

@@ -172,6 +172,8 @@ export const queryRows = (d: Dialect, q: RowQuery): Statement | null => {
     where.push(q.statuses.length === 1 ? `status = ${param(q.statuses[0])}` : d.inList('status', q.statuses, param))
   }
   if (q.owner !== undefined) where.push(`owner = ${param(q.owner)}`)
+  // A literal, not a parameter: both planners match it against the partial ready indexes only so.
+  if (q.ready === true) where.push('blockers_left = 0')
   if (q.unownedAt !== undefined) where.push(`(owner IS NULL OR lease_expires_at < ${param(q.unownedAt)})`)
   let order: string
   if (q.order === 'claim') {
@@ -226,6 +228,52 @@ export const updateRow = (r: RowColumns, data: string): Statement =>
     r.seq,
     data,
   )
+
+/** A row's unfinished-blocker count, set outright (the service counted it). */
+export const setBlockersLeft = (workspaceId: string, rowId: string, n: number): Statement =>
+  stmt('UPDATE rows SET blockers_left = $1 WHERE workspace_id = $2 AND id = $3', n, workspaceId, rowId)
+
+export const deleteRowBlockers = (workspaceId: string, rowId: string): Statement =>
+  stmt('DELETE FROM row_blockers WHERE workspace_id = $1 AND row_id = $2', workspaceId, rowId)
+
+/** The edges from each blocker to the row it holds back (the ids are distinct: the service dedupes them). */
+export const insertRowBlockers = (workspaceId: string, rowId: string, blockerIds: readonly string[]): Statement => {
+  const values: unknown[] = [workspaceId, rowId]
+  const tuples = blockerIds.map((id) => `($1, $${values.push(id)}, $2)`)
+  return { text: `INSERT INTO row_blockers (workspace_id, blocker_id, row_id) VALUES ${tuples.join(', ')}`, values }
+}
+
+/** Moves the unfinished-blocker count of every row `blockerId` holds back, in one statement however many. */
+export const adjustDependents = (workspaceId: string, blockerId: string, delta: number): Statement =>
+  stmt(
+    'UPDATE rows SET blockers_left = blockers_left + $1 WHERE workspace_id = $2 AND id IN (SELECT row_id FROM row_blockers WHERE workspace_id = $2 AND blocker_id = $3)',
+    delta,
+    workspaceId,
+    blockerId,
+  )
+
+/**
+ * For a table whose done statuses changed: moves the count of every row blocked by a
+ * row of `table` in one of `statuses`, by `delta` per such blocker.
+ */
+export const adjustDependentsOfTable = (
+  d: Dialect,
+  workspaceId: string,
+  table: string,
+  statuses: readonly string[],
+  delta: number,
+): Statement => {
+  const values: unknown[] = [delta, workspaceId, table]
+  const param = (v: unknown): string => `$${values.push(v)}`
+  const blockers = (statusList: string): string =>
+    `FROM row_blockers e JOIN rows b ON b.workspace_id = e.workspace_id AND b.id = e.blocker_id WHERE e.workspace_id = $2 AND b.table_name = $3 AND ${statusList}`
+  const statusIn = (): string =>
+    statuses.length === 1 ? `b.status = ${param(statuses[0])}` : d.inList('b.status', statuses, param)
+  return {
+    text: `UPDATE rows SET blockers_left = blockers_left + $1 * (SELECT count(*) ${blockers(statusIn())} AND e.row_id = rows.id) WHERE workspace_id = $2 AND id IN (SELECT e.row_id ${blockers(statusIn())})`,
+    values,
+  }
+}
 
 // ------------------------------------------------------------------ docs
 
