@@ -230,8 +230,16 @@ function expectedBlockersLeft(title: string): number {
   return m === null ? 0 : Number(m[1])
 }
 
+/** A fresh copy of the migration-4 store's directory (the committed file is never opened itself). */
+function v4Copy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dock-upgrade-v4-'))
+  copies.push(dir)
+  cpSync(V4, join(dir, 'dock.db'))
+  return dir
+}
+
 function v4Records(): Record<(typeof RECORD_TABLES)[number], Record<string, unknown>[]> {
-  const db = new Database(V4, { readonly: true, fileMustExist: true })
+  const db = new Database(join(v4Copy(), 'dock.db'), { readonly: true, fileMustExist: true })
   try {
     const out = {} as Record<(typeof RECORD_TABLES)[number], Record<string, unknown>[]>
     for (const table of RECORD_TABLES)
@@ -271,9 +279,7 @@ async function checkReadiness(
 
 describe('upgrade from migration 4 (before stored readiness): SQLite', () => {
   it('backfills each row’s unfinished-blocker count, and ready reads follow it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dock-upgrade-v4-'))
-    copies.push(dir)
-    cpSync(V4, join(dir, 'dock.db'))
+    const dir = v4Copy()
     const before = new Database(join(dir, 'dock.db'), { readonly: true })
     expect(before.pragma('user_version', { simple: true })).toBe(4)
     before.close()
