@@ -284,17 +284,13 @@ export class RowService {
     return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
       const rule = claimRule(table)
-      // Rows whose lease ran out count as claimable again, so settle them first.
-      for (const expired of await scope.tx.listExpiredLeases(scope.workspace.id, scope.now, 100)) {
-        if (expired.table !== table.name) continue
-        await this.#expireLease(scope, table, expired)
-      }
       let afterKey: { priority: number; seq: number } | undefined
       // Blocked rows are left out by the query (stored readiness), so the first row usually
       // qualifies; the page starts small and grows only while skills or `where` skip rows.
       let limit = CLAIM_SCAN_FIRST_PAGE
+      let settled = false
       for (;;) {
-        const batch = await scope.tx.queryRows({
+        const q = {
           workspaceId: scope.workspace.id,
           table: table.name,
           statuses: rule.from,
@@ -303,7 +299,20 @@ export class RowService {
           order: 'claim',
           limit,
           ...(afterKey ? { afterKey } : {}),
-        })
+        } as const
+        let batch: Row[]
+        if (settled) batch = await scope.tx.queryRows(q)
+        else {
+          // Rows whose lease ran out count as claimable again: the first read also finds them
+          // (one round trip with the scan), and once they are settled the scan starts over.
+          const found = await scope.tx.claimCandidates(q, scope.now, 100)
+          settled = true
+          if (found.lapsed.length > 0) {
+            for (const lapsed of found.lapsed) await this.#expireLease(scope, table, lapsed)
+            continue
+          }
+          batch = found.candidates
+        }
         for (const row of batch) {
           afterKey = { priority: row.priority, seq: row.seq }
           if (row.owner !== null && hasLiveClaim(row, scope.now)) continue

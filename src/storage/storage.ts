@@ -12,6 +12,11 @@ export interface PrincipalRecord extends Principal {
   readonly keyHash: string
 }
 
+export interface ClaimCandidates {
+  readonly lapsed: Row[]
+  readonly candidates: Row[]
+}
+
 export interface RowQuery {
   readonly workspaceId: string
   readonly table: string
@@ -90,6 +95,12 @@ export interface Tx {
    * cost does not grow with the number of workspaces.
    */
   listWorkspacesWithExpiredLeases(now: number, limit: number): Promise<string[]>
+  /**
+   * What claim-next reads before it picks, in one round trip where the store can:
+   * the table's rows whose lease lapsed before `lapsedBefore` (oldest expiry first,
+   * at most `lapsedLimit`) and the first page of `q`.
+   */
+  claimCandidates(q: RowQuery, lapsedBefore: number, lapsedLimit: number): Promise<ClaimCandidates>
   insertRow(r: Row): Promise<void>
   updateRow(r: Row): Promise<void>
   /**

@@ -262,6 +262,51 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       expect(unowned.map((r) => r.id)).toEqual(['free', 'expired'])
     })
 
+    it('claimCandidates: the table’s lapsed leases (oldest first, limited) and the scan’s page, read inside a write', async () => {
+      const storage = await seeded()
+      const now = T0 + 100_000
+      const q = {
+        workspaceId: 'w1',
+        table: 'tasks',
+        statuses: ['todo', 'review'],
+        unownedAt: now,
+        ready: true,
+        order: 'claim',
+        limit: 2,
+      } as const
+      const found = await storage.write('w1', async (tx) => {
+        await tx.insertRow(
+          row('w1', 'tasks', 'late', 1, { status: 'doing', owner: 'p1', leaseExpiresAt: iso(now - 5) }),
+        )
+        await tx.insertRow(
+          row('w1', 'tasks', 'later', 2, { status: 'doing', owner: 'p1', leaseExpiresAt: iso(now - 9) }),
+        )
+        await tx.insertRow(
+          row('w1', 'tasks', 'live', 3, { status: 'doing', owner: 'p1', leaseExpiresAt: iso(now + 9) }),
+        )
+        await tx.insertRow(row('w1', 'tasks', 'a', 4, { status: 'todo', priority: 1 }))
+        await tx.insertRow(row('w1', 'tasks', 'b', 5, { status: 'review', priority: 2 }))
+        await tx.insertRow(row('w1', 'tasks', 'blocked', 6, { status: 'todo', priority: 3 }))
+        await tx.setRowBlockers('w1', 'blocked', ['a'], 1)
+        await tx.insertRow(row('w1', 'tasks', 'c', 7, { status: 'todo' }))
+        await tx.insertRow(row('w1', 'bugs', 'other', 8, { owner: 'p1', leaseExpiresAt: iso(now - 20) }))
+        // Written and read in one transaction: the reads see the writes before them.
+        const both = await tx.claimCandidates(q, now, 10)
+        expect(both.candidates).toEqual(await tx.queryRows(q))
+        return both
+      })
+      expect(found.lapsed.map((r) => r.id)).toEqual(['later', 'late'])
+      expect(found.candidates.map((r) => r.id)).toEqual(['b', 'a'])
+      const limited = await storage.write('w1', (tx) => tx.claimCandidates({ ...q, statuses: [] }, now, 1))
+      expect(limited).toEqual({ lapsed: [expect.objectContaining({ id: 'later' })], candidates: [] })
+      // The count can move later: freeing the blocker's dependents makes it a candidate.
+      const freed = await storage.write('w1', async (tx) => {
+        await tx.adjustDependents('w1', 'a', -1)
+        return tx.claimCandidates({ ...q, limit: 10 }, now, 10)
+      })
+      expect(freed.candidates.map((r) => r.id)).toEqual(['blocked', 'b', 'a', 'c'])
+    })
+
     it('listExpiredLeases: owned rows whose lease ended before now, oldest expiry first, limited, per workspace', async () => {
       const storage = await seeded()
       const now = T0 + 100_000

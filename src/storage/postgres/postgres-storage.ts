@@ -6,7 +6,8 @@ import { POSTGRES } from '../sql/dialect.js'
 import { MIGRATIONS, migrationSql } from '../sql/migrations.js'
 import { SqlRecordStore, type SqlSession, toWorkspace, type WorkspaceDbRow } from '../sql/sql-record-store.js'
 import { type Statement, WORKSPACE_COLUMNS } from '../sql/statements.js'
-import type { Storage, Tx, WorkspaceRecord } from '../storage.js'
+import type { Table } from '../../domain/types.js'
+import type { PrincipalRecord, Storage, Tx, WorkspaceRecord } from '../storage.js'
 
 export interface PostgresStorageOptions {
   /** `postgres://user:pass@host:port/db`; a `schema=<name>` query parameter is read (and removed) like the `schema` option. */
@@ -653,6 +654,8 @@ function sqlLiteral(client: PoolClient, value: unknown): string {
     if (value.includes('\u0000')) throw new DockError('invalid_input', 'text must not contain NUL characters')
     return client.escapeLiteral(value)
   }
+  // The dialect casts list parameters itself (`= ANY($n::text[])`), so an empty list needs no type here.
+  if (Array.isArray(value)) return `ARRAY[${value.map((v) => sqlLiteral(client, v)).join(', ')}]`
   throw new TypeError(`cannot write a ${typeof value} to PostgreSQL`)
 }
 
@@ -714,6 +717,16 @@ class PgSession implements SqlSession {
     if (this.#buffered) this.#buffer.push(inlineValues(this.client, statement.text, statement.values))
     else await this.all(statement)
   }
+
+  /** Buffered writes and the reads, inlined, in one simple-protocol message: one round trip for all of them. */
+  async allMany<R>(statements: readonly Statement[]): Promise<R[][]> {
+    const buffered = this.takeBuffered()
+    const texts = [...buffered, ...statements.map((s) => inlineValues(this.client, s.text, s.values))]
+    const replies = (await this.client.query(texts.join(';\n'))) as unknown as
+      QueryResult<QueryResultRow>[] | QueryResult<QueryResultRow>
+    const list = Array.isArray(replies) ? replies : [replies]
+    return list.slice(buffered.length).map((r) => r.rows as R[])
+  }
 }
 
 /**
@@ -769,6 +782,8 @@ class PgTx extends SqlRecordStore {
   async undoJob(mark: JobMark): Promise<void> {
     this.#session.dropBuffered()
     this.#locked = mark.locked
+    this.#principals.clear()
+    this.#tables.clear()
     await this.#session.client.query(UNDO_JOB)
   }
 
@@ -780,6 +795,61 @@ class PgTx extends SqlRecordStore {
   override async getWorkspace(idOrName: string): Promise<WorkspaceRecord | null> {
     if (this.#locked !== null && idOrName === this.#lockedId) return this.#locked
     return super.getWorkspace(idOrName)
+  }
+
+  /**
+   * The locked workspace's principals and tables, as JSON text, once read in this
+   * batch. Every write that changes them holds the same workspace lock, so nothing
+   * can change them before the batch commits except the batch itself (whose writes
+   * drop the entry, and whose undone writes drop them all). Every write reads its
+   * caller and its table: after the first write of a batch those reads cost no round
+   * trip under the lock. A fresh object is parsed per read, as from the database.
+   */
+  readonly #principals = new Map<string, string | null>()
+  readonly #tables = new Map<string, string | null>()
+
+  async #cached<T>(
+    cache: Map<string, string | null>,
+    workspaceId: string,
+    key: string,
+    read: () => Promise<T | null>,
+  ): Promise<T | null> {
+    if (workspaceId !== this.#lockedId) return read()
+    let text = cache.get(key)
+    if (text === undefined) {
+      const found = await read()
+      text = found === null ? null : JSON.stringify(found)
+      cache.set(key, text)
+    }
+    return text === null ? null : (JSON.parse(text) as T)
+  }
+
+  override getPrincipal(workspaceId: string, id: string): Promise<PrincipalRecord | null> {
+    return this.#cached(this.#principals, workspaceId, id, () => super.getPrincipal(workspaceId, id))
+  }
+
+  override async insertPrincipal(p: PrincipalRecord): Promise<void> {
+    this.#principals.delete(p.id)
+    await super.insertPrincipal(p)
+  }
+
+  override async updatePrincipal(p: PrincipalRecord): Promise<void> {
+    this.#principals.delete(p.id)
+    await super.updatePrincipal(p)
+  }
+
+  override getTable(workspaceId: string, name: string): Promise<Table | null> {
+    return this.#cached(this.#tables, workspaceId, name, () => super.getTable(workspaceId, name))
+  }
+
+  override async insertTable(t: Table): Promise<void> {
+    this.#tables.delete(t.name)
+    await super.insertTable(t)
+  }
+
+  override async updateTable(t: Table): Promise<void> {
+    this.#tables.delete(t.name)
+    await super.updateTable(t)
   }
 
   override async insertWorkspace(ws: WorkspaceRecord): Promise<void> {

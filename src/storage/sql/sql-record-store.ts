@@ -1,5 +1,5 @@
 import type { Doc, DockEvent, Row, Table } from '../../domain/types.js'
-import type { EventQueryFilter, PrincipalRecord, RowQuery, Tx, WorkspaceRecord } from '../storage.js'
+import type { ClaimCandidates, EventQueryFilter, PrincipalRecord, RowQuery, Tx, WorkspaceRecord } from '../storage.js'
 import type { Dialect } from './dialect.js'
 import * as sql from './statements.js'
 import type { Statement } from './statements.js'
@@ -15,6 +15,8 @@ export interface SqlSession {
   all<R>(statement: Statement): Promise<R[]>
   /** Runs a statement whose result is not needed; it may be sent later, but before the next `all` or the commit. */
   run(statement: Statement): Promise<void>
+  /** Runs several reads (after any buffered writes) and returns each one's rows; a driver may send them together. */
+  allMany<R>(statements: readonly Statement[]): Promise<R[][]>
 }
 
 interface DataRow {
@@ -160,6 +162,16 @@ export class SqlRecordStore implements Tx {
     return (
       await this.session.all<{ workspace_id: string }>(sql.listWorkspacesWithExpiredLeases(this.#dialect, now, limit))
     ).map((r) => r.workspace_id)
+  }
+
+  async claimCandidates(q: RowQuery, lapsedBefore: number, lapsedLimit: number): Promise<ClaimCandidates> {
+    const scan = sql.queryRows(this.#dialect, q)
+    const lapsed = sql.listExpiredLeasesOfTable(q.workspaceId, q.table, lapsedBefore, lapsedLimit)
+    const [lapsedRows = [], candidateRows = []] = await this.session.allMany<DataRow>(
+      scan === null ? [lapsed] : [lapsed, scan],
+    )
+    const parse = (rows: DataRow[]): Row[] => rows.map((r) => JSON.parse(r.data) as Row)
+    return { lapsed: parse(lapsedRows), candidates: parse(candidateRows) }
   }
 
   insertRow(r: Row): Promise<void> {

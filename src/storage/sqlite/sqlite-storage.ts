@@ -253,4 +253,11 @@ class SqliteSession implements SqlSession {
     const { stmt, values } = this.#bind(statement)
     stmt.run(...values)
   }
+
+  async allMany<R>(statements: readonly Statement[]): Promise<R[][]> {
+    return statements.map((s) => {
+      const { stmt, values } = this.#bind(s)
+      return stmt.all(...values) as R[]
+    })
+  }
 }
