@@ -11,6 +11,8 @@ export const LEASE_SOON_MS = 60_000
 export const STUCK_AFTER_MS = 5 * 60_000
 const HOUR_MS = 60 * 60_000
 const LIST_CAP = 50
+/** Rows read per table for the lists (review, dead letters, live claims): the oldest come first, since reads go in creation order. */
+const STATS_ROW_CAP = 2000
 const TITLE_COLUMNS = ['title', 'name', 'summary', 'subject', 'task']
 
 /**
@@ -28,21 +30,25 @@ export class StatsService {
   async stats(caller: Caller, ws: string): Promise<WorkspaceStats> {
     const w = await this.#core.readWorkspace(caller, ws)
     const now = this.#core.now()
-    const { tables, rowsByTable, principals } = await this.#core.storage.read(async (tx) => {
+    // Counts come from the status index; only the rows the view lists are read (review, dead
+    // letters, live claims), each list bounded, so the cost follows the crew's open work, not the
+    // table's history of done rows.
+    const { tables, counts, rowsByTable, principals } = await this.#core.storage.read(async (tx) => {
       const tables = await tx.listTables(w.id)
+      const counts = new Map<string, Record<string, number>>()
       const rowsByTable = new Map<string, Row[]>()
       for (const t of tables) {
-        const rows: Row[] = []
-        // Counts by status need every row; the storage engineer's indexed counts can replace this scan.
-        for (let afterSeq = 0; ;) {
-          const batch = await tx.queryRows({ workspaceId: w.id, table: t.name, order: 'seq', afterSeq, limit: 1000 })
-          rows.push(...batch)
-          if (batch.length < 1000) break
-          afterSeq = batch[batch.length - 1]!.seq
-        }
+        counts.set(t.name, await tx.countRowsByStatus(w.id, t.name))
+        const listed = [...reviewStatusesOf(t)]
+        if (t.workflow.claim !== null) listed.push(t.workflow.claim.to, t.workflow.claim.deadLetter)
+        const statuses = [...new Set(listed)]
+        const rows =
+          statuses.length === 0
+            ? []
+            : await tx.queryRows({ workspaceId: w.id, table: t.name, statuses, order: 'seq', limit: STATS_ROW_CAP })
         rowsByTable.set(t.name, rows)
       }
-      return { tables, rowsByTable, principals: await tx.listPrincipals(w.id) }
+      return { tables, counts, rowsByTable, principals: await tx.listPrincipals(w.id) }
     })
     const toRevision = w.revision
     const fromRevision = Math.max(0, toRevision - STATS_WINDOW_EVENTS)
@@ -71,9 +77,11 @@ export class StatsService {
       const rows = rowsByTable.get(t.name) ?? []
       const reviewStatuses = reviewStatusesOf(t)
       const deadLetter = t.workflow.claim?.deadLetter ?? null
-      const byStatus: Record<string, number> = Object.fromEntries(t.workflow.statuses.map((s) => [s, 0]))
+      const byStatus: Record<string, number> = {
+        ...Object.fromEntries(t.workflow.statuses.map((s) => [s, 0])),
+        ...counts.get(t.name),
+      }
       for (const r of rows) {
-        byStatus[r.status] = (byStatus[r.status] ?? 0) + 1
         if (reviewStatuses.includes(r.status)) review.push(ref(t, r))
         if (deadLetter !== null && r.status === deadLetter) dead.push(ref(t, r))
         if (r.owner !== null && r.leaseExpiresAt !== null) {
@@ -84,6 +92,14 @@ export class StatsService {
         }
       }
       tableStats.push({ table: t.name, byStatus, reviewStatuses, deadLetterStatus: deadLetter })
+    }
+    let reviewWaiting = 0
+    let deadTotal = 0
+    for (const t of tables) {
+      const c = counts.get(t.name) ?? {}
+      for (const st of reviewStatusesOf(t)) reviewWaiting += c[st] ?? 0
+      const deadLetter = t.workflow.claim?.deadLetter
+      if (deadLetter !== undefined) deadTotal += c[deadLetter] ?? 0
     }
     review.sort((a, b) => b.ageMs - a.ageMs)
     soon.sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt))
@@ -129,9 +145,9 @@ export class StatsService {
       generatedAt: new Date(now).toISOString(),
       window: { fromRevision, toRevision, events: recent.length, since: recent[0]?.ts ?? null },
       tables: tableStats,
-      review: { waiting: review.length, oldestAgeMs: review[0]?.ageMs ?? null, rows: review.slice(0, LIST_CAP) },
+      review: { waiting: reviewWaiting, oldestAgeMs: review[0]?.ageMs ?? null, rows: review.slice(0, LIST_CAP) },
       leasesExpiringSoon: { soonMs: LEASE_SOON_MS, rows: soon.slice(0, LIST_CAP) },
-      deadLetters: { total: dead.length, rows: dead.slice(0, LIST_CAP) },
+      deadLetters: { total: deadTotal, rows: dead.slice(0, LIST_CAP) },
       agents,
     }
   }

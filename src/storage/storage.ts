@@ -95,6 +95,8 @@ export interface Tx {
    * cost does not grow with the number of workspaces.
    */
   listWorkspacesWithExpiredLeases(now: number, limit: number): Promise<string[]>
+  /** How many rows of the table are in each status (statuses without rows are absent). */
+  countRowsByStatus(workspaceId: string, table: string): Promise<Record<string, number>>
   /**
    * What claim-next reads before it picks, in one round trip where the store can:
    * the table's rows whose lease lapsed before `lapsedBefore` (oldest expiry first,

@@ -262,6 +262,18 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       expect(unowned.map((r) => r.id)).toEqual(['free', 'expired'])
     })
 
+    it('countRowsByStatus: per status of one table, other tables and workspaces apart', async () => {
+      const storage = await seeded()
+      await storage.write('w1', async (tx) => {
+        for (let i = 1; i <= 5; i++)
+          await tx.insertRow(row('w1', 'tasks', `t${i}`, i, { status: i <= 3 ? 'todo' : 'done' }))
+        await tx.insertRow(row('w1', 'bugs', 'b1', 6, { status: 'todo' }))
+      })
+      await storage.write('w2', (tx) => tx.insertRow(row('w2', 'tasks', 'x1', 1)))
+      expect(await storage.read((tx) => tx.countRowsByStatus('w1', 'tasks'))).toEqual({ todo: 3, done: 2 })
+      expect(await storage.read((tx) => tx.countRowsByStatus('w1', 'none'))).toEqual({})
+    })
+
     it('claimCandidates: the table’s lapsed leases (oldest first, limited) and the scan’s page, read inside a write', async () => {
       const storage = await seeded()
       const now = T0 + 100_000

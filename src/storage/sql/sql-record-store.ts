@@ -164,6 +164,13 @@ export class SqlRecordStore implements Tx {
     ).map((r) => r.workspace_id)
   }
 
+  async countRowsByStatus(workspaceId: string, table: string): Promise<Record<string, number>> {
+    const rows = await this.session.all<{ status: string; n: number | string }>(
+      sql.countRowsByStatus(workspaceId, table),
+    )
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+  }
+
   async claimCandidates(q: RowQuery, lapsedBefore: number, lapsedLimit: number): Promise<ClaimCandidates> {
     const scan = sql.queryRows(this.#dialect, q)
     const lapsed = sql.listExpiredLeasesOfTable(q.workspaceId, q.table, lapsedBefore, lapsedLimit)

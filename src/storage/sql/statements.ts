@@ -201,6 +201,14 @@ export const listExpiredLeases = (workspaceId: string, now: number, limit: numbe
     limit,
   )
 
+/** How many rows of a table are in each status (read from the (…, status, seq) index, no record parsed). */
+export const countRowsByStatus = (workspaceId: string, table: string): Statement =>
+  stmt(
+    'SELECT status, count(*) AS n FROM rows WHERE workspace_id = $1 AND table_name = $2 GROUP BY status',
+    workspaceId,
+    table,
+  )
+
 /** listExpiredLeases for one table: the claims claim-next settles before it picks. */
 export const listExpiredLeasesOfTable = (workspaceId: string, table: string, now: number, limit: number): Statement =>
   stmt(
