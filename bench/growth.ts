@@ -320,7 +320,7 @@ interface QueryResult {
   readonly note: string
 }
 
-const QUERIES = ['status', 'ready', 'rare', 'recent', 'claimNext', 'history'] as const
+const QUERIES = ['status', 'ready', 'rare', 'recent', 'claimNext', 'history', 'stats'] as const
 type QueryName = (typeof QUERIES)[number]
 const QUERY_LABEL: Record<QueryName, string> = {
   status: '`rows?status=todo&limit=50`',
@@ -329,6 +329,7 @@ const QUERY_LABEL: Record<QueryName, string> = {
   recent: '`events?since=<head−50>&limit=50` (recent, unfiltered)',
   claimNext: '`claim-next` past the blocked rows (then release, untimed)',
   history: "one row's history: `events?since=0&row=<id>&limit=50`",
+  stats: 'console home: `GET /v1/workspaces/:ws/stats`',
 }
 
 async function measureQueries(
@@ -394,6 +395,17 @@ async function measureQueries(
     note: '',
   }
   out.history = await measureHistory(base, st, maxSamples, maxMs)
+  out.stats = {
+    stat: await measure(
+      async () => {
+        const r = await call(base, OP, 'GET', `${WS}/stats`)
+        if (r.status !== 200) throw new Error(`stats → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`)
+      },
+      maxSamples,
+      maxMs,
+    ),
+    note: '',
+  }
   return out
 }
 
