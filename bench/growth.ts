@@ -447,10 +447,28 @@ async function bytesPerEvent(
         db.close()
       }
     }
-    const total = readdirSync(where)
+    const dirBytes = readdirSync(where)
       .filter((f) => !f.endsWith('-shm'))
       .reduce((sum, f) => sum + statSync(join(where, f)).size, 0)
-    return { perEvent: total / events, total, note: `all files of the data dir incl. WAL${note ? `; ${note}` : ''}` }
+    // The log and its indexes, as PostgreSQL's pg_total_relation_size(events) counts them, so both stores
+    // report the same thing; the whole data dir (rows, docs, WAL) goes in the note.
+    const db = new Database(join(where, 'dock.db'), { readonly: true })
+    let ev: number
+    try {
+      const r = db
+        .prepare(
+          `SELECT sum(pgsize) AS n FROM dbstat WHERE name = 'events' OR name IN (SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events')`,
+        )
+        .get() as { n: number | null }
+      ev = Number(r.n ?? Number.NaN)
+    } finally {
+      db.close()
+    }
+    return {
+      perEvent: ev / events,
+      total: ev,
+      note: `events and its indexes (dbstat); all files of the data dir incl. WAL ${fmt(dirBytes / events)} B/event${note ? `; ${note}` : ''}`,
+    }
   }
   const admin = new pg.Client({ connectionString: PG_URL })
   await admin.connect()
