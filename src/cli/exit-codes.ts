@@ -55,6 +55,7 @@ const EXIT_BY_CODE: Record<ErrorCode | CliErrorCode, number> = {
   quota_exceeded: EXIT_LIMITED,
   rate_limited: EXIT_LIMITED,
   too_many_streams: EXIT_LIMITED,
+  request_timeout: EXIT_UNAVAILABLE,
   unavailable: EXIT_UNAVAILABLE,
   internal: EXIT_FAILURE,
 }

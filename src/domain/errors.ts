@@ -52,6 +52,8 @@ export type ErrorCode =
   | 'rate_limited'
   /** The principal already holds as many open streams (SSE watches and long-polls) as the server allows; close one first. */
   | 'too_many_streams'
+  /** The request line, headers or body did not arrive within the server's time limits; the connection is closed. */
+  | 'request_timeout'
   /** The store could not finish the write (connection lost, transaction aborted); nothing was applied, retry. */
   | 'unavailable'
   /** Something broke inside Dock; the cause is logged, never sent. */
@@ -108,6 +110,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_signature',
   'rate_limited',
   'too_many_streams',
+  'request_timeout',
   'unavailable',
   'internal',
 ]

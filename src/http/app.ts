@@ -8,6 +8,7 @@ import { DockError } from '../domain/errors.js'
 import { findProtoKey } from '../domain/event-hash.js'
 import type { DockService } from '../service/dock-service.js'
 import { DOCK_VERSION } from '../version.js'
+import { TITLE_BY_CODE } from './error-status.js'
 import { buildOpenApi } from './openapi.js'
 import { sendProblem, toProblem } from './problem.js'
 import { Router } from './route.js'
@@ -134,17 +135,19 @@ export async function createDockApp(options: DockAppOptions): Promise<FastifyIns
     clientErrorHandler: (err, socket) => {
       if ((err as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return
       const code = (err as { code?: string }).code
-      const [status, reason, detail] =
+      const [status, errorCode, detail] =
         code === 'HPE_HEADER_OVERFLOW'
-          ? [431, 'Request Header Fields Too Large', 'the request headers or URL are larger than the server accepts']
+          ? [431, 'invalid_input' as const, 'the request headers or URL are larger than the server accepts']
           : code === 'ERR_HTTP_REQUEST_TIMEOUT'
-            ? [408, 'Request Timeout', 'the request took too long to arrive']
-            : [400, 'Bad Request', 'the request is not valid HTTP']
+            ? [408, 'request_timeout' as const, 'the request took too long to arrive']
+            : [400, 'invalid_input' as const, 'the request is not valid HTTP']
+      const reason =
+        status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'
       const body = JSON.stringify({
-        type: 'https://dock.dev/errors/invalid_input',
-        title: 'Invalid input',
+        type: `https://dock.dev/errors/${errorCode}`,
+        title: TITLE_BY_CODE[errorCode],
         status,
-        code: 'invalid_input',
+        code: errorCode,
         detail,
       })
       if (socket.writable) {

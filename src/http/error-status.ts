@@ -26,6 +26,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   quota_exceeded: 403,
   rate_limited: 429,
   too_many_streams: 429,
+  request_timeout: 408,
   unavailable: 503,
   internal: 500,
 }
@@ -55,6 +56,7 @@ export const TITLE_BY_CODE: Record<ErrorCode, string> = {
   quota_exceeded: 'Quota exceeded',
   rate_limited: 'Rate limited',
   too_many_streams: 'Too many open streams',
+  request_timeout: 'Request timeout',
   unavailable: 'Store unavailable',
   internal: 'Internal error',
 }

@@ -233,6 +233,7 @@ describe('slow and keyless clients cannot lock others out', () => {
     open.push(c)
     expect(await until(() => c.closed, 10_000)).toBe(true)
     expect(c.response).toMatch(/^HTTP\/1\.1 408 /)
+    expect(c.response).toContain('"code":"request_timeout"')
   })
 
   it('a client that never finishes its headers is answered 408 and closed once the headers timeout passes', async () => {
@@ -240,6 +241,7 @@ describe('slow and keyless clients cannot lock others out', () => {
     open.push(c)
     expect(await until(() => c.closed, 10_000)).toBe(true)
     expect(c.response).toMatch(/^HTTP\/1\.1 408 /)
+    expect(c.response).toContain('"code":"request_timeout"')
   })
 })
 
