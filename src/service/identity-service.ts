@@ -154,8 +154,12 @@ export class IdentityService {
     authorize(caller, 'workspace.create')
     // A quota per operator: an operator key that leaks or loops must not fill the store with workspaces.
     // Checked before the write (workspace creation is rare, and a race overshoots by at most the racers).
+    const root = await this.#core.storage.read(async (tx) => {
+      const me = await tx.getPrincipal(caller.principal.workspaceId, caller.principal.id)
+      return me?.quotaRoot ?? caller.principal.id
+    })
     const made = await this.#core.storage.read((tx) =>
-      tx.countWorkspacesCreatedBy(caller.principal.id, caller.principal.workspaceId),
+      tx.countWorkspacesCreatedBy(caller.principal.id, caller.principal.workspaceId, root),
     )
     if (made >= this.#core.maxWorkspacesPerOperator) {
       throw new DockError(
@@ -167,7 +171,7 @@ export class IdentityService {
       )
     }
     const key = newKey()
-    const { workspace, principal } = await this.#createWorkspaceWithOperator(name, key, caller.principal.id)
+    const { workspace, principal } = await this.#createWorkspaceWithOperator(name, key, caller.principal.id, root)
     return { workspace, operator: { principal, key } }
   }
 
@@ -175,6 +179,7 @@ export class IdentityService {
     name: string,
     key: string,
     createdBy: string | null,
+    quotaRoot: string | null = null,
   ): Promise<{ workspace: Workspace; principal: Principal }> {
     const id = newId('w')
     return this.#core.storage.write(id, async (tx) => {
@@ -198,13 +203,14 @@ export class IdentityService {
         now,
       })
       await scope.emit('workspace.created', { kind: 'workspace', id }, null, publicWorkspace(ws))
-      const p = this.#newPrincipal(
+      const made = this.#newPrincipal(
         id,
         { name: 'operator', kind: 'human', roles: ['operator'], skills: [] },
         hashKey(key),
         createdBy,
         scope.nowIso,
       )
+      const p: PrincipalRecord = quotaRoot === null ? made : { ...made, quotaRoot }
       await tx.insertPrincipal(p)
       await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
       await scope.flush()

@@ -7,6 +7,6 @@ export function publicWorkspace(ws: WorkspaceRecord): Workspace {
 }
 
 export function publicPrincipal(p: PrincipalRecord): Principal {
-  const { keyHash: _keyHash, ...rest } = p
+  const { keyHash: _keyHash, quotaRoot: _quotaRoot, ...rest } = p
   return rest
 }

@@ -10,6 +10,12 @@ export interface WorkspaceRecord extends Workspace {
 /** Stored principal: the public record plus the hash of its key. */
 export interface PrincipalRecord extends Principal {
   readonly keyHash: string
+  /**
+   * On the operator a workspace was created with: the principal whose workspace quota
+   * it counts against (its creator's root, so operators of created workspaces cannot
+   * create more to reset the count). Absent on records written before it existed.
+   */
+  readonly quotaRoot?: string
 }
 
 export interface ClaimCandidates {
@@ -67,7 +73,7 @@ export interface Tx {
    * How many workspaces other than `homeWorkspaceId` hold a principal created by
    * `principalId`: creating a workspace creates its operator, attributed to the creator.
    */
-  countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string): Promise<number>
+  countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string, quotaRoot: string): Promise<number>
   insertWorkspace(ws: WorkspaceRecord): Promise<void>
   /** Writes revision, headHash and frozen. */
   updateWorkspace(ws: WorkspaceRecord): Promise<void>

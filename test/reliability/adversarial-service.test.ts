@@ -247,14 +247,25 @@ for (const backend of BACKENDS) {
       expect(await service.rows.sweepAllLeases()).toEqual({ workspaces: 1, expired: 1, failures: [], deferred: 0 })
     })
 
-    it('an operator may create only so many workspaces (quota_exceeded)', async () => {
+    it('an operator may create only so many workspaces, its created operators included (quota_exceeded)', async () => {
       const { service, op } = await open({ maxWorkspacesPerOperator: 2 })
       await service.identity.createWorkspace(op, 'one')
       const two = await service.identity.createWorkspace(op, 'two')
       expect(await refusal(service.identity.createWorkspace(op, 'three'))).toBe('quota_exceeded')
-      // The quota is per operator: the new workspace's own operator has its own.
+      // The operator a workspace came with counts against its creator's quota: handing the
+      // work to the new key, and from it to the next, does not reset the count.
       const twoOp: Caller = { principal: await service.identity.authenticate(two.operator.key) }
-      await service.identity.createWorkspace(twoOp, 'four')
+      expect(await refusal(service.identity.createWorkspace(twoOp, 'four'))).toBe('quota_exceeded')
+      const third = await open({ maxWorkspacesPerOperator: 3 })
+      const a = await third.service.identity.createWorkspace(third.op, 'a')
+      const aOp: Caller = { principal: await third.service.identity.authenticate(a.operator.key) }
+      const b = await third.service.identity.createWorkspace(aOp, 'b')
+      const bOp: Caller = { principal: await third.service.identity.authenticate(b.operator.key) }
+      await third.service.identity.createWorkspace(bOp, 'c')
+      expect(await refusal(third.service.identity.createWorkspace(bOp, 'd'))).toBe('quota_exceeded')
+      expect(await refusal(third.service.identity.createWorkspace(third.op, 'e'))).toBe('quota_exceeded')
+      // The operator's public record does not show the bookkeeping.
+      expect(Object.keys(b.operator.principal)).not.toContain('quotaRoot')
     })
 
     it('review gate: a member cannot publish a contract that lets it approve its own row', async () => {

@@ -369,8 +369,20 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
         await tx.insertPrincipal(principal('w2', 'm2', 'helper', 'k4', { createdBy: 'op1' }))
       })
       await storage.read(async (tx) => {
-        expect(await tx.countWorkspacesCreatedBy('op1', 'w1')).toBe(1)
-        expect(await tx.countWorkspacesCreatedBy('op2', 'w2')).toBe(0)
+        expect(await tx.countWorkspacesCreatedBy('op1', 'w1', 'op1')).toBe(1)
+        expect(await tx.countWorkspacesCreatedBy('op2', 'w2', 'op2')).toBe(0)
+      })
+      // Operators made with a workspace carry their quota root: what op2 creates counts against op1 too.
+      await storage.write(null, (tx) => tx.insertWorkspace(workspace('w3', 'three', { createdAt: iso(T0 + 2) })))
+      await storage.write('w2', (tx) =>
+        tx.updatePrincipal({ ...principal('w2', 'op2', 'operator', 'k3', { createdBy: 'op1' }), quotaRoot: 'op1' }),
+      )
+      await storage.write('w3', (tx) =>
+        tx.insertPrincipal({ ...principal('w3', 'op3', 'operator', 'k5', { createdBy: 'op2' }), quotaRoot: 'op1' }),
+      )
+      await storage.read(async (tx) => {
+        expect(await tx.countWorkspacesCreatedBy('op1', 'w1', 'op1')).toBe(2)
+        expect(await tx.countWorkspacesCreatedBy('op2', 'w2', 'op1')).toBe(2)
       })
     })
 

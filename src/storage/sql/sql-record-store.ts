@@ -75,9 +75,9 @@ export class SqlRecordStore implements Tx {
     return (await this.session.all<WorkspaceDbRow>(sql.listWorkspaces())).map(toWorkspace)
   }
 
-  async countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string): Promise<number> {
+  async countWorkspacesCreatedBy(principalId: string, homeWorkspaceId: string, quotaRoot: string): Promise<number> {
     const rows = await this.session.all<{ n: number | string }>(
-      sql.countWorkspacesCreatedBy(this.#dialect, principalId, homeWorkspaceId),
+      sql.countWorkspacesCreatedBy(this.#dialect, principalId, homeWorkspaceId, quotaRoot),
     )
     return Number(rows[0]?.n ?? 0)
   }

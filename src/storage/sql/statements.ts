@@ -61,11 +61,17 @@ export const updateWorkspace = (ws: { id: string; revision: number; headHash: st
   )
 
 /** Workspaces other than the home one holding a principal `principalId` created (their operators: the quota). */
-export const countWorkspacesCreatedBy = (d: Dialect, principalId: string, homeWorkspaceId: string): Statement =>
+export const countWorkspacesCreatedBy = (
+  d: Dialect,
+  principalId: string,
+  homeWorkspaceId: string,
+  quotaRoot: string,
+): Statement =>
   stmt(
-    `SELECT COUNT(DISTINCT workspace_id) AS n FROM principals WHERE workspace_id <> $1 AND ${d.jsonText('data', ['createdBy'])} = $2`,
+    `SELECT COUNT(DISTINCT workspace_id) AS n FROM principals WHERE ${d.jsonText('data', ['quotaRoot'])} = $3 OR (${d.jsonText('data', ['quotaRoot'])} IS NULL AND workspace_id <> $1 AND ${d.jsonText('data', ['createdBy'])} = $2)`,
     homeWorkspaceId,
     principalId,
+    quotaRoot,
   )
 
 /** Which workspaces have leases due, across all of them (rows_by_lease_due); the sweeper then visits only those. */
