@@ -11,8 +11,8 @@ export const LEASE_SOON_MS = 60_000
 export const STUCK_AFTER_MS = 5 * 60_000
 const HOUR_MS = 60 * 60_000
 const LIST_CAP = 50
-/** Rows read per table for the lists (review, dead letters, live claims): the oldest come first, since reads go in creation order. */
-const STATS_ROW_CAP = 2000
+/** Rows read per table for the lists (review, dead letters, live claims; 50 shown): the oldest come first, since reads go in creation order. */
+const STATS_ROW_CAP = 200
 const TITLE_COLUMNS = ['title', 'name', 'summary', 'subject', 'task']
 
 /**
