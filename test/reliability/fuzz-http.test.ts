@@ -332,7 +332,8 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ store }) => {
     expect(o.status, what).toBeLessThan(500)
     if (o.status >= 400) {
       // fetch resolves dot segments before sending ("/../mcp" arrives as "/mcp"), so judge the path the server saw.
-      const sentPath = new URL(req.path, 'http://127.0.0.1').pathname
+      // Appended, not resolved against a base: a path starting "//" would read as a host.
+      const sentPath = new URL(`http://127.0.0.1${req.path}`).pathname
       if (
         sentPath.startsWith('/mcp') &&
         (o.body?.jsonrpc === '2.0' || (req.method === 'HEAD' && o.contentType.startsWith('application/json')))
