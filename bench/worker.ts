@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http'
 import { DockClient } from '../src/client/index.js'
 import { runCommandWorker, runWorker, type WorkerEvent } from '../src/client/node/index.js'
 import { addRows, createWorkerTable } from '../test/fixtures/worker-fixtures.js'
-import { createAgent, startTestServer } from '../test/helpers/test-server.js'
+import { createAgent, startTestServer } from '../test/helpers/test-world.js'
 
 const TASKS = Number(process.argv[2] ?? 50)
 const IDLE_S = Number(process.argv[3] ?? 60)

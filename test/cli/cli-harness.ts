@@ -1,12 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
 import type { CliIo } from '../../src/cli/io.js'
 import { runCli } from '../../src/cli/run-cli.js'
-import { startDockServer, type DockServer } from '../../src/http/serve.js'
-
-export const OPERATOR_KEY = 'cli-test-operator-key'
+import { OPERATOR_KEY, startTestServer, type TestServer } from '../helpers/test-world.js'
 
 export interface CliResult {
   readonly code: number
@@ -54,7 +48,7 @@ export function startDock(argv: readonly string[], options: RunOptions = {}): Ru
 export interface CliServer {
   readonly url: string
   readonly dataDir: string
-  readonly server: DockServer
+  readonly server: TestServer
   /** The environment a CLI user of this server has: DOCK_URL and the operator's DOCK_TOKEN. */
   readonly env: Record<string, string>
   /** `dock <argv…>` as the operator (or with `token` as another principal's key). */
@@ -62,27 +56,18 @@ export interface CliServer {
   close(): Promise<void>
 }
 
-/** A real Dock server on a free port with a fresh data dir. */
+/** The test world's server, and the environment a CLI user of it has. */
 export async function startCliServer(): Promise<CliServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'dock-cli-test-'))
-  const server = await startDockServer({
-    host: '127.0.0.1',
-    port: 0,
-    dataDir,
-    operatorToken: OPERATOR_KEY,
-    logger: false,
-  })
+  // SQLite whatever the project: the backup commands read the server's data dir.
+  const server = await startTestServer({ store: 'sqlite' })
   const env = { DOCK_URL: server.url, DOCK_TOKEN: OPERATOR_KEY }
   return {
     url: server.url,
-    dataDir,
+    dataDir: server.dataDir,
     server,
     env,
     run: (argv, token) => dock(argv, { env: { ...env, DOCK_TOKEN: token ?? OPERATOR_KEY } }),
-    async close() {
-      await server.close()
-      await rm(dataDir, { recursive: true, force: true })
-    },
+    close: () => server.close(),
   }
 }
 

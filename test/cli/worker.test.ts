@@ -17,7 +17,7 @@ import {
   STAND_IN,
   tableEvents,
 } from '../fixtures/worker-fixtures.js'
-import { createAgent, startTestServer, type TestServer } from '../helpers/test-server.js'
+import { createAgent, startTestServer, type TestServer } from '../helpers/test-world.js'
 import { dock, startDock } from './cli-harness.js'
 
 // `dock worker` through the CLI against a real server; the agents are stand-in

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DockClient, isDockApiError } from '../../src/client/index.js'
-import type { DockFixture } from './dock-server-fixture.js'
-import { startFixture, tasksTable } from './dock-server-fixture.js'
+import type { DockFixture } from '../helpers/test-world.js'
+import { OPERATOR_KEY, startFixture, tasksTable } from '../helpers/test-world.js'
 
 let fx: DockFixture
 
@@ -81,7 +81,7 @@ describe("DockClient: the console's calls", () => {
       }
       return fetch(input, init)
     }
-    const client = new DockClient({ baseUrl: fx.url, token: 'op-secret', fetch: silentFirst })
+    const client = new DockClient({ baseUrl: fx.url, token: OPERATOR_KEY, fetch: silentFirst })
     const ac = new AbortController()
     const connections: number[] = []
     for await (const e of client.watch({

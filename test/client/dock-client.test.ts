@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DockApiError, DockClient, isDockApiError, isMergeConflictError } from '../../src/client/index.js'
-import type { DockFixture } from './dock-server-fixture.js'
-import { OPERATOR_TOKEN, startFixture, tasksTable } from './dock-server-fixture.js'
+import type { DockFixture } from '../helpers/test-world.js'
+import { OPERATOR_KEY, startFixture, tasksTable } from '../helpers/test-world.js'
 
 /** Awaits a rejection and hands back the DockApiError it must be. */
 async function refusal(promise: Promise<unknown>): Promise<DockApiError> {
@@ -35,7 +35,7 @@ describe('DockClient: service and identity', () => {
   })
 
   it('accepts a base URL with a trailing /v1', async () => {
-    const client = new DockClient({ baseUrl: `${fx.url}/v1/`, token: OPERATOR_TOKEN })
+    const client = new DockClient({ baseUrl: `${fx.url}/v1/`, token: OPERATOR_KEY })
     expect((await client.me()).workspace.name).toBe('default')
   })
 
@@ -73,10 +73,10 @@ describe('DockClient: service and identity', () => {
 
 describe('DockClient: tables and rows', () => {
   it('lists and reads tables and publishes a new contract', async () => {
-    await fx.op.createTable(tasksTable('scratch'))
+    await fx.op.createTable(tasksTable({ name: 'scratch' }))
     expect((await fx.op.listTables()).map((t) => t.name)).toEqual(expect.arrayContaining(['tasks', 'scratch']))
     const before = await fx.op.getTable('scratch')
-    const { name: _n, ...rest } = tasksTable('scratch')
+    const { name: _n, ...rest } = tasksTable({ name: 'scratch' })
     const after = await fx.op.publishSchema('scratch', {
       ...rest,
       columns: [...rest.columns, { name: 'extra', type: 'text' }],
@@ -139,7 +139,7 @@ describe('DockClient: tables and rows', () => {
   })
 
   it('lists rows by status and readiness, with pagination', async () => {
-    await fx.op.createTable(tasksTable('paged'))
+    await fx.op.createTable(tasksTable({ name: 'paged' }))
     for (let i = 0; i < 5; i++) await fx.op.createRow('paged', { values: { title: `t${i}` } })
     const first = await fx.op.listRows('paged', { status: 'todo', limit: 2 })
     expect(first.items).toHaveLength(2)
@@ -157,7 +157,7 @@ describe('DockClient: tables and rows', () => {
 
 describe('DockClient: claims', () => {
   it('claims, heartbeats, transitions through review, and keeps one owner', async () => {
-    await fx.op.createTable(tasksTable('work'))
+    await fx.op.createTable(tasksTable({ name: 'work' }))
     const a = await fx.principal('worker-a')
     const b = await fx.principal('worker-b')
     const reviewer = await fx.principal('reviewer-r', ['reviewer'])
@@ -189,7 +189,7 @@ describe('DockClient: claims', () => {
   })
 
   it('refuses a stale fencing token after the row changed hands', async () => {
-    await fx.op.createTable(tasksTable('fenced'))
+    await fx.op.createTable(tasksTable({ name: 'fenced' }))
     const a = await fx.principal('fence-a')
     const b = await fx.principal('fence-b')
     const row = await fx.op.createRow('fenced', { values: { title: 'handoff' } })
@@ -365,7 +365,7 @@ describe('DockClient: log, watch, audit, operator controls', () => {
       })
       return new Response(cut, { status: response.status, headers: response.headers })
     }
-    const client = new DockClient({ baseUrl: fx.url, token: OPERATOR_TOKEN, fetch: flaky })
+    const client = new DockClient({ baseUrl: fx.url, token: OPERATOR_KEY, fetch: flaky })
     const ac = new AbortController()
     const seen: number[] = []
     const reconnects: (number | undefined)[] = []
@@ -409,7 +409,7 @@ describe('DockClient: log, watch, audit, operator controls', () => {
     const streamOpened = new Promise<void>((resolve) => (opened = resolve))
     const client = new DockClient({
       baseUrl: fx.url,
-      token: OPERATOR_TOKEN,
+      token: OPERATOR_KEY,
       fetch: async (input, init) => {
         const response = await fetch(input, init)
         if (String(input).includes('/watch')) opened()
@@ -503,7 +503,7 @@ function racing(method: string, times: number, interfere: () => Promise<void>): 
   let fired = 0
   return new DockClient({
     baseUrl: fx.url,
-    token: OPERATOR_TOKEN,
+    token: OPERATOR_KEY,
     fetch: async (input, init) => {
       if (init?.method === method && fired < times) {
         fired += 1

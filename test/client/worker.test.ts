@@ -24,7 +24,7 @@ import {
   STAND_IN,
   tableEvents,
 } from '../fixtures/worker-fixtures.js'
-import { createAgent, startTestServer, type TestServer } from '../helpers/test-server.js'
+import { createAgent, startTestServer, type TestServer } from '../helpers/test-world.js'
 
 let server: TestServer
 let scratch: string

@@ -25,8 +25,8 @@ export interface TestStoreHandle {
   drop(): Promise<void>
 }
 
-export function openTestStore(label: string): TestStoreHandle {
-  if (TEST_STORE === 'sqlite') return { databaseUrl: undefined, drop: async () => {} }
+export function openTestStore(label: string, store: TestStore = TEST_STORE): TestStoreHandle {
+  if (store === 'sqlite') return { databaseUrl: undefined, drop: async () => {} }
   const schemas = new TestSchemas(label)
   return { databaseUrl: schemas.url(schemas.next()), drop: () => schemas.dropAll() }
 }

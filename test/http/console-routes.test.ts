@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { createAgent, startTestServer, TASKS_TABLE, type TestServer } from '../helpers/test-server.js'
+import { createAgent, startTestServer, tasksTable, type TestServer } from '../helpers/test-world.js'
 
 const W = '/v1/workspaces/default'
 const T = `${W}/tables/tasks`
@@ -22,16 +22,8 @@ describe('console routes: notes, requeue, row filter, stats, metrics', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ sweepIntervalMs: 50 })
-    expect((await server.op('POST', `${W}/tables`, TASKS_TABLE)).status).toBe(201)
-    expect(
-      (
-        await server.op('POST', `${W}/tables`, {
-          ...TASKS_TABLE,
-          name: 'fragile',
-          workflow: { ...TASKS_TABLE.workflow, claim: { ...TASKS_TABLE.workflow.claim, maxAttempts: 1 } },
-        })
-      ).status,
-    ).toBe(201)
+    expect((await server.op('POST', `${W}/tables`, tasksTable())).status).toBe(201)
+    expect((await server.op('POST', `${W}/tables`, tasksTable({ name: 'fragile', maxAttempts: 1 }))).status).toBe(201)
     agent = await createAgent(server, 'worker-4', { roles: ['member'] })
     reviewer = await createAgent(server, 'rev', { roles: ['reviewer'], kind: 'human' })
   })

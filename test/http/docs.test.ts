@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { createAgent, revisionOf, startTestServer, type TestServer } from '../helpers/test-server.js'
+import { createAgent, revisionOf, startTestServer, type TestServer } from '../helpers/test-world.js'
 
 const D = '/v1/workspaces/default/docs'
 

@@ -15,9 +15,9 @@ import {
   makeApi,
   revisionOf,
   startTestServer,
-  TASKS_TABLE,
+  tasksTable,
   type TestServer,
-} from '../helpers/test-server.js'
+} from '../helpers/test-world.js'
 
 const W = '/v1/workspaces/default'
 
@@ -28,7 +28,7 @@ describe('strict bodies and query numbers', () => {
 
   beforeAll(async () => {
     server = await startTestServer()
-    await server.op('POST', `${W}/tables`, TASKS_TABLE)
+    await server.op('POST', `${W}/tables`, tasksTable())
     await server.op('POST', `${W}/docs`, { title: 'plan', content: '# A\n\na\n' })
     lockToken = (await server.op('POST', `${W}/docs/plan/lock`, {})).body.lock.token as number
     agentId = (await createAgent(server, 'bystander')).id

@@ -16,7 +16,7 @@ import { DockService } from '../../src/service/dock-service.js'
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js'
 import type { Storage } from '../../src/storage/storage.js'
 import { readSse } from '../helpers/sse.js'
-import { makeApi, OPERATOR_KEY, TASKS_TABLE, type Api } from '../helpers/test-server.js'
+import { makeApi, OPERATOR_KEY, tasksTable, type Api } from '../helpers/test-world.js'
 
 /** A server over a store the test can see (to count its reads); the service keeps its store private. */
 interface TestServer {
@@ -84,7 +84,7 @@ describe('long reads share the event loop', () => {
 
   beforeAll(async () => {
     server = await startTestServer()
-    await server.op('POST', `${W}/tables`, TASKS_TABLE)
+    await server.op('POST', `${W}/tables`, tasksTable())
     await writeRows(server, HISTORY)
     reads = countReads(server.storage)
   }, 120_000)
@@ -141,7 +141,7 @@ describe('fan-out: each new event is read once per node, whatever the number of 
 
   beforeAll(async () => {
     server = await startTestServer({ maxStreamsPerPrincipal: WATCHERS + 10 })
-    await server.op('POST', `${W}/tables`, TASKS_TABLE)
+    await server.op('POST', `${W}/tables`, tasksTable())
   })
   afterAll(() => server.close())
 

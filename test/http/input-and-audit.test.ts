@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import {
-  makeApi,
-  revisionOf,
-  startTestServer,
-  TASKS_TABLE,
-  TEST_STORE,
-  type TestServer,
-} from '../helpers/test-server.js'
+import { makeApi, revisionOf, startTestServer, tasksTable, TEST_STORE, type TestServer } from '../helpers/test-world.js'
 import { storeSql } from '../helpers/test-stores.js'
 
 const W = '/v1/workspaces/default'
@@ -17,7 +10,7 @@ describe('bad input is harmless', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ bodyLimit: 64 * 1024 })
-    await server.op('POST', `${W}/tables`, TASKS_TABLE)
+    await server.op('POST', `${W}/tables`, tasksTable())
   })
   afterAll(() => server.close())
 
@@ -217,7 +210,7 @@ describe('the hash-chained log', () => {
 
   beforeAll(async () => {
     server = await startTestServer()
-    await server.op('POST', `${W}/tables`, TASKS_TABLE)
+    await server.op('POST', `${W}/tables`, tasksTable())
     for (let i = 0; i < 20; i++) await server.op('POST', `${W}/tables/tasks/rows`, { values: { title: `r${i}` } })
   })
   afterAll(() => server.close())

@@ -11,10 +11,10 @@ import {
   createAgent,
   OPERATOR_KEY,
   startTestServer,
-  TASKS_TABLE,
+  tasksTable,
   TEST_STORE,
   type TestServer,
-} from '../helpers/test-server.js'
+} from '../helpers/test-world.js'
 
 type RoleName = 'operator' | 'member' | 'reviewer' | 'reviewer+member'
 const ROLE_NAMES: readonly RoleName[] = ['operator', 'member', 'reviewer', 'reviewer+member']
@@ -130,7 +130,7 @@ describe('route × role', () => {
       expect: operatorOnly(200),
     },
     'POST /v1/workspaces/{ws}/tables': {
-      setup: async () => ({ path: `${W}/tables`, body: { ...TASKS_TABLE, name: next('t') } }),
+      setup: async () => ({ path: `${W}/tables`, body: tasksTable({ name: next('t') }) }),
       expect: operatorOnly(201),
     },
     'GET /v1/workspaces/{ws}/tables': { setup: async () => ({ path: `${W}/tables` }), expect: all(200) },
@@ -139,7 +139,7 @@ describe('route × role', () => {
     'PUT /v1/workspaces/{ws}/tables/{table}/schema': {
       setup: async () => ({
         path: `${T}/schema`,
-        body: { columns: TASKS_TABLE.columns, workflow: TASKS_TABLE.workflow },
+        body: { columns: tasksTable().columns, workflow: tasksTable().workflow },
       }),
       expect: operatorOnly(200),
     },
@@ -270,7 +270,7 @@ describe('route × role', () => {
 
   beforeAll(async () => {
     server = await startTestServer()
-    expect((await server.op('POST', `${W}/tables`, TASKS_TABLE)).status).toBe(201)
+    expect((await server.op('POST', `${W}/tables`, tasksTable())).status).toBe(201)
     const me = await server.op('GET', '/v1/me')
     actors.set('operator', { role: 'operator', id: me.body.principal.id, key: OPERATOR_KEY, api: server.op })
     for (const [role, roles] of [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { createAgent, revisionOf, startTestServer, TASKS_TABLE, type TestServer } from '../helpers/test-server.js'
+import { createAgent, revisionOf, startTestServer, tasksTable, type TestServer } from '../helpers/test-world.js'
 
 const T = '/v1/workspaces/default/tables/tasks'
 
@@ -9,7 +9,7 @@ describe('rows, claims, leases and fencing over HTTP', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ sweepIntervalMs: 100 })
-    const res = await server.op('POST', '/v1/workspaces/default/tables', TASKS_TABLE)
+    const res = await server.op('POST', '/v1/workspaces/default/tables', tasksTable())
     expect(res.status).toBe(201)
   })
   afterAll(() => server.close())
@@ -57,7 +57,7 @@ describe('rows, claims, leases and fencing over HTTP', () => {
   })
 
   it('hands each row to exactly one of 32 concurrent claimers over 500 rows', async () => {
-    await server.op('POST', '/v1/workspaces/default/tables', { ...TASKS_TABLE, name: 'bulk' })
+    await server.op('POST', '/v1/workspaces/default/tables', tasksTable({ name: 'bulk' }))
     for (let i = 0; i < 500; i++)
       await server.op('POST', '/v1/workspaces/default/tables/bulk/rows', { values: { title: `t${i}` } })
     const claimers = await Promise.all(Array.from({ length: 32 }, (_, i) => createAgent(server, `claimer-${i}`)))
@@ -83,7 +83,7 @@ describe('rows, claims, leases and fencing over HTTP', () => {
   })
 
   it('refuses a second claim and lets claim-next skip owned, blocked and unskilled rows by priority', async () => {
-    await server.op('POST', '/v1/workspaces/default/tables', { ...TASKS_TABLE, name: 'prio' })
+    await server.op('POST', '/v1/workspaces/default/tables', tasksTable({ name: 'prio' }))
     const P = '/v1/workspaces/default/tables/prio'
     const a = await createAgent(server, 'prio-a', { skills: ['ts'] })
     const b = await createAgent(server, 'prio-b')
@@ -158,11 +158,7 @@ describe('rows, claims, leases and fencing over HTTP', () => {
   })
 
   it('sweeps expired leases back to claimable, then to dead-letter after the attempt limit, and logs it', async () => {
-    await server.op('POST', '/v1/workspaces/default/tables', {
-      ...TASKS_TABLE,
-      name: 'flaky',
-      workflow: { ...TASKS_TABLE.workflow, claim: { ...TASKS_TABLE.workflow.claim, maxAttempts: 2 } },
-    })
+    await server.op('POST', '/v1/workspaces/default/tables', tasksTable({ name: 'flaky', maxAttempts: 2 }))
     const F = '/v1/workspaces/default/tables/flaky'
     const a = await createAgent(server, 'flaky-agent')
     const row = await a.api('POST', `${F}/rows`, { values: { title: 'crashes' } })
@@ -279,8 +275,8 @@ describe('rows, claims, leases and fencing over HTTP', () => {
     const t = await server.op('GET', '/v1/workspaces/default/tables/tasks')
     const v = t.body.contractVersion as number
     const published = await server.op('PUT', '/v1/workspaces/default/tables/tasks/schema', {
-      columns: [...TASKS_TABLE.columns, { name: 'estimate', type: 'number' }],
-      workflow: TASKS_TABLE.workflow,
+      columns: [...tasksTable().columns, { name: 'estimate', type: 'number' }],
+      workflow: tasksTable().workflow,
       expectedVersion: v,
     })
     expect(published.status).toBe(200)

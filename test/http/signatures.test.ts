@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startTestServer, TASKS_TABLE, type TestServer } from '../helpers/test-server.js'
+import { startTestServer, tasksTable, type TestServer } from '../helpers/test-world.js'
 
 const P = '/v1/workspaces/default/tables/tasks/rows'
 
@@ -12,7 +12,7 @@ describe('signed writes', () => {
 
   beforeAll(async () => {
     server = await startTestServer()
-    await server.op('POST', '/v1/workspaces/default/tables', TASKS_TABLE)
+    await server.op('POST', '/v1/workspaces/default/tables', tasksTable())
   })
   afterAll(() => server.close())
 

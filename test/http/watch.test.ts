@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { readSse } from '../helpers/sse.js'
-import { createAgent, OPERATOR_KEY, startTestServer, TASKS_TABLE, type TestServer } from '../helpers/test-server.js'
+import { createAgent, OPERATOR_KEY, startTestServer, tasksTable, type TestServer } from '../helpers/test-world.js'
 
 const W = '/v1/workspaces/default'
 
@@ -10,7 +10,7 @@ describe('the change feed: SSE watch and long-poll', () => {
 
   beforeAll(async () => {
     server = await startTestServer()
-    await server.op('POST', `${W}/tables`, TASKS_TABLE)
+    await server.op('POST', `${W}/tables`, tasksTable())
   })
   afterAll(() => server.close())
 
@@ -55,7 +55,7 @@ describe('the change feed: SSE watch and long-poll', () => {
   })
 
   it('a filtered watcher sees only matching events', async () => {
-    await server.op('POST', `${W}/tables`, { ...TASKS_TABLE, name: 'other' })
+    await server.op('POST', `${W}/tables`, tasksTable({ name: 'other' }))
     const since = (await server.op('GET', W)).body.revision
     const abort = new AbortController()
     const got: { type: string; table: string }[] = []

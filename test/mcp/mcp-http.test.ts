@@ -2,8 +2,8 @@ import { request } from 'node:http'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DockFixture } from '../client/dock-server-fixture.js'
-import { OPERATOR_TOKEN, startFixture } from '../client/dock-server-fixture.js'
+import type { DockFixture } from '../helpers/test-world.js'
+import { OPERATOR_KEY, startFixture } from '../helpers/test-world.js'
 import { allowedHostnames, checkHostAndOrigin } from '../../src/mcp/host-check.js'
 import { runMcpToolCases } from './mcp-tools.case.js'
 
@@ -70,7 +70,7 @@ describe('MCP endpoint /mcp', () => {
     const evil = { host: 'evil.example.com', origin: 'http://evil.example.com' }
     const withKey = await rawPost(
       `${fx.url}/mcp`,
-      { ...MCP_HEADERS, ...evil, authorization: `Bearer ${OPERATOR_TOKEN}` },
+      { ...MCP_HEADERS, ...evil, authorization: `Bearer ${OPERATOR_KEY}` },
       INIT,
     )
     expect(withKey.status).toBe(403)
@@ -80,7 +80,7 @@ describe('MCP endpoint /mcp', () => {
     expect(withoutKey.status).toBe(403)
     const evilPort = await rawPost(
       `${fx.url}/mcp`,
-      { ...MCP_HEADERS, host: 'evil.example.com:4747', authorization: `Bearer ${OPERATOR_TOKEN}` },
+      { ...MCP_HEADERS, host: 'evil.example.com:4747', authorization: `Bearer ${OPERATOR_KEY}` },
       INIT,
     )
     expect(evilPort.status).toBe(403)
@@ -89,7 +89,7 @@ describe('MCP endpoint /mcp', () => {
   it('refuses a foreign Origin even with a loopback Host', async () => {
     const reply = await rawPost(
       `${fx.url}/mcp`,
-      { ...MCP_HEADERS, host, origin: 'http://evil.example.com', authorization: `Bearer ${OPERATOR_TOKEN}` },
+      { ...MCP_HEADERS, host, origin: 'http://evil.example.com', authorization: `Bearer ${OPERATOR_KEY}` },
       INIT,
     )
     expect(reply.status).toBe(403)
@@ -101,7 +101,7 @@ describe('MCP endpoint /mcp', () => {
         ...MCP_HEADERS,
         host: name,
         origin: `http://${name}`,
-        authorization: `Bearer ${OPERATOR_TOKEN}`,
+        authorization: `Bearer ${OPERATOR_KEY}`,
       }
       const init = await rawPost(`${fx.url}/mcp`, headers, INIT)
       expect(init.status).toBe(200)

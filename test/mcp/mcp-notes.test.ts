@@ -1,8 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DockFixture } from '../client/dock-server-fixture.js'
-import { startFixture, tasksTable } from '../client/dock-server-fixture.js'
+import type { DockFixture } from '../helpers/test-world.js'
+import { startFixture, tasksTable } from '../helpers/test-world.js'
 
 type ToolReply = { isError?: boolean; content: { type: string; text?: string }[] }
 

@@ -5,8 +5,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DockFixture } from '../client/dock-server-fixture.js'
-import { OPERATOR_TOKEN, startFixture, tasksTable } from '../client/dock-server-fixture.js'
+import type { DockFixture } from '../helpers/test-world.js'
+import { OPERATOR_KEY, startFixture, tasksTable } from '../helpers/test-world.js'
 import { runDemoWorkload } from './demo-workload.js'
 
 export interface McpConnection {
@@ -125,7 +125,7 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it("claim_next claims as the key's principal, then reports nothing eligible", async () => {
-      await fx.op.createTable(tasksTable('queue'))
+      await fx.op.createTable(tasksTable({ name: 'queue' }))
       const row = await fx.op.createRow('queue', { values: { title: 'the one job' } })
       const first = await ok<{
         claimed: boolean
@@ -154,7 +154,7 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it('works a claimed row: heartbeat, update with the fencing token, transition', async () => {
-      await fx.op.createTable(tasksTable('jobs'))
+      await fx.op.createTable(tasksTable({ name: 'jobs' }))
       const row = await fx.op.createRow('jobs', { values: { title: 'write tests' } })
       const claim = await ok<{ row: { version: number }; lease: { token: number; expiresAt: string } }>('claim', {
         table: 'jobs',
@@ -210,7 +210,7 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it('a late write with an old fencing token is refused as stale_fencing_token', async () => {
-      await fx.op.createTable(tasksTable('fence'))
+      await fx.op.createTable(tasksTable({ name: 'fence' }))
       const row = await fx.op.createRow('fence', { values: { title: 'handoff' } })
       const mine = await ok<{ lease: { token: number } }>('claim', { table: 'fence', id: row.id })
       await ok('release', { table: 'fence', id: row.id, fencingToken: mine.lease.token })
@@ -352,7 +352,7 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it('event summaries name the actor and the target and list what changed', async () => {
-      await fx.op.createTable(tasksTable('summed'))
+      await fx.op.createTable(tasksTable({ name: 'summed' }))
       const since = (await fx.op.getWorkspace()).revision
       const row = await fx.op.createRow('summed', { values: { title: 'summarise me', points: 3 } })
       const claim = await ok<{ lease: { token: number } }>('claim', { table: 'summed', id: row.id, leaseMs: 90_000 })
@@ -398,7 +398,7 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it('whoami names the agent and lists its open claims with titles and lease expiry', async () => {
-      await fx.op.createTable(tasksTable('mine'))
+      await fx.op.createTable(tasksTable({ name: 'mine' }))
       const row = await fx.op.createRow('mine', { values: { title: 'remember me' } })
       const claim = await ok<{ lease: { token: number; expiresAt: string } }>('claim', { table: 'mine', id: row.id })
       const me = await ok<{
@@ -470,7 +470,7 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it('create_table creates a table where the role allows it', async () => {
-      const opConn = await connectAs(OPERATOR_TOKEN)
+      const opConn = await connectAs(OPERATOR_KEY)
       const made = await ok<{ table: { name: string; statuses: string[]; claim: { from: string[]; to: string } } }>(
         'create_table',
         {
@@ -531,7 +531,7 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it('bounds arguments as the HTTP API does: a lease over 24 h is invalid_input', async () => {
-      await fx.op.createTable(tasksTable('bounded'))
+      await fx.op.createTable(tasksTable({ name: 'bounded' }))
       await fx.op.createRow('bounded', { values: { title: 'long' } })
       const tooLong = await fails('claim_next', { table: 'bounded', leaseMs: 24 * 60 * 60_000 + 1 })
       expect(tooLong.code).toBe('invalid_input')
@@ -541,7 +541,7 @@ export function runMcpToolCases(options: McpCaseOptions): void {
     })
 
     it('claim_next says why nothing was eligible: claimed, blocked, skills you lack', async () => {
-      await fx.op.createTable(tasksTable('why'))
+      await fx.op.createTable(tasksTable({ name: 'why' }))
       const first = await fx.op.createRow('why', { values: { title: 'first' } })
       await fx.op.createRow('why', { values: { title: 'after first' }, blockedBy: [first.id] })
       await fx.op.createRow('why', { values: { title: 'rusty' }, requiredSkills: ['rust'] })
@@ -661,7 +661,7 @@ export function runMcpToolCases(options: McpCaseOptions): void {
 
     beforeAll(async () => {
       fx = await startFixture()
-      const workload = await runDemoWorkload(fx.url, OPERATOR_TOKEN)
+      const workload = await runDemoWorkload(fx.url, OPERATOR_KEY)
       // Ten rows for the query_rows measure: the demo's seven and three more.
       for (const key of ['X1', 'X2', 'X3'])
         await fx.op.createRow('tasks', { values: { key, title: `Extra task ${key}` } })

@@ -6,19 +6,25 @@
  * one principal opening streams without end. Every loop here is bounded by
  * count and time, talks to 127.0.0.1 only, and cleans up after itself.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
 import { connect, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startDockServer, type DockServer } from '../../src/http/serve.js'
-import { SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres-test-db.js'
-import { createAgent, OPERATOR_KEY, startTestServer, TASKS_TABLE, type TestServer } from '../helpers/test-server.js'
+import {
+  createAgent,
+  describeTwoNodes,
+  makeApi,
+  OPERATOR_KEY,
+  startTestServer,
+  startTwoNodes,
+  tasksTable,
+  twoNodeTitle,
+  type TestServer,
+  type TwoNodes,
+} from '../helpers/test-world.js'
 
 const W = '/v1/workspaces/default'
 
@@ -56,7 +62,7 @@ describe('suspension ends waits opened before it', () => {
 
   beforeAll(async () => {
     server = await startTestServer()
-    await server.op('POST', `${W}/tables`, TASKS_TABLE)
+    await server.op('POST', `${W}/tables`, tasksTable())
   })
   afterAll(() => server.close())
 
@@ -121,68 +127,37 @@ describe('suspension ends waits opened before it', () => {
   })
 })
 
-const pgSuite = TEST_DATABASE_URL === '' ? describe.skip : describe
-pgSuite(
-  TEST_DATABASE_URL === ''
-    ? `suspension on another node (${SKIP_REASON})`
-    : 'suspension on another node ends waits here (PostgreSQL, two nodes)',
-  () => {
-    const schemas = new TestSchemas('edge_susp')
-    let dataDir = ''
-    let nodeA: DockServer
-    let nodeB: DockServer
+describeTwoNodes(twoNodeTitle('suspension on another node ends waits here'), () => {
+  let nodes: TwoNodes
 
-    beforeAll(async () => {
-      dataDir = await mkdtemp(join(tmpdir(), 'dock-edge-'))
-      const common = {
-        host: '127.0.0.1',
-        port: 0,
-        dataDir,
-        operatorToken: OPERATOR_KEY,
-        webRoot: null,
-        databaseUrl: schemas.url(schemas.next()),
-      } as const
-      nodeA = await startDockServer(common)
-      nodeB = await startDockServer(common)
-    })
-    afterAll(async () => {
-      await nodeA?.close()
-      await nodeB?.close()
-      await schemas.dropAll()
-      if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
-    })
+  beforeAll(async () => {
+    nodes = await startTwoNodes('edge_susp')
+  })
+  afterAll(async () => {
+    await nodes?.close()
+  })
 
-    it('a long-poll on node A ends with principal_suspended when node B suspends its principal', async () => {
-      const op = (base: string, method: string, path: string, body?: unknown) =>
-        fetch(base + path, {
-          method,
-          headers: {
-            authorization: `Bearer ${OPERATOR_KEY}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
-      await op(nodeA.url, 'POST', `${W}/tables`, TASKS_TABLE)
-      const created = await op(nodeA.url, 'POST', `${W}/principals`, { name: 'remote-poller', kind: 'agent' })
-      const key = created.body.key as string
-      const since = (await op(nodeA.url, 'GET', W)).body.revision as number
-      const poll = fetch(`${nodeA.url}${W}/events?since=${since}&wait=20&table=tasks`, {
-        headers: { authorization: `Bearer ${key}` },
-      }).then(async (r) => ({
-        status: r.status,
-        body: (await r.json()) as any,
-      }))
-      await sleep(200)
-      expect((await op(nodeB.url, 'POST', `${W}/principals/${created.body.principal.id}/suspend`)).status).toBe(200)
-      expect((await op(nodeB.url, 'POST', `${W}/tables/tasks/rows`, { values: { title: 'after, on B' } })).status).toBe(
-        201,
-      )
-      const res = await poll
-      expect(res.status).toBe(403)
-      expect(res.body.code).toBe('principal_suspended')
-    })
-  },
-)
+  it('a long-poll on node A ends with principal_suspended when node B suspends its principal', async () => {
+    const opA = makeApi(nodes.a.url, OPERATOR_KEY)
+    const opB = makeApi(nodes.b.url, OPERATOR_KEY)
+    await opA('POST', `${W}/tables`, tasksTable())
+    const created = await opA('POST', `${W}/principals`, { name: 'remote-poller', kind: 'agent' })
+    const key = created.body.key as string
+    const since = (await opA('GET', W)).body.revision as number
+    const poll = fetch(`${nodes.a.url}${W}/events?since=${since}&wait=20&table=tasks`, {
+      headers: { authorization: `Bearer ${key}` },
+    }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as any,
+    }))
+    await sleep(200)
+    expect((await opB('POST', `${W}/principals/${created.body.principal.id}/suspend`)).status).toBe(200)
+    expect((await opB('POST', `${W}/tables/tasks/rows`, { values: { title: 'after, on B' } })).status).toBe(201)
+    const res = await poll
+    expect(res.status).toBe(403)
+    expect(res.body.code).toBe('principal_suspended')
+  })
+})
 
 describe('slow and keyless clients cannot lock others out', () => {
   let server: TestServer

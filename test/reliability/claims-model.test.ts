@@ -6,18 +6,13 @@
  * all carry this request's id and end with the caller's own; claim tokens only
  * grow per row; a token older than one already issued never gets a write in.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startDockServer, type DockServer } from '../../src/http/serve.js'
-import { call, ok, tasksTable } from './http.js'
-import { openTestStore } from '../helpers/test-stores.js'
+import { call, ok } from './http.js'
+import { OPERATOR_KEY, startTestServer, tasksTable, type TestServer } from '../helpers/test-world.js'
 
-const OP = 'op-model-secret'
+const OP = OPERATOR_KEY
 const RUNS = Number(process.env['DOCK_MODEL_RUNS'] ?? 120)
 
 type Op =
@@ -72,8 +67,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 )
 
 describe('claims, leases and fencing under random operation sequences', () => {
-  let dataDir = ''
-  let server: DockServer
+  let server: TestServer
   let base = ''
   const agents: { id: string; key: string }[] = []
   let tableSeq = 0
@@ -82,20 +76,9 @@ describe('claims, leases and fencing under random operation sequences', () => {
   let fenced = 0
   let expiredSettled = 0
 
-  const store = openTestStore('claims_model')
-
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dock-model-'))
     // No sweeper: every lease expiry then happens inside a request and is checked with it.
-    server = await startDockServer({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      ...(store.databaseUrl === undefined ? {} : { databaseUrl: store.databaseUrl }),
-      operatorToken: OP,
-      webRoot: null,
-      sweepIntervalMs: 3_600_000,
-    })
+    server = await startTestServer({ sweepIntervalMs: 3_600_000 })
     base = server.url
     for (let i = 0; i < AGENTS; i++) {
       const roles = i === AGENTS - 1 ? ['member', 'reviewer'] : ['member']
@@ -113,15 +96,16 @@ describe('claims, leases and fencing under random operation sequences', () => {
     )
     expect(fenced).toBeGreaterThan(0)
     await server?.close()
-    await store.drop()
-    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
   })
 
   it('keeps one owner, growing tokens, fenced late writes and one event per change', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 8, maxLength: 40, size: 'max' }), async (ops) => {
         const table = `m${++tableSeq}`
-        await ok(base, 'POST', '/v1/workspaces/default/tables', { key: OP, body: tasksTable(table) })
+        await ok(base, 'POST', '/v1/workspaces/default/tables', {
+          key: OP,
+          body: tasksTable({ name: table, maxAttempts: 100 }),
+        })
         const rowIds: string[] = []
         for (let i = 0; i < ROWS; i++)
           rowIds.push(

@@ -4,26 +4,22 @@
  * random moments (mid-event too) and resuming with Last-Event-ID. It must see
  * every revision exactly once, in order, with an unbroken hash chain.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 
 import { SseParser } from '../../src/client/sse-parser.js'
-import { startDockServer, type DockServer } from '../../src/http/serve.js'
-import { SKIP_REASON, TEST_DATABASE_URL, TestSchemas } from '../helpers/postgres-test-db.js'
-import { call, ok, sleep, tasksTable } from './http.js'
+import {
+  describeTwoNodes,
+  OPERATOR_KEY,
+  startTwoNodes,
+  tasksTable,
+  twoNodeTitle,
+  type TwoNodes,
+} from '../helpers/test-world.js'
+import { call, ok, sleep } from './http.js'
 
-const OP = 'op-feed-secret'
+const OP = OPERATOR_KEY
 const WRITERS = 6
 const WRITES_PER_WRITER = 100
-
-const suite = TEST_DATABASE_URL === '' ? describe.skip : describe
-const title =
-  TEST_DATABASE_URL === ''
-    ? `feed completeness across two nodes (${SKIP_REASON})`
-    : 'feed completeness across two nodes with random disconnects (PostgreSQL)'
 
 interface Seen {
   readonly revision: number
@@ -31,36 +27,20 @@ interface Seen {
   readonly prevHash: string
 }
 
-suite(title, () => {
-  const schemas = new TestSchemas('rel_feed')
-  let dataDir = ''
-  let nodeA: DockServer
-  let nodeB: DockServer
+describeTwoNodes(twoNodeTitle('feed completeness across two nodes with random disconnects'), () => {
+  let nodes: TwoNodes
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dock-feed-'))
-    const common = {
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      operatorToken: OP,
-      webRoot: null,
-      databaseUrl: schemas.url(schemas.next()),
-    } as const
-    nodeA = await startDockServer(common)
-    nodeB = await startDockServer(common)
+    nodes = await startTwoNodes('rel_feed')
   })
 
   afterAll(async () => {
-    await nodeA?.close()
-    await nodeB?.close()
-    await schemas.dropAll()
-    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
+    await nodes?.close()
   })
 
   it('a watcher on node B that keeps reconnecting sees every revision written on node A once, in order', async () => {
-    const A = nodeA.url
-    await ok(A, 'POST', '/v1/workspaces/default/tables', { key: OP, body: tasksTable('tasks') })
+    const A = nodes.a.url
+    await ok(A, 'POST', '/v1/workspaces/default/tables', { key: OP, body: tasksTable({ maxAttempts: 100 }) })
     const doc = await ok(A, 'POST', '/v1/workspaces/default/docs', {
       key: OP,
       body: { title: 'log', content: '# A\n\na\n\n# B\n\nb\n' },
@@ -76,7 +56,7 @@ suite(title, () => {
       const deadline = Date.now() + 50_000
       while (lastId < finalRevision && Date.now() < deadline) {
         // Mostly node B; now and then node A, since any node must serve any resume.
-        const base = Math.random() < 0.8 ? nodeB.url : nodeA.url
+        const base = Math.random() < 0.8 ? nodes.b.url : nodes.a.url
         const abort = new AbortController()
         // Hang up after a random while, or after a random number of events, whichever comes first.
         const cutAfterMs = 20 + Math.random() * 300
@@ -152,7 +132,7 @@ suite(title, () => {
     seen.forEach((e, i) => expect(e.revision).toBe(i + 1))
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.prevHash).toBe(seen[i - 1]!.hash)
     expect(reconnects).toBeGreaterThan(5)
-    const audit = await ok(nodeB.url, 'GET', '/v1/workspaces/default/audit/verify', { key: OP })
+    const audit = await ok(nodes.b.url, 'GET', '/v1/workspaces/default/audit/verify', { key: OP })
     expect(audit).toMatchObject({ ok: true, headRevision: finalRevision })
     console.info(`feed: ${finalRevision} revisions over ${reconnects} connections, each seen once, in order`)
   }, 90_000)

@@ -4,20 +4,16 @@
  * route pattern. Never a 5xx; every 4xx is application/problem+json with a
  * string `code`; a refused request leaves the workspace revision unchanged.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 import fc from 'fast-check'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startDockServer, type DockServer } from '../../src/http/serve.js'
+import type { TestStore } from '../helpers/test-stores.js'
+import { OPERATOR_KEY, startTestServer, type TestServer } from '../helpers/test-world.js'
 import { ok } from './http.js'
 import { buildWorld, pathOf, routeKeysOf, ROUTES, type World } from './route-table.js'
 
-const OP = 'op-fuzz-secret'
+const OP = OPERATOR_KEY
 /** Runs per route pattern, and per cross-cutting property. */
 const RUNS_PER_ROUTE = Number(process.env['DOCK_FUZZ_RUNS_PER_ROUTE'] ?? 100)
 const RUNS = Number(process.env['DOCK_FUZZ_RUNS'] ?? 300)
@@ -245,9 +241,9 @@ function fuzzSegment(valid: string): fc.Arbitrary<{ raw: boolean; value: string 
 const DATABASE_URL = process.env['DOCK_TEST_DATABASE_URL'] ?? ''
 
 /** SQLite always; PostgreSQL too when DOCK_TEST_DATABASE_URL is set (NUL bytes, jsonb and numeric limits differ there). */
-const BACKENDS: { name: string; databaseUrl: string | null }[] = [
-  { name: 'SQLite', databaseUrl: null },
-  ...(DATABASE_URL === '' ? [] : [{ name: 'PostgreSQL', databaseUrl: DATABASE_URL }]),
+const BACKENDS: { name: string; store: TestStore }[] = [
+  { name: 'SQLite', store: 'sqlite' },
+  ...(DATABASE_URL === '' ? [] : [{ name: 'PostgreSQL', store: 'postgres' as const }]),
 ]
 
 if (DATABASE_URL === '') {
@@ -256,33 +252,16 @@ if (DATABASE_URL === '') {
   })
 }
 
-describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
-  const schema = `dock_rel_fuzz_${process.pid}_${randomBytes(3).toString('hex')}`
-  let dataDir = ''
-  let server: DockServer
+describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ store }) => {
+  let server: TestServer
   let world: World
   let routeKeys: string[] = []
   let refused = 0
   let accepted = 0
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dock-fuzz-'))
     // No sweeper: an expiring lease would move the revision under an unrelated refused request.
-    let url: string | undefined
-    if (databaseUrl !== null) {
-      const u = new URL(databaseUrl)
-      u.searchParams.set('schema', schema)
-      url = u.toString()
-    }
-    server = await startDockServer({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      operatorToken: OP,
-      webRoot: null,
-      sweepIntervalMs: 3_600_000,
-      ...(url ? { databaseUrl: url } : {}),
-    })
+    server = await startTestServer({ store, sweepIntervalMs: 3_600_000 })
     world = await buildWorld(server.url, OP)
     await ok(server.url, 'POST', '/v1/workspaces/default/tables', {
       key: OP,
@@ -301,12 +280,6 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
   afterAll(async () => {
     console.info(`fuzz: ${accepted} requests accepted, ${refused} refused`)
     await server?.close()
-    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
-    if (databaseUrl !== null) {
-      const client = new pg.Client({ connectionString: databaseUrl })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end())
-    }
   })
 
   async function revision(): Promise<{ revision: number; frozen: boolean }> {
@@ -359,7 +332,8 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
     expect(o.status, what).toBeLessThan(500)
     if (o.status >= 400) {
       // fetch resolves dot segments before sending ("/../mcp" arrives as "/mcp"), so judge the path the server saw.
-      const sentPath = new URL(req.path, 'http://127.0.0.1').pathname
+      // Appended, not resolved against a base: a path starting "//" would read as a host.
+      const sentPath = new URL(`http://127.0.0.1${req.path}`).pathname
       if (
         sentPath.startsWith('/mcp') &&
         (o.body?.jsonrpc === '2.0' || (req.method === 'HEAD' && o.contentType.startsWith('application/json')))

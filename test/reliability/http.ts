@@ -108,27 +108,3 @@ export async function workspaceRevision(base: string, key: string, ws = 'default
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
-
-/** The claimable workflow of docs/http-api.md. */
-export function tasksTable(name = 'tasks', leaseMs = 60_000): Record<string, unknown> {
-  return {
-    name,
-    columns: [
-      { name: 'title', type: 'text', required: true },
-      { name: 'notes', type: 'text' },
-      { name: 'n', type: 'integer' },
-    ],
-    workflow: {
-      statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'],
-      initial: 'todo',
-      done: ['done'],
-      claim: { from: ['todo'], to: 'in_progress', leaseMs, maxAttempts: 100, deadLetter: 'failed' },
-      transitions: [
-        { from: 'in_progress', to: 'ready_for_review', by: ['owner'] },
-        { from: 'in_progress', to: 'done', by: ['owner'] },
-        { from: 'ready_for_review', to: 'done', by: ['reviewer'], require: ['not:author'] },
-        { from: 'ready_for_review', to: 'todo', by: ['reviewer'], require: ['not:author'] },
-      ],
-    },
-  }
-}

@@ -4,18 +4,13 @@
  * it tries with its old fencing token is refused and the row keeps the state
  * its successor (or the lease expiry) gave it.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startDockServer, type DockServer } from '../../src/http/serve.js'
 import { spawnTs, type Child } from './child.js'
-import { call, ok, readLog, sleep, tasksTable } from './http.js'
-import { openTestStore } from '../helpers/test-stores.js'
+import { call, ok, readLog, sleep } from './http.js'
+import { OPERATOR_KEY, startTestServer, tasksTable, type TestServer } from '../helpers/test-world.js'
 
-const OP = 'op-fencing-secret'
+const OP = OPERATOR_KEY
 const LEASE_MS = 1500
 const CLAIMANT = 'test/reliability/fixtures/claimant.ts'
 
@@ -26,28 +21,16 @@ interface LateResult {
 }
 
 describe('lease and fencing with a SIGSTOPped claimant', () => {
-  let dataDir = ''
-  let server: DockServer
+  let server: TestServer
   let base = ''
   const agents: Record<string, { id: string; key: string }> = {}
   const children: Child[] = []
 
-  const store = openTestStore('lease_fencing')
-
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dock-fencing-'))
     // A fast sweeper, so an expired lease is also returned by the server on its own.
-    server = await startDockServer({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      ...(store.databaseUrl === undefined ? {} : { databaseUrl: store.databaseUrl }),
-      operatorToken: OP,
-      webRoot: null,
-      sweepIntervalMs: 200,
-    })
+    server = await startTestServer({ sweepIntervalMs: 200 })
     base = server.url
-    await ok(base, 'POST', '/v1/workspaces/default/tables', { key: OP, body: tasksTable('tasks') })
+    await ok(base, 'POST', '/v1/workspaces/default/tables', { key: OP, body: tasksTable({ maxAttempts: 100 }) })
     for (const name of ['stalled', 'successor']) {
       const r = await ok(base, 'POST', '/v1/workspaces/default/principals', {
         key: OP,
@@ -65,8 +48,6 @@ describe('lease and fencing with a SIGSTOPped claimant', () => {
       }
     }
     await server?.close()
-    await store.drop()
-    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
   })
 
   async function newRow(title: string): Promise<string> {

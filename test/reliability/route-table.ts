@@ -3,7 +3,8 @@
  * route and know which refusal to expect. `routeKey` is `METHOD /openapi/path`;
  * suites fail when the served OpenAPI document has a route this table lacks.
  */
-import { ok, tasksTable } from './http.js'
+import { tasksTable } from '../helpers/test-world.js'
+import { ok } from './http.js'
 
 export type RouteScope = 'public' | 'global' | 'workspace'
 
@@ -42,7 +43,7 @@ let unique = 0
 const next = (prefix: string): string => `${prefix}-${process.pid}-${++unique}`
 
 const schemaBody = (): unknown => {
-  const t = tasksTable('x') as { columns: unknown; workflow: unknown }
+  const t = tasksTable({ name: 'x', maxAttempts: 100 }) as { columns: unknown; workflow: unknown }
   return { columns: t.columns, workflow: t.workflow }
 }
 
@@ -86,7 +87,7 @@ export const ROUTES: Record<string, RouteCase> = {
     scope: 'workspace',
     write: true,
     operatorOnly: true,
-    body: () => tasksTable(next('t')),
+    body: () => tasksTable({ name: next('t'), maxAttempts: 100 }),
   },
   'GET /v1/workspaces/{ws}/tables': { scope: 'workspace', write: false },
   'GET /v1/workspaces/{ws}/tables/{table}': { scope: 'workspace', write: false },
@@ -189,7 +190,7 @@ export function pathOf(routeKey: string, world: World, ws = 'default'): string {
 
 /** A workspace with one of everything the route table needs. */
 export async function buildWorld(base: string, opKey: string): Promise<World> {
-  await ok(base, 'POST', '/v1/workspaces/default/tables', { key: opKey, body: tasksTable('tasks') })
+  await ok(base, 'POST', '/v1/workspaces/default/tables', { key: opKey, body: tasksTable({ maxAttempts: 100 }) })
   const member = await ok(base, 'POST', '/v1/workspaces/default/principals', {
     key: opKey,
     body: { name: 'worker', kind: 'agent', roles: ['member'] },

@@ -4,41 +4,24 @@
  * principal's key are refused with the right code and change nothing; a frozen
  * workspace refuses every write and still serves every read.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { startDockServer, type DockServer } from '../../src/http/serve.js'
 import { call, ok, workspaceRevision, type HttpReply } from './http.js'
 import { buildWorld, pathOf, routeKeysOf, ROUTES, type RouteCase, type World } from './route-table.js'
-import { openTestStore } from '../helpers/test-stores.js'
+import { OPERATOR_KEY, startTestServer, type TestServer } from '../helpers/test-world.js'
 
-const OP = 'op-security-secret'
+const OP = OPERATOR_KEY
 
 describe('security over every route', () => {
-  let dataDir = ''
-  let server: DockServer
+  let server: TestServer
   let world: World
   let routeKeys: string[] = []
   let other: { key: string; name: string; id: string }
   let suspendedKey = ''
   let defaultId = ''
 
-  const store = openTestStore('security')
-
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dock-security-'))
-    server = await startDockServer({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      ...(store.databaseUrl === undefined ? {} : { databaseUrl: store.databaseUrl }),
-      operatorToken: OP,
-      webRoot: null,
-      sweepIntervalMs: 3_600_000,
-    })
+    server = await startTestServer({ sweepIntervalMs: 3_600_000 })
     world = await buildWorld(server.url, OP)
     routeKeys = routeKeysOf(await ok(server.url, 'GET', '/v1/openapi.json'))
     const created = await ok(server.url, 'POST', '/v1/workspaces', { key: OP, body: { name: 'elsewhere' } })
@@ -56,8 +39,6 @@ describe('security over every route', () => {
 
   afterAll(async () => {
     await server?.close()
-    await store.drop()
-    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true })
   })
 
   async function send(routeKey: string, rc: RouteCase, key: string | null, ws = 'default'): Promise<HttpReply> {

@@ -4,22 +4,20 @@
  * over the HTTP API (what was written, by whom). Screenshots land in
  * test/web/artifacts/ (gitignored).
  */
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDockServer, type DockServer } from '../../src/http/serve.js'
+import { OPERATOR_KEY, tasksTable, type TestServer } from '../helpers/test-world.js'
+import { ARTIFACTS, ensureWebBuild, launchChromium, ROOT, startWebServer } from './web-harness.js'
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-const ARTIFACTS = join(ROOT, 'test/web/artifacts')
-const OP = 'op-console-secret'
+const OP = OPERATOR_KEY
 const W = '/workspaces/default'
 const T = `${W}/tables/tasks`
 
-let srv: DockServer
+let srv: TestServer
+/** Ours, not the server's: the restart test starts a new server on the same data. */
 let dataDir: string
 let browser: Browser
 const contexts: BrowserContext[] = []
@@ -114,54 +112,26 @@ async function claimToReview(title: string): Promise<any> {
   })
 }
 
-function newestSource(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs)
-  }
-  return newest
-}
-
 beforeAll(async () => {
-  const index = join(ROOT, 'dist/web/index.html')
-  if (!existsSync(index) || statSync(index).mtimeMs < newestSource(join(ROOT, 'src/web'))) {
-    // NODE_ENV=production as `npm run build` does (vitest sets test, which would ship React's development build).
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'],
-      { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-    )
-  }
-  mkdirSync(ARTIFACTS, { recursive: true })
+  ensureWebBuild()
   dataDir = mkdtempSync(join(tmpdir(), 'dock-console-e2e-'))
-  srv = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP, sweepIntervalMs: 100 })
-  const workflow = {
-    statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'],
-    initial: 'todo',
-    done: ['done'],
-    claim: { from: ['todo'], to: 'in_progress', leaseMs: 600_000, maxAttempts: 3, deadLetter: 'failed' },
-    transitions: [
-      { from: 'in_progress', to: 'ready_for_review', by: ['owner'] },
-      { from: 'ready_for_review', to: 'done', by: ['reviewer', 'operator'], require: ['not:author'] },
-      { from: 'ready_for_review', to: 'todo', by: ['reviewer', 'operator'], require: ['not:author'] },
-    ],
-  }
-  await ok(OP, 'POST', `${W}/tables`, {
-    name: 'tasks',
-    columns: [
-      { name: 'title', type: 'text', required: true },
-      { name: 'area', type: 'enum', values: ['api', 'ui', 'docs'] },
-      { name: 'estimate', type: 'integer' },
-      { name: 'urgent', type: 'boolean' },
-    ],
-    workflow,
-  })
-  await ok(OP, 'POST', `${W}/tables`, {
-    name: 'fragile',
-    columns: [{ name: 'title', type: 'text', required: true }],
-    workflow: { ...workflow, claim: { ...workflow.claim, maxAttempts: 2 } },
-  })
+  srv = await startWebServer({ dataDir, sweepIntervalMs: 100 })
+  // Operators review here too (the console's operator passes rows); no owner shortcut past review.
+  const consoleFlow = { leaseMs: 600_000, reviewers: ['reviewer', 'operator'], ownerMayFinish: false }
+  await ok(
+    OP,
+    'POST',
+    `${W}/tables`,
+    tasksTable({
+      ...consoleFlow,
+      columns: [
+        { name: 'area', type: 'enum', values: ['api', 'ui', 'docs'] },
+        { name: 'estimate', type: 'integer' },
+        { name: 'urgent', type: 'boolean' },
+      ],
+    }),
+  )
+  await ok(OP, 'POST', `${W}/tables`, tasksTable({ ...consoleFlow, name: 'fragile', columns: [], maxAttempts: 2 }))
   const a = await ok(OP, 'POST', `${W}/principals`, { name: 'worker-4', kind: 'agent', roles: ['member'] })
   agent = { id: a.principal.id, key: a.key }
   const r = await ok(OP, 'POST', `${W}/principals`, { name: 'rita', kind: 'human', roles: ['reviewer'] })
@@ -170,19 +140,7 @@ beforeAll(async () => {
     title: 'Plan',
     content: '# Plan\n\nThe plan.\n\n## Goals\n\n- ship the console\n\n## Risks\n\nline one\nline two\nline three\n',
   })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 }, 120_000)
 
 afterEach(async () => {
@@ -473,7 +431,7 @@ describe('the console', () => {
     await page.getByRole('alert').filter({ hasText: 'Could not load' }).waitFor()
     await page.getByRole('button', { name: 'Retry' }).waitFor()
     await shot(page, 'offline')
-    srv = await startDockServer({ host: '127.0.0.1', port, dataDir, operatorToken: OP, sweepIntervalMs: 100 })
+    srv = await startWebServer({ port, dataDir, sweepIntervalMs: 100 })
     await page.locator('[data-testid="feed-status"][data-status="live"]').waitFor({ timeout: 30_000 })
     await page.getByTestId('review-waiting').waitFor()
     expect(await page.getByRole('alert').filter({ hasText: 'Could not load' }).count()).toBe(0)

@@ -3,27 +3,16 @@
  * (in-process, fresh data dir). Agents act through the HTTP API; the browser is
  * only watched, never reloaded, so what moves on screen came from the SSE feed.
  */
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDockServer } from '../../src/http/serve.js'
+import { OPERATOR_KEY, tasksTable, type TestServer } from '../helpers/test-world.js'
+import { ARTIFACTS, ensureWebBuild, launchChromium, startWebServer } from './web-harness.js'
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-const ARTIFACTS = join(ROOT, 'test/web/artifacts')
-const OP = 'op-secret'
+const OP = OPERATOR_KEY
 const TABLE = 'tasks'
 
-interface Started {
-  url: string
-  close(): Promise<void>
-}
-
-let srv: Started
-let dataDir: string
+let srv: TestServer
 let browser: Browser
 let context: BrowserContext
 let page: Page
@@ -56,50 +45,23 @@ function card(status: string, title: string) {
     .getByRole('article', { name: title, exact: true })
 }
 
-/** Newest modification time of the UI sources, to rebuild a dist/web older than them. */
-function newestSource(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs)
-  }
-  return newest
-}
-
 beforeAll(async () => {
-  const index = join(ROOT, 'dist/web/index.html')
-  if (!existsSync(index) || statSync(index).mtimeMs < newestSource(join(ROOT, 'src/web'))) {
-    // NODE_ENV=production as in `npm run build`: vitest sets NODE_ENV=test, which Vite passes on to
-    // React, so this would write React's development build (StrictMode double effects, slower
-    // renders) to the dist/web that `dock serve` ships, and test a different UI than users get.
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'src/web/vite.config.ts'],
-      {
-        cwd: ROOT,
-        stdio: 'pipe',
-        env: { ...process.env, NODE_ENV: 'production' },
-      },
-    )
-  }
-  mkdirSync(ARTIFACTS, { recursive: true })
-  dataDir = mkdtempSync(join(tmpdir(), 'dock-web-e2e-'))
-  srv = await startDockServer({ host: '127.0.0.1', port: 0, dataDir, operatorToken: OP })
+  ensureWebBuild()
+  srv = await startWebServer()
 
-  await ok(OP, 'POST', `${ws}/tables`, {
-    name: TABLE,
-    columns: [{ name: 'title', type: 'text', required: true }],
-    workflow: {
-      statuses: ['todo', 'in_progress', 'ready_for_review', 'done', 'failed'],
-      initial: 'todo',
-      done: ['done'],
-      claim: { from: ['todo'], to: 'in_progress', leaseMs: 600_000, maxAttempts: 3, deadLetter: 'failed' },
-      transitions: [
-        { from: 'in_progress', to: 'ready_for_review', by: ['owner'] },
-        { from: 'ready_for_review', to: 'done', by: ['reviewer', 'operator'], require: ['not:author'] },
-      ],
-    },
-  })
+  await ok(
+    OP,
+    'POST',
+    `${ws}/tables`,
+    tasksTable({
+      name: TABLE,
+      columns: [],
+      leaseMs: 600_000,
+      reviewers: ['reviewer', 'operator'],
+      ownerMayFinish: false,
+      sendBack: false,
+    }),
+  )
   const agent = await ok(OP, 'POST', `${ws}/principals`, {
     name: 'agent-1',
     kind: 'agent',
@@ -126,19 +88,7 @@ beforeAll(async () => {
       '# Plan\n\nThe **plan** for the week.\n\n## Goals\n\n- ship the board\n- <script>alert(1)</script> stays text\n\n## Risks\n\nNone yet.\n',
   })
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   page = await context.newPage()
   page.setDefaultTimeout(20_000)
@@ -154,7 +104,6 @@ afterAll(async () => {
   await context?.close().catch(() => undefined)
   await browser?.close().catch(() => undefined)
   await srv?.close().catch(() => undefined)
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('web UI', () => {

@@ -1,14 +1,9 @@
-import { fileURLToPath } from 'node:url'
-
 import type { Command } from 'commander'
 
-import { MCP_CLIENTS, mcpClientConfig, type McpClientKind } from '../../mcp/client-config.js'
+import { DOCK_JS, MCP_CLIENTS, mcpClientConfig, type McpClientKind } from '../../client/node/mcp-config.js'
 import { CliError } from '../cli-error.js'
 import { globalOptions } from '../context.js'
 import { untilAborted, type CliIo } from '../io.js'
-
-/** This package's bin/dock.js, absolute: src/cli/commands and dist/cli/commands are both three levels down. */
-const DOCK_JS = fileURLToPath(new URL('../../../bin/dock.js', import.meta.url))
 
 /**
  * `dock mcp`: the Dock tools as a stdio MCP server for one agent's key. stdout

@@ -11,10 +11,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
-import { fileURLToPath } from 'node:url'
 
 import { DockClient } from '../dock-client.js'
 import { runWorker, type RunWorkerOptions, type TaskOutcome, type WorkerSummary, type WorkerTask } from '../worker.js'
+import { DOCK_JS, mcpJsonConfig, mcpStdioEntry, type McpStdioCommand } from './mcp-config.js'
 import { signalGroup, spawnGuarded } from './process-guard.js'
 
 export interface RunCommandWorkerOptions extends Omit<RunWorkerOptions, 'client' | 'handler'> {
@@ -37,7 +37,7 @@ export interface RunCommandWorkerOptions extends Omit<RunWorkerOptions, 'client'
    * The MCP server written to DOCK_MCP_CONFIG (default: this package's
    * `dock mcp` run by this Node); null leaves DOCK_MCP_CONFIG unset.
    */
-  readonly mcpServer?: { readonly command: string; readonly args: readonly string[] } | null
+  readonly mcpServer?: McpStdioCommand | null
   /** Each line the command prints, as it prints it. */
   readonly onOutput?: (line: CommandOutputLine) => void
 }
@@ -52,9 +52,6 @@ const DEFAULT_RESULT_MAX_BYTES = 64 * 1024
 const DEFAULT_KILL_GRACE_MS = 5000
 /** Linux refuses a single environment string over 128 KiB (MAX_ARG_STRLEN); larger rows go by file only. */
 const MAX_ENV_ROW_BYTES = 96 * 1024
-
-/** bin/dock.js of this package: the same distance from src/client/node and dist/client/node. */
-const DOCK_BIN = fileURLToPath(new URL('../../../bin/dock.js', import.meta.url))
 
 /**
  * Runs `command args…` for every row the principal claims in `table`. Each run
@@ -75,8 +72,8 @@ export async function runCommandWorker(options: RunCommandWorkerOptions): Promis
   const scratch = await mkdtemp(join(tmpdir(), 'dock-worker-'))
   const mcpServer =
     options.mcpServer === undefined
-      ? existsSync(DOCK_BIN)
-        ? { command: process.execPath, args: [DOCK_BIN, 'mcp'] }
+      ? existsSync(DOCK_JS)
+        ? { command: process.execPath, args: [DOCK_JS, 'mcp'] }
         : null
       : options.mcpServer
   const context: CommandContext = {
@@ -96,7 +93,7 @@ interface CommandContext {
   readonly options: RunCommandWorkerOptions
   readonly scratch: string
   readonly connection: { readonly DOCK_URL: string; readonly DOCK_TOKEN: string; readonly DOCK_WORKSPACE: string }
-  readonly mcpServer: { readonly command: string; readonly args: readonly string[] } | null
+  readonly mcpServer: McpStdioCommand | null
 }
 
 async function runCommandTask(task: WorkerTask, ctx: CommandContext): Promise<TaskOutcome> {
@@ -119,12 +116,9 @@ async function runCommandTask(task: WorkerTask, ctx: CommandContext): Promise<Ta
   }
   if (ctx.mcpServer !== null) {
     const mcpFile = join(dir, 'mcp.json')
-    const config = {
-      mcpServers: {
-        dock: { command: ctx.mcpServer.command, args: [...ctx.mcpServer.args], env: { ...ctx.connection } },
-      },
-    }
-    await writeFile(mcpFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 })
+    const { DOCK_URL: url, DOCK_TOKEN: token, DOCK_WORKSPACE: workspace } = ctx.connection
+    const config = mcpJsonConfig(mcpStdioEntry({ ...ctx.mcpServer, url, token, workspace }))
+    await writeFile(mcpFile, config, { mode: 0o600 })
     env['DOCK_MCP_CONFIG'] = mcpFile
   } else {
     delete env['DOCK_MCP_CONFIG']

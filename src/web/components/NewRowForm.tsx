@@ -3,7 +3,8 @@ import type { Table } from '../../domain/types.js'
 import { useWorkspace } from '../hooks/useWorkspace.js'
 import { rowHref } from '../hooks/useHashRoute.js'
 import { describeError } from '../lib/dock.js'
-import { fromDraft, toDraft, ValueInput, type Draft } from './ValueInput.js'
+import { ColumnFields } from './ColumnFields.js'
+import { fromDraft, toDraft, type Draft } from './ValueInput.js'
 
 /** A form generated from the table's contract: one typed field per column, labelled by its name. */
 export function NewRowForm({ table, onClose }: { readonly table: Table; readonly onClose: () => void }) {
@@ -47,22 +48,7 @@ export function NewRowForm({ table, onClose }: { readonly table: Table; readonly
       <p className="muted small">
         Contract v{table.contractVersion}; rows start in {table.workflow.initial}.
       </p>
-      <div className="form-grid">
-        {columns.map((c) => (
-          <div key={c.name} className="field">
-            <label htmlFor={`${id}-${c.name}`}>
-              {c.name}
-              {c.required ? <span aria-hidden="true"> *</span> : null}
-            </label>
-            <ValueInput
-              id={`${id}-${c.name}`}
-              column={c}
-              value={draft[c.name] ?? ''}
-              onChange={(v) => setDraft((d) => ({ ...d, [c.name]: v }))}
-            />
-          </div>
-        ))}
-      </div>
+      <ColumnFields idPrefix={id} columns={columns} draft={draft} setDraft={setDraft} markRequired />
       {error && (
         <p className="error" role="alert">
           {error}

@@ -12,7 +12,8 @@ import { formatTime } from '../lib/time.js'
 import { moveOptions, tokenFor } from '../lib/workflow.js'
 import { LeaseCountdown } from './LeaseCountdown.js'
 import { LoadProblem } from './LoadProblem.js'
-import { fromDraft, toDraft, ValueInput, type Draft } from './ValueInput.js'
+import { ColumnFields } from './ColumnFields.js'
+import { fromDraft, toDraft, type Draft } from './ValueInput.js'
 
 interface Props {
   readonly table: Table
@@ -476,19 +477,7 @@ function RowValuesForm({ row, table }: { readonly row: Row; readonly table: Tabl
           )}
         </div>
       )}
-      <div className="form-grid">
-        {columns.map((c) => (
-          <div key={c.name} className="field">
-            <label htmlFor={`${id}-${c.name}`}>{c.name}</label>
-            <ValueInput
-              id={`${id}-${c.name}`}
-              column={c}
-              value={draft[c.name] ?? ''}
-              onChange={(v) => setDraft((d) => ({ ...d, [c.name]: v }))}
-            />
-          </div>
-        ))}
-      </div>
+      <ColumnFields idPrefix={id} columns={columns} draft={draft} setDraft={setDraft} />
       {error && (
         <p className="error" role="alert">
           {error}

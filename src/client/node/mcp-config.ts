@@ -1,6 +1,8 @@
 /**
  * The exact snippets that plug a Dock agent into an MCP client, for
- * `dock mcp config <client>` and docs/mcp.md.
+ * `dock mcp config <client>`, docs/mcp.md and the DOCK_MCP_CONFIG file the
+ * command worker writes for each task. It lives with the Node SDK because the
+ * worker (SDK) and the CLI both need it, and the SDK may not import the MCP edge.
  *
  * stdio runs `dock mcp` as `<node> <abs>/bin/dock.js mcp`: `process.execPath`
  * and an absolute path, so the client can start it whether or not `dock` is
@@ -8,6 +10,10 @@
  * installed it globally). HTTP points at the server's `/mcp` with the key as
  * a bearer token.
  */
+import { fileURLToPath } from 'node:url'
+
+/** This package's bin/dock.js, absolute: src/client/node and dist/client/node are both three levels down. */
+export const DOCK_JS = fileURLToPath(new URL('../../../bin/dock.js', import.meta.url))
 
 export const MCP_CLIENTS = ['claude', 'codex', 'json'] as const
 export type McpClientKind = (typeof MCP_CLIENTS)[number]
@@ -29,14 +35,53 @@ export interface McpClientConfigOptions {
   readonly name?: string
 }
 
-export function mcpClientConfig(o: McpClientConfigOptions): string {
-  const name = o.name ?? 'dock'
-  const endpoint = `${o.url.replace(/\/+$/, '').replace(/\/v1$/, '')}/mcp`
-  const env: Record<string, string> = {
+/** How an MCP client starts `dock mcp` (or a stand-in for it) over stdio. */
+export interface McpStdioCommand {
+  readonly command: string
+  readonly args: readonly string[]
+}
+
+/** The one `mcpServers` entry of a JSON config (Claude's --mcp-config, Cursor, the worker's DOCK_MCP_CONFIG). */
+export type McpServerEntry =
+  | { type: 'stdio'; command: string; args: string[]; env: Record<string, string> }
+  | { type: 'http'; url: string; headers: Record<string, string> }
+
+export interface McpConnection {
+  readonly url: string
+  readonly token: string
+  readonly workspace?: string | undefined
+}
+
+/** The environment `dock mcp` reads its server, key and workspace from. */
+function dockEnv(o: McpConnection): Record<string, string> {
+  return {
     DOCK_URL: o.url,
     DOCK_TOKEN: o.token,
     ...(o.workspace !== undefined ? { DOCK_WORKSPACE: o.workspace } : {}),
   }
+}
+
+function mcpEndpoint(url: string): string {
+  return `${url.replace(/\/+$/, '').replace(/\/v1$/, '')}/mcp`
+}
+
+export function mcpStdioEntry(o: McpConnection & McpStdioCommand): McpServerEntry {
+  return { type: 'stdio', command: o.command, args: [...o.args], env: dockEnv(o) }
+}
+
+export function mcpHttpEntry(o: McpConnection): McpServerEntry {
+  return { type: 'http', url: mcpEndpoint(o.url), headers: { Authorization: `Bearer ${o.token}` } }
+}
+
+/** An MCP JSON config file with one server. */
+export function mcpJsonConfig(entry: McpServerEntry, name = 'dock'): string {
+  return `${JSON.stringify({ mcpServers: { [name]: entry } }, null, 2)}\n`
+}
+
+export function mcpClientConfig(o: McpClientConfigOptions): string {
+  const name = o.name ?? 'dock'
+  const endpoint = mcpEndpoint(o.url)
+  const env = dockEnv(o)
   const args = [o.dockJs, 'mcp']
   switch (o.client) {
     case 'claude':
@@ -66,13 +111,11 @@ export function mcpClientConfig(o: McpClientConfigOptions): string {
           .map(([k, v]) => `${k} = ${toml(v)}`)
           .join(', ')} }\n`
       )
-    case 'json': {
-      const server =
-        o.transport === 'http'
-          ? { type: 'http', url: endpoint, headers: { Authorization: `Bearer ${o.token}` } }
-          : { type: 'stdio', command: o.node, args, env }
-      return `${JSON.stringify({ mcpServers: { [name]: server } }, null, 2)}\n`
-    }
+    case 'json':
+      return mcpJsonConfig(
+        o.transport === 'http' ? mcpHttpEntry(o) : mcpStdioEntry({ ...o, command: o.node, args }),
+        name,
+      )
   }
 }
 
