@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Principal, Role } from '../domain/types.js'
 import { ROLES } from '../domain/types.js'
 import { name, READ_ERRORS, WRITE_ERRORS } from './common.js'
-import { operation, reply } from './operation.js'
+import { operation, reply, type ReadonlyDeep } from './operation.js'
 import type { Page } from './workspaces.js'
 
 export interface CreatedPrincipal {
@@ -51,3 +51,4 @@ export const suspendPrincipal = operation({
 export const resumePrincipal = suspendPrincipal
 
 export type CreatePrincipalBody = z.output<typeof createPrincipal.body>
+export type CreatePrincipalInput = ReadonlyDeep<z.input<typeof createPrincipal.body>>

@@ -5,7 +5,7 @@ import { leaseMs, name, READ_ERRORS, status, version, WRITE_ERRORS } from './com
 import { operation, reply, type ReadonlyDeep } from './operation.js'
 import type { Page } from './workspaces.js'
 
-const COLUMN_TYPES = [
+export const COLUMN_TYPES = [
   'text',
   'number',
   'integer',
@@ -27,7 +27,8 @@ export const column = z.strictObject({
   table: z.string().min(1).max(64).optional(),
 })
 
-const transition = z.strictObject({
+/** One transition rule of a workflow. */
+export const workflowTransition = z.strictObject({
   from: status,
   to: status,
   by: z.array(z.string().min(1).max(64)).min(1).max(16),
@@ -53,7 +54,7 @@ export const workflow = z.strictObject({
     })
     .nullable()
     .optional(),
-  transitions: z.array(transition).max(256).optional(),
+  transitions: z.array(workflowTransition).max(256).optional(),
 })
 
 const columns = z.array(column).max(128).default([])
