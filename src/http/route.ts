@@ -32,8 +32,17 @@ export interface RouteSpec<TOp extends Operation> {
   readonly operation: TOp
   /** Status of a successful reply (200 unless given). */
   readonly status?: number
-  readonly handler: (ctx: RouteContext<Parsed<TOp['body']>, Parsed<TOp['query']>>) => Promise<unknown>
+  readonly handler: (ctx: RouteContext<Parsed<TOp['body']>, Parsed<TOp['query']>>) => Promise<Reply<TOp>>
 }
+
+/**
+ * What a handler may return: the operation's wire type when the contract names one (so the
+ * service's reply cannot drift from what the SDK declares), the reply when it sent its own, or
+ * nothing for a 204.
+ */
+type Reply<TOp extends Operation> = unknown extends TOp['output']
+  ? unknown
+  : Exclude<TOp['output'], undefined> | FastifyReply | undefined
 
 /** What the OpenAPI document is built from: every route registers itself here. */
 export interface RouteInfo {
