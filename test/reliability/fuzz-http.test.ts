@@ -359,7 +359,8 @@ describe.each(BACKENDS)('HTTP API fuzzing on $name', ({ databaseUrl }) => {
     expect(o.status, what).toBeLessThan(500)
     if (o.status >= 400) {
       // fetch resolves dot segments before sending ("/../mcp" arrives as "/mcp"), so judge the path the server saw.
-      const sentPath = new URL(req.path, 'http://127.0.0.1').pathname
+      // Resolved as send() builds it (origin + path): a path starting "//" is no authority here.
+      const sentPath = new URL('http://127.0.0.1' + req.path).pathname
       if (
         sentPath.startsWith('/mcp') &&
         (o.body?.jsonrpc === '2.0' || (req.method === 'HEAD' && o.contentType.startsWith('application/json')))
