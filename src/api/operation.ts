@@ -41,14 +41,6 @@ export function operation<
   return { body: spec.body as TBody, query: spec.query as TQuery, errors }
 }
 
-/** The body as the service receives it, after parsing (defaults filled in). */
-export type BodyOf<T extends Operation> = T['body'] extends z.ZodType ? z.output<T['body']> : never
-/** The body as a client sends it (defaulted fields optional). */
-export type BodyInputOf<T extends Operation> = T['body'] extends z.ZodType ? z.input<T['body']> : never
-export type QueryOf<T extends Operation> = T['query'] extends z.ZodType ? z.output<T['query']> : never
-export type QueryInputOf<T extends Operation> = T['query'] extends z.ZodType ? z.input<T['query']> : never
-export type OutputOf<T extends Operation> = NonNullable<T['output']>
-
 /**
  * What a caller may pass: the input shape with every array and record read-only,
  * so values a client keeps as `readonly` (domain records are) type-check.

@@ -154,7 +154,6 @@ export const requeue = operation({
 
 export type CreateRowBody = z.output<typeof createRow.body>
 export type PatchRowBody = z.output<typeof patchRow.body>
-export type ListRowsParsedQuery = z.output<typeof listRows.query>
 export type ClaimNextBody = z.output<typeof claimNext.body>
 export type HeartbeatBody = z.output<typeof heartbeat.body>
 export type ReleaseBody = z.output<typeof release.body>

@@ -40,5 +40,3 @@ export const setFrozen = operation({
 export const stats = operation({ errors: READ_ERRORS, output: reply<WorkspaceStats>() })
 export const metrics = operation({ errors: [...AUTH_ERRORS, 'forbidden'], output: reply<string>() })
 export const backup = operation({ errors: [...AUTH_ERRORS, 'forbidden'] })
-
-export type CreateWorkspaceBody = z.output<typeof createWorkspace.body>
