@@ -5,17 +5,26 @@ import js from '@eslint/js'
 import { importX } from 'eslint-plugin-import-x'
 import tseslint from 'typescript-eslint'
 
-/** `no-restricted-imports` patterns: one entry per layer that must not be reached from here. */
+/**
+ * `no-restricted-imports` patterns: one entry per layer that must not be reached from here;
+ * `typesOnly` lets `import type` through (the layer's types, never its code).
+ */
 function forbid(...groups) {
   return {
     'no-restricted-imports': [
       'error',
       {
-        patterns: groups.map(([group, message]) => ({ group, message })),
+        patterns: groups.map(([group, message, typesOnly]) => ({
+          group,
+          message,
+          ...(typesOnly === 'typesOnly' ? { allowTypeImports: true } : {}),
+        })),
       },
     ],
   }
 }
+
+const API = ['**/api/*', '**/api/**']
 
 const ADAPTERS = ['**/storage/sqlite/*', '**/storage/postgres/*']
 const EDGES = ['**/http/*', '**/http/**', '**/mcp/*', '**/mcp/**', '**/cli/*', '**/cli/**', '**/web/*', '**/web/**']
@@ -49,6 +58,17 @@ export default tseslint.config(
       [['**/service/*', '**/service/**'], 'the domain knows no service'],
       [EDGES, 'the domain knows no edge'],
       [['**/client/*', '**/client/**'], 'the domain knows no client'],
+      [API, 'the domain knows no API contract'],
+    ),
+  },
+  {
+    // The API contracts: one zod schema per operation, shared by every edge, the service and the SDK's types.
+    files: ['src/api/**'],
+    rules: forbid(
+      [['**/storage/*', '**/storage/**'], 'the contracts know no storage'],
+      [['**/service/*', '**/service/**'], 'the contracts know no service'],
+      [EDGES, 'the contracts know no edge'],
+      [['**/client/*', '**/client/**'], 'the contracts know no client'],
     ),
   },
   {
@@ -57,6 +77,7 @@ export default tseslint.config(
       [['**/service/*', '**/service/**'], 'storage is below the service'],
       [EDGES, 'storage is below the edges'],
       [['**/client/*', '**/client/**'], 'storage is below the client'],
+      [API, 'storage knows no API contract'],
     ),
   },
   {
@@ -80,6 +101,8 @@ export default tseslint.config(
     rules: forbid(
       [['**/storage/*', '**/storage/**', '**/service/*', '**/service/**'], 'the SDK talks HTTP, not to the server internals'],
       [EDGES, 'the SDK does not depend on an edge'],
+      // Types only: the browser bundle must not carry zod.
+      [API, 'the SDK takes the contracts as types only (import type)', 'typesOnly'],
     ),
   },
   {
@@ -87,6 +110,7 @@ export default tseslint.config(
     files: ['src/web/**'],
     rules: forbid(
       [['**/storage/*', '**/storage/**', '**/service/*', '**/service/**', '**/http/*', '**/http/**', '**/mcp/*', '**/mcp/**', '**/cli/*', '**/cli/**'], 'the web UI may import only the client SDK and domain types'],
+      [API, 'the web UI takes the contracts as types only (import type)', 'typesOnly'],
     ),
   },
   {

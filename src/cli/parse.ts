@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs'
 
-import type { Column, ColumnType, Transition } from '../domain/types.js'
-import { CliError } from './cli-error.js'
+import type { z } from 'zod'
 
-const COLUMN_TYPES: readonly ColumnType[] = [
-  'text',
-  'number',
-  'integer',
-  'boolean',
-  'date',
-  'enum',
-  'principal',
-  'ref',
-  'json',
-]
+import { COLUMN_TYPES, workflowTransition } from '../api/tables.js'
+import type { Column, ColumnType } from '../domain/types.js'
+import { CliError } from './cli-error.js'
+import { parseContract } from './contract-input.js'
 
 /** Reads a file, as a CliError when it cannot. `-` is standard input. */
 export function readTextFile(path: string): string {
@@ -108,7 +100,7 @@ export function parseColumnSpec(spec: string): Column {
  * A workflow transition from `from->to by a,b require c,d`, e.g.
  * `in_progress->ready_for_review by owner`, `ready_for_review->done by reviewer require not:author`.
  */
-export function parseTransitionSpec(spec: string): Transition {
+export function parseTransitionSpec(spec: string): z.output<typeof workflowTransition> {
   const match = /^\s*(\S+?)\s*->\s*(\S+)(?:\s+by\s+(\S+))?(?:\s+require\s+(\S+))?\s*$/.exec(spec)
   if (match === null) {
     throw new CliError(
@@ -117,12 +109,14 @@ export function parseTransitionSpec(spec: string): Transition {
     )
   }
   const [, from = '', to = '', by, require] = match
-  return {
+  const rule = {
     from,
     to,
     by: by === undefined ? ['any'] : parseList(by),
     ...(require === undefined ? {} : { require: parseList(require) }),
   }
+  // `require` names conditions the server knows (not:author, not:owner): checked here, before the request.
+  return parseContract(workflowTransition, rule, `transition ${spec}`)
 }
 
 /** A `column=value` text typed by the column (numbers, booleans, JSON); unknown columns stay text. */

@@ -1,5 +1,5 @@
 import { DockError } from './errors.js'
-import type { ClaimRule, Column, Transition, Workflow } from './types.js'
+import { type ClaimRule, type Column, type Transition, TRANSITION_REQUIREMENTS, type Workflow } from './types.js'
 
 export interface WorkflowInput {
   readonly statusColumn?: string | undefined
@@ -62,7 +62,8 @@ export function normalizeContract(
     if (t.to === '*') problems.push(`workflow.transitions[${i}].to cannot be *`)
     if (t.by.length === 0) problems.push(`workflow.transitions[${i}].by must name at least one principal kind`)
     for (const r of t.require ?? []) {
-      if (r !== 'not:author' && r !== 'not:owner') problems.push(`workflow.transitions[${i}].require: unknown "${r}"`)
+      if (!(TRANSITION_REQUIREMENTS as readonly string[]).includes(r))
+        problems.push(`workflow.transitions[${i}].require: unknown "${r}"`)
     }
   }
 

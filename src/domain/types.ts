@@ -65,11 +65,14 @@ export interface ClaimRule {
  * or a role name); `require` lists conditions that must all hold
  * (`not:author`, `not:owner`).
  */
+export const TRANSITION_REQUIREMENTS = ['not:author', 'not:owner'] as const
+export type TransitionRequirement = (typeof TRANSITION_REQUIREMENTS)[number]
+
 export interface Transition {
   readonly from: string
   readonly to: string
   readonly by: readonly string[]
-  readonly require?: readonly string[]
+  readonly require?: readonly TransitionRequirement[]
 }
 
 export interface Workflow {

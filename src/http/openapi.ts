@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
-import { ERROR_CODES } from '../domain/errors.js'
+import { ERROR_CODES, type ErrorCode } from '../domain/errors.js'
+import { HTTP_STATUS_BY_CODE } from './error-status.js'
 import type { RouteInfo } from './route.js'
 
 /** Builds the OpenAPI 3.1 document from the routes as registered, so it cannot drift from them. */
@@ -22,11 +23,13 @@ export function buildOpenApi(routes: readonly RouteInfo[], version: string): Rec
       parameters: [...params, ...query],
       responses: {
         [String(r.status)]: { description: 'Success' },
+        ...(r.errors ? problemResponses(r.errors) : {}),
         default: {
           description: 'Problem',
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },
+      ...(r.errors ? { 'x-error-codes': [...r.errors] } : {}),
       ...(r.auth ? {} : { security: [] }),
     }
     if (r.body)
@@ -61,6 +64,26 @@ export function buildOpenApi(routes: readonly RouteInfo[], version: string): Rec
     },
     paths,
   }
+}
+
+/** One response per status the operation's error codes map to, naming the codes. */
+function problemResponses(codes: readonly ErrorCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>()
+  for (const code of codes) {
+    const status = HTTP_STATUS_BY_CODE[code]
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code])
+  }
+  return Object.fromEntries(
+    [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, inStatus]) => [
+        String(status),
+        {
+          description: `Problem: ${inStatus.join(', ')}`,
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+      ]),
+  )
 }
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): unknown {

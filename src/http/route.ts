@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 
-import { DockError } from '../domain/errors.js'
+import type { Operation } from '../api/operation.js'
+import { DockError, type ErrorCode } from '../domain/errors.js'
 import type { Caller, DockService } from '../service/dock-service.js'
 
 /** The authenticated principal as the service hands it to edges (the edge never names storage types). */
@@ -18,18 +19,30 @@ export interface RouteContext<TBody, TQuery> {
   readonly reply: FastifyReply
 }
 
-export interface RouteSpec<TBody, TQuery> {
+/** What a schema of an operation parses to; `undefined` where the operation has none. */
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined
+
+export interface RouteSpec<TOp extends Operation> {
   readonly method: HttpMethod
   /** Fastify path under the server root, e.g. `/v1/workspaces/:ws`. */
   readonly url: string
   readonly summary: string
   readonly tag: string
-  readonly body?: z.ZodType<TBody>
-  readonly query?: z.ZodType<TQuery>
+  /** The operation's contract (src/api): body and query schemas, the error codes it may return. */
+  readonly operation: TOp
   /** Status of a successful reply (200 unless given). */
   readonly status?: number
-  readonly handler: (ctx: RouteContext<TBody, TQuery>) => Promise<unknown>
+  readonly handler: (ctx: RouteContext<Parsed<TOp['body']>, Parsed<TOp['query']>>) => Promise<Reply<TOp>>
 }
+
+/**
+ * What a handler may return: the operation's wire type when the contract names one (so the
+ * service's reply cannot drift from what the SDK declares), the reply when it sent its own, or
+ * nothing for a 204.
+ */
+type Reply<TOp extends Operation> = unknown extends TOp['output']
+  ? unknown
+  : Exclude<TOp['output'], undefined> | FastifyReply | undefined
 
 /** What the OpenAPI document is built from: every route registers itself here. */
 export interface RouteInfo {
@@ -40,6 +53,7 @@ export interface RouteInfo {
   readonly status: number
   readonly body?: z.ZodType
   readonly query?: z.ZodType
+  readonly errors?: readonly ErrorCode[]
   readonly auth: boolean
 }
 
@@ -69,7 +83,10 @@ export class Router {
     this.#service = service
   }
 
-  add<TBody = undefined, TQuery = undefined>(spec: RouteSpec<TBody, TQuery>): void {
+  add<TOp extends Operation>(spec: RouteSpec<TOp>): void {
+    type TBody = Parsed<TOp['body']>
+    type TQuery = Parsed<TOp['query']>
+    const { body: bodySchema, query: querySchema, errors } = spec.operation
     this.routes.push({
       method: spec.method,
       url: spec.url,
@@ -77,8 +94,9 @@ export class Router {
       tag: spec.tag,
       status: spec.status ?? 200,
       auth: true,
-      ...(spec.body ? { body: spec.body } : {}),
-      ...(spec.query ? { query: spec.query } : {}),
+      errors,
+      ...(bodySchema ? { body: bodySchema } : {}),
+      ...(querySchema ? { query: querySchema } : {}),
     })
     this.#app.route({
       method: spec.method,
@@ -100,9 +118,9 @@ export class Router {
         // Strict everywhere: a route that takes no body refuses one, rather than acting on an array or stray fields.
         // No body is an empty object; `null` is a body, and not an object.
         const raw = request.body === undefined ? {} : request.body
-        if (spec.body === undefined) parse(NO_BODY, raw, 'body')
-        const body = spec.body ? parse(spec.body, raw, 'body') : (undefined as TBody)
-        const query = spec.query ? parse(spec.query, request.query ?? {}, 'query') : (undefined as TQuery)
+        if (bodySchema === undefined) parse(NO_BODY, raw, 'body')
+        const body = (bodySchema ? parse(bodySchema, raw, 'body') : undefined) as TBody
+        const query = (querySchema ? parse(querySchema, request.query ?? {}, 'query') : undefined) as TQuery
         const params = request.params as Record<string, string>
         const result = await spec.handler({ caller, params, body, query, request, reply })
         if (reply.sent) return reply

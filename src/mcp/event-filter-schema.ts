@@ -1,7 +1,10 @@
 import { z } from 'zod'
 
-// Each value within the API's bound for a filter parameter (eventsQuery in src/http/schemas.ts).
-const oneOrMany = z.union([z.string().min(1).max(1024), z.array(z.string().min(1).max(1024)).min(1).max(64)])
+import { queryList } from '../api/common.js'
+
+// Each value within the API's bound for a filter parameter (the list filters of src/api/events.ts).
+const filterValue = queryList.min(1)
+const oneOrMany = z.union([filterValue, z.array(filterValue).min(1).max(64)])
 
 /** The log's filters as tool arguments; each is any-of. */
 export const eventFilterShape = {

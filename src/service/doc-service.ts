@@ -1,3 +1,4 @@
+import type { CreateDocBody, ReplaceDocBody, WriteSectionBody } from '../api/docs.js'
 import { DEFAULT_LEASE_MS } from '../domain/contract.js'
 import { DockError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js'
@@ -18,7 +19,7 @@ export class DocService {
     this.#core = core
   }
 
-  async createDoc(caller: Caller, ws: string, input: { title: string; content: string }): Promise<Doc> {
+  async createDoc(caller: Caller, ws: string, input: CreateDocBody): Promise<Doc> {
     authorize(caller, 'doc.create')
     return this.#core.write(caller, ws, async (scope) => {
       if ((await scope.tx.getDoc(scope.workspace.id, input.title)) !== null)
@@ -62,12 +63,7 @@ export class DocService {
   }
 
   /** Whole-doc replace: needs a precondition, keeps the version of every section whose text did not change. */
-  async replaceDoc(
-    caller: Caller,
-    ws: string,
-    idOrTitle: string,
-    input: { content: string; lockToken?: number | undefined } & Precondition,
-  ): Promise<Doc> {
+  async replaceDoc(caller: Caller, ws: string, idOrTitle: string, input: ReplaceDocBody & Precondition): Promise<Doc> {
     authorize(caller, 'doc.write')
     if (input.expectedVersion === undefined && input.ifMatch === undefined) {
       throw new DockError('precondition_required', 'replacing a whole doc needs expectedVersion or If-Match')
@@ -134,7 +130,7 @@ export class DocService {
     ws: string,
     idOrTitle: string,
     key: string,
-    input: { body: string; heading?: string; lane?: string | null; lockToken?: number | undefined } & Precondition,
+    input: WriteSectionBody & Precondition,
   ): Promise<{ section: Section; doc: { id: string; version: number; revision: number } }> {
     authorize(caller, 'doc.write')
     checkSectionBody(input.body)

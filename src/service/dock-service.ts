@@ -14,8 +14,8 @@ import { TableService } from './table-service.js'
 export type {
   AuditReport,
   Caller,
-  ClaimResult,
-  EventPage,
+  Claim,
+  EventsPage,
   Precondition,
   PrincipalView,
   RowNote,

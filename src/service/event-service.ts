@@ -5,7 +5,7 @@ import { type EventFilter, eventMatches } from './event-filter.js'
 import { yieldToEventLoop } from './event-loop.js'
 import type { WaitHandle } from './change-hub.js'
 import type { ServiceCore } from './service-core.js'
-import type { AuditReport, Caller, EventPage } from './service-types.js'
+import type { AuditReport, Caller, EventsPage } from './service-types.js'
 
 /** Events the audit check reads per page. */
 const AUDIT_PAGE = 2000
@@ -65,7 +65,7 @@ export class EventService {
        */
       fresh?: boolean
     },
-  ): Promise<EventPage> {
+  ): Promise<EventsPage> {
     // Watch loops call this at every wake: resolve the workspace from the id cache, not the store.
     const w = { id: await this.#core.workspaceId(caller, ws) }
     const waitMs = opts.waitMs ?? 0

@@ -1,3 +1,4 @@
+import type { CreatePrincipalBody } from '../api/principals.js'
 import { DockError } from '../domain/errors.js'
 import { hashKey } from '../domain/event-hash.js'
 import { newId, newKey } from '../domain/ids.js'
@@ -234,14 +235,7 @@ export class IdentityService {
   async createPrincipal(
     caller: Caller,
     ws: string,
-    input: {
-      name: string
-      kind?: 'human' | 'agent'
-      roles?: Role[]
-      skills?: string[]
-      budget?: Budget
-      publicKey?: string | null
-    },
+    input: CreatePrincipalBody,
   ): Promise<{ principal: Principal; key: string }> {
     authorize(caller, 'principal.create')
     if (input.publicKey) checkPublicKey(input.publicKey)

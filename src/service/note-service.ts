@@ -1,3 +1,4 @@
+import { MAX_NOTE_LENGTH, type NotesParsedQuery } from '../api/rows.js'
 import { DockError } from '../domain/errors.js'
 import { authorize } from './access.js'
 import { rowTarget } from './claim-helpers.js'
@@ -5,9 +6,6 @@ import type { EventService } from './event-service.js'
 import { findRow } from './lookups.js'
 import type { ServiceCore } from './service-core.js'
 import type { Caller, RowNote, RowNotePage } from './service-types.js'
-
-/** Longest note accepted, in characters: a review remark, not a document. */
-export const MAX_NOTE_LENGTH = 4000
 
 /**
  * Notes on rows. A note is an event (`row.note_added`, after `{text}`, target
@@ -44,7 +42,7 @@ export class NoteService {
     ws: string,
     tableName: string,
     id: string,
-    opts: { since: number; limit: number },
+    opts: NotesParsedQuery,
   ): Promise<RowNotePage> {
     const w = await this.#core.readWorkspace(caller, ws)
     await this.#core.storage.read((tx) => findRow(tx, w.id, tableName, id))

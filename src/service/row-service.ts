@@ -1,3 +1,11 @@
+import type {
+  ClaimNextBody,
+  CreateRowBody,
+  HeartbeatBody,
+  PatchRowBody,
+  ReleaseBody,
+  TransitionBody,
+} from '../api/rows.js'
 import { checkValue, DEFAULT_LEASE_MS } from '../domain/contract.js'
 import { DockError } from '../domain/errors.js'
 import { findProtoKey } from '../domain/event-hash.js'
@@ -11,7 +19,7 @@ import { bump, claimRule, clampLease, rowTarget } from './claim-helpers.js'
 import { findRow, findTable } from './lookups.js'
 import { checkContractPin, checkPrecondition } from './preconditions.js'
 import type { ServiceCore } from './service-core.js'
-import type { Caller, ClaimResult, Precondition } from './service-types.js'
+import type { Caller, Claim, Precondition } from './service-types.js'
 import { WriteScope } from './write-scope.js'
 
 const CLAIM_SCAN_PAGE = 64
@@ -55,18 +63,7 @@ export class RowService {
     this.#core = core
   }
 
-  async createRow(
-    caller: Caller,
-    ws: string,
-    tableName: string,
-    input: {
-      values: Record<string, unknown>
-      blockedBy?: string[]
-      requiredSkills?: string[]
-      priority?: number
-      contractVersion?: number
-    },
-  ): Promise<Row> {
+  async createRow(caller: Caller, ws: string, tableName: string, input: CreateRowBody): Promise<Row> {
     authorize(caller, 'row.create')
     refuseProtoKeys(input.values)
     return this.#core.write(caller, ws, async (scope) => {
@@ -166,14 +163,7 @@ export class RowService {
     ws: string,
     tableName: string,
     id: string,
-    input: {
-      values?: Record<string, unknown>
-      blockedBy?: string[]
-      requiredSkills?: string[]
-      priority?: number
-      fencingToken?: number
-      contractVersion?: number
-    } & Precondition,
+    input: PatchRowBody & Precondition,
   ): Promise<Row> {
     authorize(caller, 'row.update')
     refuseProtoKeys(input.values)
@@ -237,7 +227,7 @@ export class RowService {
     }
   }
 
-  async claim(caller: Caller, ws: string, tableName: string, id: string, leaseMs?: number): Promise<ClaimResult> {
+  async claim(caller: Caller, ws: string, tableName: string, id: string, leaseMs?: number): Promise<Claim> {
     authorize(caller, 'row.claim')
     return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
@@ -273,12 +263,7 @@ export class RowService {
   }
 
   /** The highest-priority, oldest claimable row whose blockers are done and whose skills the caller has; null when none. */
-  async claimNext(
-    caller: Caller,
-    ws: string,
-    tableName: string,
-    opts: { leaseMs?: number; where?: Record<string, unknown> },
-  ): Promise<ClaimResult | null> {
+  async claimNext(caller: Caller, ws: string, tableName: string, opts: ClaimNextBody): Promise<Claim | null> {
     authorize(caller, 'row.claim')
     if (opts.where !== undefined) refuseProtoKeys(opts.where)
     return this.#core.write(caller, ws, async (scope) => {
@@ -332,7 +317,7 @@ export class RowService {
     row: Row,
     caller: Caller,
     leaseMs: number | undefined,
-  ): Promise<ClaimResult> {
+  ): Promise<Claim> {
     const rule = claimRule(table)
     const ms = clampLease(leaseMs ?? rule.leaseMs)
     // The claim's revision is unique and ever-increasing in the workspace, so it is a fencing token larger than any before it.
@@ -356,13 +341,7 @@ export class RowService {
     return { row: next, lease: { token, expiresAt } }
   }
 
-  async heartbeat(
-    caller: Caller,
-    ws: string,
-    tableName: string,
-    id: string,
-    input: { fencingToken: number; leaseMs?: number },
-  ): Promise<ClaimResult> {
+  async heartbeat(caller: Caller, ws: string, tableName: string, id: string, input: HeartbeatBody): Promise<Claim> {
     authorize(caller, 'row.lease')
     return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
@@ -380,13 +359,7 @@ export class RowService {
     })
   }
 
-  async release(
-    caller: Caller,
-    ws: string,
-    tableName: string,
-    id: string,
-    input: { fencingToken: number },
-  ): Promise<Row> {
+  async release(caller: Caller, ws: string, tableName: string, id: string, input: ReleaseBody): Promise<Row> {
     authorize(caller, 'row.lease')
     return this.#core.write(caller, ws, async (scope) => {
       const table = await findTable(scope.tx, scope.workspace.id, tableName)
@@ -417,7 +390,7 @@ export class RowService {
     ws: string,
     tableName: string,
     id: string,
-    input: { to: string; fencingToken?: number; values?: Record<string, unknown> } & Precondition,
+    input: TransitionBody & Precondition,
   ): Promise<Row> {
     authorize(caller, 'row.transition')
     if (input.values !== undefined) {

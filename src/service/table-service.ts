@@ -1,4 +1,5 @@
-import { normalizeContract, type WorkflowInput } from '../domain/contract.js'
+import type { CreateTableBody, PublishSchemaBody } from '../api/tables.js'
+import { normalizeContract } from '../domain/contract.js'
 import { DockError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js'
 import type { Column, Table } from '../domain/types.js'
@@ -16,11 +17,7 @@ export class TableService {
     this.#core = core
   }
 
-  async createTable(
-    caller: Caller,
-    ws: string,
-    input: { name: string; columns: Column[]; workflow: WorkflowInput },
-  ): Promise<Table> {
+  async createTable(caller: Caller, ws: string, input: CreateTableBody): Promise<Table> {
     authorize(caller, 'table.create')
     const { columns, workflow } = normalizeContract(input.columns, input.workflow)
     return this.#core.write(caller, ws, async (scope) => {
@@ -63,12 +60,7 @@ export class TableService {
   }
 
   /** Publishes a new contract version; rows written against the old one are refused if they pin it. */
-  async publishSchema(
-    caller: Caller,
-    ws: string,
-    name: string,
-    input: { columns: Column[]; workflow: WorkflowInput; expectedVersion?: number | undefined },
-  ): Promise<Table> {
+  async publishSchema(caller: Caller, ws: string, name: string, input: PublishSchemaBody): Promise<Table> {
     // Operators only: the contract carries the gates, and nobody may loosen a gate on their own work.
     authorize(caller, 'table.publish')
     const { columns, workflow } = normalizeContract(input.columns, input.workflow)

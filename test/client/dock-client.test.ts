@@ -79,7 +79,7 @@ describe('DockClient: tables and rows', () => {
     const { name: _n, ...rest } = tasksTable({ name: 'scratch' })
     const after = await fx.op.publishSchema('scratch', {
       ...rest,
-      columns: [...rest.columns, { name: 'extra', type: 'text' }],
+      columns: [...(rest.columns ?? []), { name: 'extra', type: 'text' }],
     })
     expect(after.contractVersion).toBe(before.contractVersion + 1)
     const stale = await refusal(

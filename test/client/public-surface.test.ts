@@ -19,9 +19,11 @@ describe('client SDK surface', () => {
         // ./node/ is the Node-only entry (child processes for `dock worker`); the root never reaches it.
         expect(specifier, where).not.toMatch(/^\.\/node\//)
         if (!specifier!.startsWith('./')) {
-          // Outside the SDK folder only the domain's types and the merge library may be reached.
+          // Outside the SDK folder only the domain's and the API contracts' types (never zod itself)
+          // and the merge library may be reached.
           expect(
-            specifier === 'node-diff3' || (specifier!.startsWith('../domain/') && typeOnly !== undefined),
+            specifier === 'node-diff3' ||
+              ((specifier!.startsWith('../domain/') || specifier!.startsWith('../api/')) && typeOnly !== undefined),
             where,
           ).toBe(true)
         }

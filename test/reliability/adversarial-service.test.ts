@@ -32,7 +32,7 @@ const TASKS = {
     claim: { from: ['todo'], to: 'in_progress', leaseMs: 10_000, maxAttempts: 3, deadLetter: 'failed' },
     transitions: [
       { from: 'in_progress', to: 'ready_for_review', by: ['owner'] },
-      { from: 'ready_for_review', to: 'done', by: ['reviewer'], require: ['not:author'] },
+      { from: 'ready_for_review', to: 'done', by: ['reviewer'], require: ['not:author' as const] },
     ],
   },
 }

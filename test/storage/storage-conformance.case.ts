@@ -943,7 +943,7 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
             const table = await service.tables.getTable(op, 'default', 'specs')
             const flip = table.workflow.done.includes('draft') ? ['approved'] : ['approved', 'draft']
             await service.tables.publishSchema(op, 'default', 'specs', {
-              columns: [...table.columns],
+              columns: [{ name: 'title', type: 'text' }],
               workflow: specsWorkflow(flip),
             })
           } else {

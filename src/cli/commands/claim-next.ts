@@ -1,8 +1,10 @@
 import type { Command } from 'commander'
 
+import * as rows from '../../api/rows.js'
 import type { Claim, ClaimNextInput, DockClient } from '../../client/index.js'
 import { renderClaim } from '../claim-view.js'
 import { CliError, QuietCliError } from '../cli-error.js'
+import { contractInput } from '../contract-input.js'
 import { connect, emit, globalOptions } from '../context.js'
 import type { CliIo } from '../io.js'
 import { collect, parseAssignments, parseDuration } from '../parse.js'
@@ -45,10 +47,14 @@ every command (dock --help).`,
         const columns = (await dock.getTable(table)).columns
         where = parseAssignments(opts.where, columns)
       }
-      const input: ClaimNextInput = {
-        ...(leaseMs === undefined ? {} : { leaseMs }),
-        ...(where === undefined ? {} : { where }),
-      }
+      const input = contractInput(
+        rows.claimNext.body,
+        {
+          ...(leaseMs === undefined ? {} : { leaseMs }),
+          ...(where === undefined ? {} : { where }),
+        },
+        'claim-next',
+      )
       let claim = await dock.claimNext(table, input)
       if (claim === null && waitMs > 0) {
         if (!options.json)

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 
+import * as rows from '../../api/rows.js'
 import { renderClaim } from '../claim-view.js'
+import { contractInput } from '../contract-input.js'
 import { connect, emit, globalOptions } from '../context.js'
 import type { CliIo } from '../io.js'
 import { parseDuration, parseInteger } from '../parse.js'
@@ -14,12 +16,15 @@ export function registerHeartbeatCommand(program: Command, io: CliIo): void {
     .option('--lease <duration>', 'new lease length from now, e.g. 60s or 5m; a bare number is seconds')
     .action(async (table: string, id: string, opts: { fencing: string; lease?: string }, cmd: Command) => {
       const options = globalOptions(cmd, io)
-      const claim = await (
-        await connect(options)
-      ).heartbeat(table, id, {
-        fencingToken: parseInteger(opts.fencing, '--fencing'),
-        ...(opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) }),
-      })
+      const input = contractInput(
+        rows.heartbeat.body,
+        {
+          fencingToken: parseInteger(opts.fencing, '--fencing'),
+          ...(opts.lease === undefined ? {} : { leaseMs: parseDuration(opts.lease) }),
+        },
+        'heartbeat',
+      )
+      const claim = await (await connect(options)).heartbeat(table, id, input)
       await emit(io, options, claim, (c) => renderClaim('extended', c))
     })
 }

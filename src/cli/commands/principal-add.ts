@@ -1,7 +1,9 @@
 import type { Command } from 'commander'
 
+import * as principals from '../../api/principals.js'
 import { ROLES, type Role } from '../../domain/types.js'
 import { CliError } from '../cli-error.js'
+import { contractInput } from '../contract-input.js'
 import { connect, emit, globalOptions } from '../context.js'
 import { formatCell } from '../format.js'
 import type { CliIo } from '../io.js'
@@ -30,16 +32,19 @@ export function registerPrincipalAddCommand(group: Command, io: CliIo): void {
       if (opts.kind !== 'agent' && opts.kind !== 'human')
         throw new CliError('usage', `--kind must be agent or human, not ${opts.kind}`)
       const roles = (opts.role ?? []).map(checkRole)
-      const created = await (
-        await connect(options)
-      ).createPrincipal({
-        name,
-        kind: opts.kind,
-        ...(roles.length > 0 ? { roles } : {}),
-        ...(opts.skills === undefined ? {} : { skills: opts.skills }),
-        ...(opts.budget === undefined ? {} : { budget: { writesPerMinute: parseInteger(opts.budget, '--budget') } }),
-        ...(opts.publicKey === undefined ? {} : { publicKey: readTextFile(opts.publicKey).trim() }),
-      })
+      const input = contractInput(
+        principals.createPrincipal.body,
+        {
+          name,
+          kind: opts.kind,
+          ...(roles.length > 0 ? { roles } : {}),
+          ...(opts.skills === undefined ? {} : { skills: opts.skills }),
+          ...(opts.budget === undefined ? {} : { budget: { writesPerMinute: parseInteger(opts.budget, '--budget') } }),
+          ...(opts.publicKey === undefined ? {} : { publicKey: readTextFile(opts.publicKey).trim() }),
+        },
+        'principal',
+      )
+      const created = await (await connect(options)).createPrincipal(input)
       await emit(
         io,
         options,

@@ -1,8 +1,10 @@
 import type { Command } from 'commander'
 
+import * as tables from '../../api/tables.js'
 import type { CreateTableInput, WorkflowInput } from '../../client/index.js'
 import type { Column } from '../../domain/types.js'
 import { CliError } from '../cli-error.js'
+import { parseContract } from '../contract-input.js'
 import { connect, emit, globalOptions } from '../context.js'
 import type { CliIo } from '../io.js'
 import {
@@ -104,7 +106,8 @@ export function buildTableInput(name: string | undefined, opts: TableCreateOptio
   let workflow = spec['workflow'] as WorkflowInput | undefined
   if (opts.workflow !== undefined) workflow = parseJsonObject(opts.workflow, '--workflow') as unknown as WorkflowInput
   workflow = applyWorkflowFlags(workflow, opts)
-  return { name: tableName, columns, workflow }
+  // The spec file's JSON and the flags meet here: checked as the server will, so a mistake is a usage error.
+  return parseContract(tables.createTable.body, { name: tableName, columns, workflow }, 'table')
 }
 
 function applyWorkflowFlags(base: WorkflowInput | undefined, opts: TableCreateOptions): WorkflowInput {
@@ -117,7 +120,7 @@ function applyWorkflowFlags(base: WorkflowInput | undefined, opts: TableCreateOp
   let claim: WorkflowInput['claim'] = base === undefined ? defaultClaim(statuses, initial) : base.claim
   if (opts.claim === false) claim = null
   else if (hasClaimFlags(opts)) {
-    claim = {
+    const rule = {
       ...(claim ?? defaultClaim(statuses, initial)),
       ...(opts.claim === undefined ? {} : parseClaimSpec(opts.claim)),
       ...(opts.claimFrom === undefined ? {} : { from: opts.claimFrom }),
@@ -126,6 +129,9 @@ function applyWorkflowFlags(base: WorkflowInput | undefined, opts: TableCreateOp
       ...(opts.maxAttempts === undefined ? {} : { maxAttempts: parseInteger(opts.maxAttempts, '--max-attempts') }),
       ...(opts.deadLetter === undefined ? {} : { deadLetter: opts.deadLetter }),
     }
+    const { to } = rule
+    if (to === undefined) throw new CliError('usage', 'the claim rule needs the status a claim moves to (--claim-to)')
+    claim = { ...rule, to }
   }
 
   let transitions = base?.transitions

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 
+import { backup } from '../../api/workspaces.js'
 import type { DockService } from '../../service/dock-service.js'
 import type { Router } from '../route.js'
 
@@ -17,6 +18,7 @@ export function registerBackupRoutes(router: Router, service: DockService): void
     tag: 'meta',
     summary:
       'A consistent snapshot of the whole store as a SQLite file, taken while writes go on (operator of workspace "default"; SQLite stores)',
+    operation: backup,
     handler: async ({ caller, reply }) => {
       const dir = await mkdtemp(join(tmpdir(), 'dock-backup-'))
       try {

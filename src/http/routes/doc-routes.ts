@@ -1,11 +1,8 @@
+import * as docs from '../../api/docs.js'
+import { DockError } from '../../domain/errors.js'
 import { renderSections } from '../../domain/markdown-sections.js'
 import type { DockService } from '../../service/dock-service.js'
 import { parseIfMatch, type Router } from '../route.js'
-import { docCreateBody, docReplaceBody, lockBody, sectionKey, sectionWriteBody, unlockBody } from '../schemas.js'
-import { DockError } from '../../domain/errors.js'
-import { z } from 'zod'
-
-const docQuery = z.strictObject({ format: z.enum(['json', 'markdown']).default('json') })
 
 export function registerDocRoutes(router: Router, service: DockService): void {
   const docPath = '/v1/workspaces/:ws/docs/:doc'
@@ -15,7 +12,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: '/v1/workspaces/:ws/docs',
     tag: 'docs',
     summary: 'Create a doc from markdown; headings split it into sections',
-    body: docCreateBody,
+    operation: docs.createDoc,
     status: 201,
     handler: ({ caller, params, body }) => service.docs.createDoc(caller, params['ws']!, body),
   })
@@ -24,6 +21,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: '/v1/workspaces/:ws/docs',
     tag: 'docs',
     summary: 'List docs (sections without bodies)',
+    operation: docs.listDocs,
     handler: async ({ caller, params }) => ({
       items: (await service.docs.listDocs(caller, params['ws']!)).map((d) => ({
         ...d,
@@ -37,7 +35,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: docPath,
     tag: 'docs',
     summary: 'Read a doc with sections, versions and editors; format=markdown gives the text',
-    query: docQuery,
+    operation: docs.getDoc,
     handler: async ({ caller, params, query, reply }) => {
       const doc = await service.docs.getDoc(caller, params['ws']!, params['doc']!)
       void reply.header('etag', `"${doc.version}"`)
@@ -51,12 +49,10 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: docPath,
     tag: 'docs',
     summary: 'Replace the whole doc; needs expectedVersion (409) or If-Match (412), else 428',
-    body: docReplaceBody,
+    operation: docs.replaceDoc,
     handler: async ({ caller, params, body, request, reply }) => {
       const doc = await service.docs.replaceDoc(caller, params['ws']!, params['doc']!, {
-        content: body.content,
-        expectedVersion: body.expectedVersion,
-        lockToken: body.lockToken,
+        ...body,
         ifMatch: parseIfMatch(request),
       })
       void reply.header('etag', `"${doc.version}"`)
@@ -68,6 +64,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: `${docPath}/sections/:key`,
     tag: 'docs',
     summary: 'Read one section; ETag is its version',
+    operation: docs.getSection,
     handler: async ({ caller, params, reply }) => {
       const section = await service.docs.getSection(caller, params['ws']!, params['doc']!, key(params['key']))
       void reply.header('etag', `"${section.version}"`)
@@ -79,14 +76,10 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: `${docPath}/sections/:key`,
     tag: 'docs',
     summary: 'Write one section; never conflicts with writes to other sections; a new key appends',
-    body: sectionWriteBody,
+    operation: docs.writeSection,
     handler: async ({ caller, params, body, request, reply }) => {
       const result = await service.docs.writeSection(caller, params['ws']!, params['doc']!, key(params['key']), {
-        body: body.body,
-        ...(body.heading !== undefined ? { heading: body.heading } : {}),
-        ...(body.lane !== undefined ? { lane: body.lane } : {}),
-        expectedVersion: body.expectedVersion,
-        lockToken: body.lockToken,
+        ...body,
         ifMatch: parseIfMatch(request),
       })
       void reply.header('etag', `"${result.section.version}"`)
@@ -98,6 +91,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: `${docPath}/sections/:key/history`,
     tag: 'docs',
     summary: "The log's writes to one section, oldest first",
+    operation: docs.sectionHistory,
     handler: async ({ caller, params }) => ({
       items: await service.docs.sectionHistory(caller, params['ws']!, params['doc']!, key(params['key'])),
     }),
@@ -107,7 +101,7 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: `${docPath}/lock`,
     tag: 'docs',
     summary: 'Take the doc lock (an exclusive lease); 423 doc_locked when held',
-    body: lockBody,
+    operation: docs.lockDoc,
     handler: ({ caller, params, body }) => service.docs.lockDoc(caller, params['ws']!, params['doc']!, body.leaseMs),
   })
   router.add({
@@ -115,13 +109,13 @@ export function registerDocRoutes(router: Router, service: DockService): void {
     url: `${docPath}/unlock`,
     tag: 'docs',
     summary: "Give the doc lock back; the holder sends the lock's token",
-    body: unlockBody,
+    operation: docs.unlockDoc,
     handler: ({ caller, params, body }) => service.docs.unlockDoc(caller, params['ws']!, params['doc']!, body.token),
   })
 }
 
 function key(raw: string | undefined): string {
-  const parsed = sectionKey.safeParse(raw)
+  const parsed = docs.sectionKey.safeParse(raw)
   if (!parsed.success) throw new DockError('invalid_input', 'section key: letters, digits, _ and - only')
   return parsed.data
 }

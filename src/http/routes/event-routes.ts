@@ -1,12 +1,12 @@
 import type { FastifyReply } from 'fastify'
 
+import * as events from '../../api/events.js'
 import { DockError } from '../../domain/errors.js'
 import type { DockEvent } from '../../domain/types.js'
 import type { Caller, DockService } from '../../service/dock-service.js'
 import type { EventFilter } from '../../service/event-filter.js'
 import { yieldToEventLoop } from '../../service/event-loop.js'
 import { listParam, type Router } from '../route.js'
-import { eventsQuery, watchQuery } from '../schemas.js'
 import type { StreamRegistry } from '../stream-registry.js'
 
 /** Comment lines keep proxies and load balancers from closing an idle stream. */
@@ -20,7 +20,7 @@ export function registerEventRoutes(router: Router, service: DockService, stream
     url: '/v1/workspaces/:ws/events',
     tag: 'events',
     summary: 'The log from a revision, filtered; wait=<s> long-polls until a matching event exists',
-    query: eventsQuery,
+    operation: events.listEvents,
     handler: async ({ caller, params, query, request }) => {
       const filter = await service.events.resolveFilter(caller, params['ws']!, filterOf(query))
       const waitMs = (query.wait ?? 0) * 1000
@@ -50,7 +50,7 @@ export function registerEventRoutes(router: Router, service: DockService, stream
     url: '/v1/workspaces/:ws/watch',
     tag: 'events',
     summary: 'Server-Sent Events from `since` or Last-Event-ID, with filters and heartbeats',
-    query: watchQuery,
+    operation: events.watch,
     handler: async ({ caller, params, query, request, reply }) => {
       const lastId = request.headers['last-event-id']
       let since = query.since
@@ -79,6 +79,7 @@ export function registerEventRoutes(router: Router, service: DockService, stream
     url: '/v1/workspaces/:ws/audit/verify',
     tag: 'events',
     summary: 'Re-check the hash chain end to end; reports the first break',
+    operation: events.verifyAudit,
     handler: ({ caller, params }) => service.events.verifyAudit(caller, params['ws']!),
   })
 }
@@ -98,14 +99,7 @@ function sseFrame(e: DockEvent): string {
   return frame
 }
 
-function filterOf(q: {
-  table?: string | undefined
-  status?: string | undefined
-  doc?: string | undefined
-  actor?: string | undefined
-  type?: string | undefined
-  row?: string | undefined
-}): EventFilter {
+function filterOf(q: events.EventFilterQuery): EventFilter {
   return {
     tables: listParam(q.table),
     statuses: listParam(q.status),

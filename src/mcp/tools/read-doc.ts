@@ -1,7 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { z } from 'zod'
 import { namedResult, runTool, toolResult, type ToolContext } from '../tool-result.js'
-import { detail, doc, section } from '../tool-schemas.js'
+import { detail, doc, docFormat, section } from '../tool-schemas.js'
 import { docView, sectionView } from '../views.js'
 
 export function registerReadDocTool(server: McpServer, ctx: ToolContext): void {
@@ -16,7 +15,7 @@ export function registerReadDocTool(server: McpServer, ctx: ToolContext): void {
       inputSchema: {
         doc: doc.optional().describe('Doc id or title; omit to list docs.'),
         section: section.optional().describe('Section key to read only that section.'),
-        format: z.enum(['json', 'markdown']).optional().describe('markdown returns the whole doc as markdown text.'),
+        format: docFormat.optional().describe('markdown returns the whole doc as markdown text.'),
         detail,
       },
       annotations: { readOnlyHint: true },

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { z } from 'zod'
 import { runTool, type ToolContext, toolResult } from '../tool-result.js'
+import { noteText, rowId, table } from '../tool-schemas.js'
 
 /** `notes`: read a row's notes, or add one when `text` is given (send-back reasons, questions, hand-offs). */
 export function registerRowNotesTool(server: McpServer, { client }: ToolContext): void {
@@ -12,9 +12,9 @@ export function registerRowNotesTool(server: McpServer, { client }: ToolContext)
         "Without text: the row's notes, oldest first (author id, time, text). With text: adds your note to the row. " +
         'Read the notes before reworking a row a reviewer sent back: the reason is there.',
       inputSchema: {
-        table: z.string().describe('Table name.'),
-        id: z.string().describe('Row id.'),
-        text: z.string().min(1).max(4000).optional().describe('A note to add; omit to read.'),
+        table,
+        id: rowId,
+        text: noteText.optional().describe('A note to add; omit to read.'),
       },
     },
     ({ table, id, text }) =>
