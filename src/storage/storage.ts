@@ -105,8 +105,8 @@ export interface Tx {
   countRowsByStatus(workspaceId: string, table: string): Promise<Record<string, number>>
   /**
    * What claim-next reads before it picks, in one round trip where the store can:
-   * the table's rows whose lease lapsed before `lapsedBefore` (oldest expiry first,
-   * at most `lapsedLimit`) and the first page of `q`.
+   * of the workspace's `lapsedLimit` oldest leases that lapsed before `lapsedBefore`,
+   * those of the query's table (oldest expiry first), and the first page of `q`.
    */
   claimCandidates(q: RowQuery, lapsedBefore: number, lapsedLimit: number): Promise<ClaimCandidates>
   insertRow(r: Row): Promise<void>

@@ -274,7 +274,7 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       expect(await storage.read((tx) => tx.countRowsByStatus('w1', 'none'))).toEqual({})
     })
 
-    it('claimCandidates: the table’s lapsed leases (oldest first, limited) and the scan’s page, read inside a write', async () => {
+    it('claimCandidates: the table’s lapsed leases among the workspace’s oldest (limited) and the scan’s page, read inside a write', async () => {
       const storage = await seeded()
       const now = T0 + 100_000
       const q = {
@@ -309,8 +309,11 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       })
       expect(found.lapsed.map((r) => r.id)).toEqual(['later', 'late'])
       expect(found.candidates.map((r) => r.id)).toEqual(['b', 'a'])
+      // The limit counts the workspace's lapsed leases (the oldest is another table's), then the table's are kept.
       const limited = await storage.write('w1', (tx) => tx.claimCandidates({ ...q, statuses: [] }, now, 1))
-      expect(limited).toEqual({ lapsed: [expect.objectContaining({ id: 'later' })], candidates: [] })
+      expect(limited).toEqual({ lapsed: [], candidates: [] })
+      const two = await storage.write('w1', (tx) => tx.claimCandidates({ ...q, statuses: [] }, now, 2))
+      expect(two).toEqual({ lapsed: [expect.objectContaining({ id: 'later' })], candidates: [] })
       // The count can move later: freeing the blocker's dependents makes it a candidate.
       const freed = await storage.write('w1', async (tx) => {
         await tx.adjustDependents('w1', 'a', -1)

@@ -173,12 +173,15 @@ export class SqlRecordStore implements Tx {
 
   async claimCandidates(q: RowQuery, lapsedBefore: number, lapsedLimit: number): Promise<ClaimCandidates> {
     const scan = sql.queryRows(this.#dialect, q)
-    const lapsed = sql.listExpiredLeasesOfTable(q.workspaceId, q.table, lapsedBefore, lapsedLimit)
+    // The workspace's lapsed leases, filtered to the table here: with `table_name` in the WHERE, a
+    // PostgreSQL without statistics (autovacuum off, or a young table) plans a scan of the table's
+    // rows by the status index; without it, only the lease index fits.
+    const lapsed = sql.listExpiredLeases(q.workspaceId, lapsedBefore, lapsedLimit)
     const [lapsedRows = [], candidateRows = []] = await this.session.allMany<DataRow>(
       scan === null ? [lapsed] : [lapsed, scan],
     )
     const parse = (rows: DataRow[]): Row[] => rows.map((r) => JSON.parse(r.data) as Row)
-    return { lapsed: parse(lapsedRows), candidates: parse(candidateRows) }
+    return { lapsed: parse(lapsedRows).filter((r) => r.table === q.table), candidates: parse(candidateRows) }
   }
 
   insertRow(r: Row): Promise<void> {

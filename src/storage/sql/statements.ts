@@ -215,16 +215,6 @@ export const countRowsByStatus = (workspaceId: string, table: string): Statement
     table,
   )
 
-/** listExpiredLeases for one table: the claims claim-next settles before it picks. */
-export const listExpiredLeasesOfTable = (workspaceId: string, table: string, now: number, limit: number): Statement =>
-  stmt(
-    'SELECT data FROM rows WHERE workspace_id = $1 AND owner IS NOT NULL AND lease_expires_at < $2 AND table_name = $3 ORDER BY lease_expires_at, seq LIMIT $4',
-    workspaceId,
-    now,
-    table,
-    limit,
-  )
-
 export const insertRow = (r: RowColumns, data: string): Statement =>
   stmt(
     'INSERT INTO rows (workspace_id, id, table_name, status, owner, lease_expires_at, priority, seq, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
