@@ -30,7 +30,7 @@ export class StatsService {
   async stats(caller: Caller, ws: string): Promise<WorkspaceStats> {
     const w = await this.#core.readWorkspace(caller, ws)
     const now = this.#core.now()
-    // Counts come from the status index; only the rows the view lists are read (review, dead
+    // Counts come from the store's row_counts; only the rows the view lists are read (review, dead
     // letters, live claims), each list bounded, so the cost follows the crew's open work, not the
     // table's history of done rows.
     const { tables, counts, rowsByTable, principals } = await this.#core.storage.read(async (tx) => {
@@ -42,10 +42,18 @@ export class StatsService {
         const listed = [...reviewStatusesOf(t)]
         if (t.workflow.claim !== null) listed.push(t.workflow.claim.to, t.workflow.claim.deadLetter)
         const statuses = [...new Set(listed)]
-        const rows =
-          statuses.length === 0
-            ? []
-            : await tx.queryRows({ workspaceId: w.id, table: t.name, statuses, order: 'seq', limit: STATS_ROW_CAP })
+        // One status at a time: each read walks the (…, status, seq) index in order and stops at the cap.
+        const rows: Row[] = []
+        for (const status of statuses)
+          rows.push(
+            ...(await tx.queryRows({
+              workspaceId: w.id,
+              table: t.name,
+              statuses: [status],
+              order: 'seq',
+              limit: STATS_ROW_CAP,
+            })),
+          )
         rowsByTable.set(t.name, rows)
       }
       return { tables, counts, rowsByTable, principals: await tx.listPrincipals(w.id) }

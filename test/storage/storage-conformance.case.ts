@@ -960,6 +960,17 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
       }
       expect(await readyNow()).toEqual(await expectedReady())
       expect(checks).toBeGreaterThan(3)
+      // The stored counts by status are what counting the rows gives.
+      const rows = await allRows()
+      for (const t of ['tasks', 'specs']) {
+        const counted: Record<string, number> = {}
+        for (const r of rows.filter((r) => r.table === t)) counted[r.status] = (counted[r.status] ?? 0) + 1
+        const stats = await service.stats.stats(op, 'default')
+        const shown = Object.fromEntries(
+          Object.entries(stats.tables.find((s) => s.table === t)!.byStatus).filter(([, n]) => n !== 0),
+        )
+        expect(shown, t).toEqual(counted)
+      }
 
       // One row's history (row=) is exactly the whole log's events targeting that row.
       const log = (await service.events.listEvents(op, 'default', { since: 0, limit: 1000, filter: {} })).items

@@ -260,6 +260,9 @@ async function checkReadiness(
   const service = new DockService({ storage })
   try {
     const op: Caller = { principal: await service.identity.authenticate(FIXTURE_OPERATOR_TOKEN) }
+    // Migration 6 counted the rows by status.
+    const byStatus = (await service.stats.stats(op, 'default')).tables.find((t) => t.table === 'tasks')!.byStatus
+    expect(byStatus).toEqual({ todo: 7, doing: 0, done: 1 })
     const ready = await service.rows.listRows(op, 'default', 'tasks', { ready: true, limit: 100 })
     expect(ready.items.map((r) => r.values['title']).sort()).toEqual(
       ['open', '0: blocked by a finished task', '0: blocked by an approved spec', '0: not blocked'].sort(),

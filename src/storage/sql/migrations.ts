@@ -197,6 +197,24 @@ CREATE INDEX rows_ready_seq ON rows (workspace_id, table_name, status, seq) WHER
 `
     },
   },
+  {
+    id: 6,
+    name: 'row_counts: rows per (workspace, table, status), kept as rows change status',
+    // The console's home and /metrics show rows by status; counting them with GROUP BY read every
+    // row of the table (100 ms at 100k rows on PostgreSQL). The service keeps this table as rows
+    // are created and change status, so the counts cost what the statuses are, not the rows.
+    sql: `
+CREATE TABLE row_counts (
+  workspace_id TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (workspace_id, table_name, status)
+);
+INSERT INTO row_counts (workspace_id, table_name, status, n)
+SELECT workspace_id, table_name, status, count(*) FROM rows GROUP BY workspace_id, table_name, status;
+`,
+  },
 ]
 
 export function migrationSql(migration: Migration, dialect: Dialect): string {

@@ -184,12 +184,16 @@ export class SqlRecordStore implements Tx {
     return { lapsed: parse(lapsedRows).filter((r) => r.table === q.table), candidates: parse(candidateRows) }
   }
 
-  insertRow(r: Row): Promise<void> {
-    return this.session.run(sql.insertRow(rowColumns(r), JSON.stringify(r)))
+  async insertRow(r: Row): Promise<void> {
+    const columns = rowColumns(r)
+    await this.session.run(sql.insertRow(columns, JSON.stringify(r)))
+    await this.session.run(sql.countInsertedRow(columns))
   }
 
-  updateRow(r: Row): Promise<void> {
-    return this.session.run(sql.updateRow(rowColumns(r), JSON.stringify(r)))
+  async updateRow(r: Row): Promise<void> {
+    const columns = rowColumns(r)
+    for (const statement of sql.countStatusChange(columns)) await this.session.run(statement)
+    await this.session.run(sql.updateRow(columns, JSON.stringify(r)))
   }
 
   async setRowBlockers(

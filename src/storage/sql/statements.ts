@@ -207,13 +207,40 @@ export const listExpiredLeases = (workspaceId: string, now: number, limit: numbe
     limit,
   )
 
-/** How many rows of a table are in each status (read from the (…, status, seq) index, no record parsed). */
+/** How many rows of a table are in each status, as row_counts keeps them. */
 export const countRowsByStatus = (workspaceId: string, table: string): Statement =>
+  stmt('SELECT status, n FROM row_counts WHERE workspace_id = $1 AND table_name = $2 AND n <> 0', workspaceId, table)
+
+/** A new row: its status's count goes up (the first row in a status creates the count). */
+export const countInsertedRow = (r: RowColumns): Statement =>
   stmt(
-    'SELECT status, count(*) AS n FROM rows WHERE workspace_id = $1 AND table_name = $2 GROUP BY status',
-    workspaceId,
-    table,
+    'INSERT INTO row_counts (workspace_id, table_name, status, n) VALUES ($1, $2, $3, 1) ON CONFLICT (workspace_id, table_name, status) DO UPDATE SET n = row_counts.n + 1',
+    r.workspaceId,
+    r.table,
+    r.status,
   )
+
+/**
+ * Before a row is updated: when its status (or table) is about to change, the old status's count
+ * goes down and the new one's up. Both read the stored row, so the store keeps the counts
+ * whoever writes the row; a write that keeps the status changes nothing here.
+ */
+export const countStatusChange = (r: RowColumns): Statement[] => [
+  stmt(
+    'UPDATE row_counts SET n = n - 1 WHERE workspace_id = $1 AND (table_name, status) IN (SELECT table_name, status FROM rows WHERE workspace_id = $1 AND id = $3 AND (table_name <> $2 OR status <> $4))',
+    r.workspaceId,
+    r.table,
+    r.id,
+    r.status,
+  ),
+  stmt(
+    'INSERT INTO row_counts (workspace_id, table_name, status, n) SELECT $1, $2, $4, 1 WHERE EXISTS (SELECT 1 FROM rows WHERE workspace_id = $1 AND id = $3 AND (table_name <> $2 OR status <> $4)) ON CONFLICT (workspace_id, table_name, status) DO UPDATE SET n = row_counts.n + 1',
+    r.workspaceId,
+    r.table,
+    r.id,
+    r.status,
+  ),
+]
 
 export const insertRow = (r: RowColumns, data: string): Statement =>
   stmt(
