@@ -64,6 +64,23 @@ function fixtureRecords(): Record<(typeof RECORD_TABLES)[number], Record<string,
   }
 }
 
+/** Copies a SQLite fixture's records, column for column, into a PostgreSQL schema (SQLite's 0/1 `frozen` as a boolean). */
+async function insertRecords(
+  client: pg.Client,
+  records: Record<(typeof RECORD_TABLES)[number], Record<string, unknown>[]>,
+): Promise<void> {
+  for (const table of RECORD_TABLES) {
+    for (const record of records[table]) {
+      const columns = Object.keys(record)
+      const values = columns.map((c) => (table === 'workspaces' && c === 'frozen' ? record[c] === 1 : record[c]))
+      await client.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+        values,
+      )
+    }
+  }
+}
+
 /** What the store serves after the upgrade, in the fixture's JSON text, for a byte-exact comparison. */
 async function servedRecords(storage: Storage): Promise<Record<string, string[]>> {
   return storage.read(async (tx) => {
@@ -186,17 +203,7 @@ if (TEST_DATABASE_URL === '') {
         await client.query(`CREATE SCHEMA "${schema}"`)
         await client.query(`SET search_path TO "${schema}"`)
         await client.query(readFileSync(join(FIXTURES, 'postgres-0.1.0-schema.sql'), 'utf8'))
-        const records = fixtureRecords()
-        for (const table of RECORD_TABLES) {
-          for (const record of records[table]) {
-            const columns = Object.keys(record)
-            const values = columns.map((c) => (table === 'workspaces' && c === 'frozen' ? record[c] === 1 : record[c]))
-            await client.query(
-              `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
-              values,
-            )
-          }
-        }
+        await insertRecords(client, fixtureRecords())
       } finally {
         await client.end()
       }
@@ -319,17 +326,7 @@ if (TEST_DATABASE_URL !== '') {
           await client.query(migrationSql(m, POSTGRES))
           await client.query('INSERT INTO dock_migrations (version, description) VALUES ($1, $2)', [m.id, m.name])
         }
-        const records = v4Records()
-        for (const table of RECORD_TABLES) {
-          for (const record of records[table]) {
-            const columns = Object.keys(record)
-            const values = columns.map((c) => (table === 'workspaces' && c === 'frozen' ? record[c] === 1 : record[c]))
-            await client.query(
-              `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
-              values,
-            )
-          }
-        }
+        await insertRecords(client, v4Records())
       } finally {
         await client.end()
       }
