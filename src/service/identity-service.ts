@@ -63,26 +63,22 @@ export class IdentityService {
       const current = await tx.getWorkspace(ws.id)
       // Several nodes may start together with the same token: only the first adds it.
       if (current === null || (await tx.getPrincipalByKeyHash(keyHash)) !== null) return
-      const scope = new WriteScope({
-        tx,
-        workspace: current,
-        actor: SYSTEM_ACTOR,
-        requestId: null,
-        signature: null,
-        now: this.#core.now(),
-      })
-      let name = 'operator'
-      for (let n = 2; (await tx.getPrincipalByName(ws.id, name)) !== null; n++) name = `operator-${n}`
-      const p = this.#newPrincipal(
-        ws.id,
-        { name, kind: 'human', roles: ['operator'], skills: [] },
-        keyHash,
-        null,
-        scope.nowIso,
+      await WriteScope.run(
+        { tx, workspace: current, actor: SYSTEM_ACTOR, requestId: null, signature: null, now: this.#core.now() },
+        async (scope) => {
+          let name = 'operator'
+          for (let n = 2; (await tx.getPrincipalByName(ws.id, name)) !== null; n++) name = `operator-${n}`
+          const p = this.#newPrincipal(
+            ws.id,
+            { name, kind: 'human', roles: ['operator'], skills: [] },
+            keyHash,
+            null,
+            scope.nowIso,
+          )
+          await tx.insertPrincipal(p)
+          await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
+        },
       )
-      await tx.insertPrincipal(p)
-      await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
-      await scope.flush()
     })
   }
 
@@ -109,22 +105,25 @@ export class IdentityService {
           'forbidden',
           `${name} is not an operator of ${current.name}; only operator keys are reset here`,
         )
-      const scope = new WriteScope({
-        tx,
-        workspace: current,
-        actor: SYSTEM_ACTOR,
-        requestId: 'dock operator reset-key',
-        signature: null,
-        now: this.#core.now(),
-      })
-      const next: PrincipalRecord = { ...p, keyHash: hashKey(key) }
-      await tx.updatePrincipal(next)
-      await scope.emit('principal.updated', { kind: 'principal', id: p.id }, publicPrincipal(p), {
-        ...publicPrincipal(next),
-        keyResetAt: scope.nowIso,
-      })
-      await scope.flush()
-      return { workspace: publicWorkspace(scope.workspace), principal: publicPrincipal(next), key }
+      return WriteScope.run(
+        {
+          tx,
+          workspace: current,
+          actor: SYSTEM_ACTOR,
+          requestId: 'dock operator reset-key',
+          signature: null,
+          now: this.#core.now(),
+        },
+        async (scope) => {
+          const next: PrincipalRecord = { ...p, keyHash: hashKey(key) }
+          await tx.updatePrincipal(next)
+          await scope.emit('principal.updated', { kind: 'principal', id: p.id }, publicPrincipal(p), {
+            ...publicPrincipal(next),
+            keyResetAt: scope.nowIso,
+          })
+          return { workspace: publicWorkspace(scope.workspace), principal: publicPrincipal(next), key }
+        },
+      )
     })
   }
 
@@ -195,27 +194,23 @@ export class IdentityService {
         createdAt: new Date(now).toISOString(),
       }
       await tx.insertWorkspace(ws)
-      const scope = new WriteScope({
-        tx,
-        workspace: ws,
-        actor: createdBy ?? SYSTEM_ACTOR,
-        requestId: null,
-        signature: null,
-        now,
-      })
-      await scope.emit('workspace.created', { kind: 'workspace', id }, null, publicWorkspace(ws))
-      const made = this.#newPrincipal(
-        id,
-        { name: 'operator', kind: 'human', roles: ['operator'], skills: [] },
-        hashKey(key),
-        createdBy,
-        scope.nowIso,
+      return WriteScope.run(
+        { tx, workspace: ws, actor: createdBy ?? SYSTEM_ACTOR, requestId: null, signature: null, now },
+        async (scope) => {
+          await scope.emit('workspace.created', { kind: 'workspace', id }, null, publicWorkspace(ws))
+          const made = this.#newPrincipal(
+            id,
+            { name: 'operator', kind: 'human', roles: ['operator'], skills: [] },
+            hashKey(key),
+            createdBy,
+            scope.nowIso,
+          )
+          const p: PrincipalRecord = quotaRoot === null ? made : { ...made, quotaRoot }
+          await tx.insertPrincipal(p)
+          await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
+          return { workspace: publicWorkspace(scope.workspace), principal: publicPrincipal(p) }
+        },
       )
-      const p: PrincipalRecord = quotaRoot === null ? made : { ...made, quotaRoot }
-      await tx.insertPrincipal(p)
-      await scope.emit('principal.created', { kind: 'principal', id: p.id }, null, publicPrincipal(p))
-      await scope.flush()
-      return { workspace: publicWorkspace(scope.workspace), principal: publicPrincipal(p) }
     })
   }
 

@@ -548,9 +548,9 @@ export class RowService {
       const table = await tx.getTable(workspaceId, row.table)
       if (table === null)
         throw new DockError('internal', `row ${row.id} names table ${row.table}, which does not exist`)
-      const scope = new WriteScope({ tx, workspace: ws, actor: SYSTEM_ACTOR, requestId: null, signature: null, now })
-      await this.#expireLease(scope, table, row)
-      await scope.flush()
+      await WriteScope.run({ tx, workspace: ws, actor: SYSTEM_ACTOR, requestId: null, signature: null, now }, (scope) =>
+        this.#expireLease(scope, table, row),
+      )
       return true
     })
   }

@@ -89,17 +89,10 @@ export class ServiceCore {
       const principal = requireActive(await tx.getPrincipal(w.id, caller.principal.id), 'unknown principal')
       if (workspace.frozen && !opts.operatorAuthority)
         throw new DockError('workspace_frozen', `workspace ${workspace.name} is frozen`)
-      const scope = new WriteScope({
-        tx,
-        workspace,
-        actor: principal.id,
-        requestId: caller.requestId ?? null,
-        signature,
-        now,
-      })
-      const result = await fn(scope)
-      await scope.flush()
-      return result
+      return WriteScope.run(
+        { tx, workspace, actor: principal.id, requestId: caller.requestId ?? null, signature, now },
+        fn,
+      )
     })
   }
 

@@ -2,6 +2,15 @@ import { hashEvent } from '../domain/event-hash.js'
 import type { DockEvent, EventTarget, EventType } from '../domain/types.js'
 import type { Tx, WorkspaceRecord } from '../storage/storage.js'
 
+export interface WriteScopeOptions {
+  readonly tx: Tx
+  readonly workspace: WorkspaceRecord
+  readonly actor: string
+  readonly requestId: string | null
+  readonly signature: string | null
+  readonly now: number
+}
+
 /**
  * One write transaction against one workspace: hands out revisions and appends
  * each change's event, chained to the previous one, in the same transaction.
@@ -16,14 +25,19 @@ export class WriteScope {
   #ws: WorkspaceRecord
   #dirty = false
 
-  constructor(opts: {
-    tx: Tx
-    workspace: WorkspaceRecord
-    actor: string
-    requestId: string | null
-    signature: string | null
-    now: number
-  }) {
+  /**
+   * The one way to write through a scope: runs `fn` with a new scope and, once it
+   * returns, stores the workspace's new revision and head (if `fn` emitted), so no
+   * caller can forget to.
+   */
+  static async run<T>(opts: WriteScopeOptions, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+    const scope = new WriteScope(opts)
+    const result = await fn(scope)
+    await scope.flush()
+    return result
+  }
+
+  private constructor(opts: WriteScopeOptions) {
     this.tx = opts.tx
     this.#ws = opts.workspace
     this.actor = opts.actor
@@ -68,7 +82,7 @@ export class WriteScope {
     this.#dirty = true
   }
 
-  async flush(): Promise<void> {
+  private async flush(): Promise<void> {
     if (this.#dirty) await this.tx.updateWorkspace(this.#ws)
   }
 }
