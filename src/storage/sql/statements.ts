@@ -227,7 +227,9 @@ export const countInsertedRow = (r: RowColumns): Statement =>
  */
 export const countStatusChange = (r: RowColumns): Statement[] => [
   stmt(
-    'UPDATE row_counts SET n = n - 1 WHERE workspace_id = $1 AND (table_name, status) IN (SELECT table_name, status FROM rows WHERE workspace_id = $1 AND id = $3 AND (table_name <> $2 OR status <> $4))',
+    // `= (SELECT …)`, a one-row subquery run once by primary key: as `IN (SELECT …)` PostgreSQL
+    // without statistics planned a scan of every row in each counted status (160 ms at 40k rows).
+    'UPDATE row_counts SET n = n - 1 WHERE workspace_id = $1 AND (table_name, status) = (SELECT table_name, status FROM rows WHERE workspace_id = $1 AND id = $3) AND (table_name <> $2 OR status <> $4)',
     r.workspaceId,
     r.table,
     r.id,
