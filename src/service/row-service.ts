@@ -248,7 +248,7 @@ export class RowService {
           },
         )
       }
-      if (!(await this.#blockersDone(scope.tx, scope.workspace.id, row, table))) {
+      if ((await this.#unfinishedBlockers(scope.tx, row, table)) > 0) {
         throw new DockError('transition_not_allowed', `row ${row.id} is blocked by unfinished rows`, {
           details: { current: row, blockedBy: row.blockedBy },
         })
@@ -603,20 +603,16 @@ export class RowService {
     await tx.setRowBlockers(row.workspaceId, row.id, row.blockedBy, await this.#unfinishedBlockers(tx, row, table))
   }
 
-  async #blockersDone(tx: Tx, workspaceId: string, row: Row, table: Table): Promise<boolean> {
-    return (await this.#unfinishedBlockers(tx, row, table, workspaceId)) === 0
-  }
-
   /** How many of the row's blockers are not in a done status of their table (a missing one counts). */
-  async #unfinishedBlockers(tx: Tx, row: Row, table: Table, workspaceId = row.workspaceId): Promise<number> {
+  async #unfinishedBlockers(tx: Tx, row: Row, table: Table): Promise<number> {
     if (row.blockedBy.length === 0) return 0
-    const blockers = await tx.getRows(workspaceId, row.blockedBy)
+    const blockers = await tx.getRows(row.workspaceId, row.blockedBy)
     let unfinished = row.blockedBy.length - blockers.length
     const doneByTable = new Map<string, readonly string[]>([[table.name, table.workflow.done]])
     for (const b of blockers) {
       let done = doneByTable.get(b.table)
       if (done === undefined) {
-        done = (await tx.getTable(workspaceId, b.table))?.workflow.done ?? []
+        done = (await tx.getTable(row.workspaceId, b.table))?.workflow.done ?? []
         doneByTable.set(b.table, done)
       }
       if (!done.includes(b.status)) unfinished++

@@ -81,6 +81,8 @@ export class StatsService {
     const soon: (StatsRowRef & { owner: string; expiresAt: string })[] = []
     const dead: StatsRowRef[] = []
     const claimsBy = new Map<string, number>()
+    let reviewWaiting = 0
+    let deadTotal = 0
     for (const t of tables) {
       const rows = rowsByTable.get(t.name) ?? []
       const reviewStatuses = reviewStatusesOf(t)
@@ -89,6 +91,9 @@ export class StatsService {
         ...Object.fromEntries(t.workflow.statuses.map((s) => [s, 0])),
         ...counts.get(t.name),
       }
+      // Totals from the counts: the rows read below are capped, the counts are not.
+      for (const st of reviewStatuses) reviewWaiting += byStatus[st] ?? 0
+      if (deadLetter !== null) deadTotal += byStatus[deadLetter] ?? 0
       for (const r of rows) {
         if (reviewStatuses.includes(r.status)) review.push(ref(t, r))
         if (deadLetter !== null && r.status === deadLetter) dead.push(ref(t, r))
@@ -100,14 +105,6 @@ export class StatsService {
         }
       }
       tableStats.push({ table: t.name, byStatus, reviewStatuses, deadLetterStatus: deadLetter })
-    }
-    let reviewWaiting = 0
-    let deadTotal = 0
-    for (const t of tables) {
-      const c = counts.get(t.name) ?? {}
-      for (const st of reviewStatusesOf(t)) reviewWaiting += c[st] ?? 0
-      const deadLetter = t.workflow.claim?.deadLetter
-      if (deadLetter !== undefined) deadTotal += c[deadLetter] ?? 0
     }
     review.sort((a, b) => b.ageMs - a.ageMs)
     soon.sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt))
